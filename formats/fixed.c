@@ -1,0 +1,286 @@
+/* fixed.c -- the fixed-point family: <IL,FL> two's complement fixed point (IL counts the
+   sign bit), int<n> = <n,0>, and unsigned uint<n>.  Conversion rounds the exact value at
+   quantum 2^-FL with the shared decision and saturates (Gupta et al. 2015, SPEC B§8);
+   there is no NaN or infinity.  Exact and fast (double) paths share fixed_round_pack. */
+#include <config.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "format-impl.h"
+#include "round-impl.h"
+
+fl_status
+fl_fixed_init (fl_format *f, int W, int FL, int is_signed, char *err, size_t errlen)
+{
+  if (W < 1 || W > 64 || (is_signed && W < 2))
+    {
+      snprintf (err, errlen, "width %d: expected %d to 64 bits", W, is_signed ? 2 : 1);
+      return FL_EINVAL;
+    }
+  if (FL < -1024 || FL > 1024)
+    {
+      snprintf (err, errlen, "fraction bits %d: expected -1024 to 1024", FL);
+      return FL_EINVAL;
+    }
+  f->u.fx.W = W;
+  f->u.fx.FL = FL;
+  f->u.fx.is_signed = is_signed;
+  f->ops = &fl_fixed_ops;
+  f->bits = (unsigned) W;
+  f->prec = W < 2 ? 2 : W;
+  f->has_inf = 0;
+  f->has_nan = 0;
+  f->default_overflow = FL_OVF_SAT;
+  return FL_OK;
+}
+
+static uint64_t
+fixed_mask (const fl_fixed_params *p)
+{
+  return p->W == 64 ? UINT64_MAX : (UINT64_C(1) << p->W) - 1;
+}
+
+/* Largest magnitude on the positive and on the negative side. */
+static uint64_t
+fixed_maxpos (const fl_fixed_params *p)
+{
+  return p->is_signed ? (UINT64_C(1) << (p->W - 1)) - 1 : fixed_mask (p);
+}
+
+static uint64_t
+fixed_maxneg (const fl_fixed_params *p)
+{
+  return p->is_signed ? UINT64_C(1) << (p->W - 1) : 0;
+}
+
+static uint64_t
+fixed_pack (const fl_fixed_params *p, int negative, uint64_t mag)
+{
+  return negative ? (0 - mag) & fixed_mask (p) : mag;
+}
+
+static uint64_t
+fixed_saturate (const fl_fixed_params *p, int negative, unsigned *flags)
+{
+  *flags |= FL_FLAG_OVERFLOW | FL_FLAG_INEXACT;
+  return negative ? fixed_pack (p, 1, fixed_maxneg (p)) : fixed_maxpos (p);
+}
+
+FL_INLINE uint64_t
+fixed_round_pack (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
+                  unsigned *flags, mpz_ptr tmp)
+{
+  const fl_fixed_params *p = &f->u.fx;
+  /* values of 2^(W-FL) and more are beyond every code; below that n < 2^W fits */
+  if (m->e >= p->W - p->FL)
+    return fixed_saturate (p, negative, flags);
+  fl_frac fr;
+  uint64_t n = fl_mag_split (m, -p->FL, &fr, tmp);
+  int up = fl_round_up (r, negative, (int) (n & 1), &fr, flags);
+  uint64_t limit = negative ? fixed_maxneg (p) : fixed_maxpos (p);
+  if (n > limit || (up && n == limit))
+    {
+      if (negative && !p->is_signed && n == 0)
+        return 0;                 /* -tiny rounded toward zero */
+      return fixed_saturate (p, negative, flags);
+    }
+  return fixed_pack (p, negative, n + (uint64_t) up);
+}
+
+static fl_class
+fixed_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
+{
+  const fl_fixed_params *p = &f->u.fx;
+  code &= fixed_mask (p);
+  if (code == 0)
+    {
+      mpfr_set_zero (out, 1);
+      return FL_CLASS_ZERO;
+    }
+  if (p->is_signed && (code >> (p->W - 1)) & 1)
+    {
+      mpfr_set_uj_2exp (out, (0 - code) & fixed_mask (p), -p->FL, MPFR_RNDN);
+      mpfr_neg (out, out, MPFR_RNDN);
+    }
+  else
+    mpfr_set_uj_2exp (out, code, -p->FL, MPFR_RNDN);
+  return FL_CLASS_NORMAL;
+}
+
+static uint64_t
+fixed_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *flags)
+{
+  const fl_fixed_params *p = &f->u.fx;
+  unsigned fl = 0;
+  uint64_t code = 0;
+  int negative = mpfr_signbit (x) != 0;
+  if (mpfr_nan_p (x))
+    fl |= FL_FLAG_INVALID;
+  else if (mpfr_inf_p (x))
+    code = fixed_saturate (p, negative, &fl);
+  else if (!mpfr_zero_p (x))
+    {
+      mpz_t z, tmp;
+      mpz_init (z);
+      mpz_init (tmp);
+      fl_mag m;
+      m.X = mpfr_get_z_2exp (z, x);
+      mpz_abs (z, z);
+      m.e = mpfr_get_exp (x) - 1;
+      m.big = mpz_sizeinbase (z, 2) <= 64 ? NULL : z;
+      m.small = m.big ? 0 : mpz_get_ui (z);
+      code = fixed_round_pack (f, negative, &m, r, &fl, tmp);
+      mpz_clear (z);
+      mpz_clear (tmp);
+    }
+  if (flags)
+    *flags |= fl;
+  return code;
+}
+
+static int
+fixed_beyond (const fl_format *f, int negative, mpfr_ptr out)
+{
+  const fl_fixed_params *p = &f->u.fx;
+  uint64_t mag = negative ? fixed_maxneg (p) : fixed_maxpos (p);
+  /* one quantum past the extreme (mag + 1 may need 65 bits); out needs W + 1 bits */
+  mpfr_t v;
+  mpfr_init2 (v, 66);
+  mpfr_set_uj_2exp (v, mag, -p->FL, MPFR_RNDN);
+  mpfr_t q;
+  mpfr_init2 (q, 2);
+  mpfr_set_ui_2exp (q, 1, -p->FL, MPFR_RNDN);
+  mpfr_add (v, v, q, MPFR_RNDN);
+  mpfr_set (out, v, MPFR_RNDN);
+  mpfr_clear (q);
+  mpfr_clear (v);
+  if (negative)
+    mpfr_neg (out, out, MPFR_RNDN);
+  return (int) ((mag + 1) & 1);
+}
+
+static uint64_t
+fixed_max_code (const fl_format *f)
+{
+  return fixed_maxpos (&f->u.fx);
+}
+
+static uint64_t
+fixed_lowest_code (const fl_format *f)
+{
+  return fixed_pack (&f->u.fx, 1, fixed_maxneg (&f->u.fx));
+}
+
+static uint64_t
+fixed_minpos_code (const fl_format *f)
+{
+  (void) f;
+  return 1;
+}
+
+static int
+fixed_minnormal_code (const fl_format *f, uint64_t *code)
+{
+  (void) f;
+  (void) code;
+  return 0;
+}
+
+/* Fast path: the double's bits are the producer. */
+FL_INLINE uint64_t
+fixed_from_double (const fl_format *f, double x, const fl_rounding *r, unsigned *flags)
+{
+  uint64_t b;
+  memcpy (&b, &x, sizeof b);
+  int negative = (int) (b >> 63);
+  uint64_t ef = (b >> 52) & 0x7ff, frac = b & ((UINT64_C(1) << 52) - 1);
+  fl_mag m;
+  m.big = NULL;
+  if (ef == 0x7ff)
+    {
+      if (frac)
+        {
+          *flags |= FL_FLAG_INVALID;
+          return 0;
+        }
+      return fixed_saturate (&f->u.fx, negative, flags);
+    }
+  if (ef == 0)
+    {
+      if (frac == 0)
+        return 0;
+      m.small = frac;
+      m.X = -1074;
+      m.e = -1074 + 63 - __builtin_clzll (frac);
+    }
+  else
+    {
+      m.small = frac | (UINT64_C(1) << 52);
+      m.X = (long) ef - 1075;
+      m.e = (long) ef - 1023;
+    }
+  return fixed_round_pack (f, negative, &m, r, flags, NULL);
+}
+
+FL_INLINE void
+fixed_encode_loop (const fl_format *f, const double *x, uint64_t *codes, size_t n,
+                   const fl_rounding *r, fl_round_mode mode, unsigned *flags)
+{
+  fl_rounding rr = *r;
+  rr.mode = mode;
+  unsigned fl = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (mode == FL_SR)
+        rr.stream = r->stream + i;
+      codes[i] = fixed_from_double (f, x[i], &rr, &fl);
+    }
+  if (flags)
+    *flags |= fl;
+}
+
+static void
+fixed_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
+                      const fl_rounding *r, unsigned *flags)
+{
+  unsigned fl = 0;
+  switch (r->mode)
+    {
+    case FL_RNE: fixed_encode_loop (f, x, codes, n, r, FL_RNE, &fl); break;
+    case FL_RNA: fixed_encode_loop (f, x, codes, n, r, FL_RNA, &fl); break;
+    case FL_RTZ: fixed_encode_loop (f, x, codes, n, r, FL_RTZ, &fl); break;
+    case FL_RUP: fixed_encode_loop (f, x, codes, n, r, FL_RUP, &fl); break;
+    case FL_RDN: fixed_encode_loop (f, x, codes, n, r, FL_RDN, &fl); break;
+    case FL_RTO: fixed_encode_loop (f, x, codes, n, r, FL_RTO, &fl); break;
+    case FL_SR: fixed_encode_loop (f, x, codes, n, r, FL_SR, &fl); break;
+    }
+  if (flags)
+    *flags |= fl;
+}
+
+static void
+fixed_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n)
+{
+  const fl_fixed_params *p = &f->u.fx;
+  for (size_t i = 0; i < n; i++)
+    {
+      uint64_t c = codes[i] & fixed_mask (p);
+      if (p->is_signed && (c >> (p->W - 1)) & 1)
+        x[i] = -ldexp ((double) ((0 - c) & fixed_mask (p)), -p->FL);
+      else
+        x[i] = ldexp ((double) c, -p->FL);
+    }
+}
+
+const fl_family_ops fl_fixed_ops = {
+  FL_FAMILY_FIXED,
+  fixed_decode,
+  fixed_encode,
+  fixed_beyond,
+  fixed_encode_doubles,
+  fixed_decode_doubles,
+  fixed_max_code,
+  fixed_lowest_code,
+  fixed_minpos_code,
+  fixed_minnormal_code
+};

@@ -1,0 +1,94 @@
+/* format-impl.h -- internal: the format descriptor and the family interface.
+
+   A family implements decode, encode (exact, from an mpfr_t), the fast paths and its
+   properties; format.c dispatches the public calls here.  Not installed. */
+#ifndef FL_FORMAT_IMPL_H
+#define FL_FORMAT_IMPL_H
+
+#include <fmtlab/formats.h>
+
+/* Where a float family keeps its NaN and infinity codes. */
+typedef enum {
+  FL_NAN_NONE,      /* every code finite (or only infinities) */
+  FL_NAN_IEEE,      /* exponent all ones, significand not zero */
+  FL_NAN_ALLONES,   /* magnitude all ones, either sign (fn; fnu and P3109 unsigned) */
+  FL_NAN_NEGZERO    /* sign set, magnitude zero: the only NaN, no -0 (fnuz, P3109 signed) */
+} fl_nan_kind;
+
+typedef enum {
+  FL_INF_NONE,
+  FL_INF_IEEE,       /* exponent all ones, significand zero */
+  FL_INF_ALLONES,    /* magnitude all ones (P3109 signed extended) */
+  FL_INF_BELOWNAN    /* magnitude all ones minus one (P3109 unsigned extended) */
+} fl_inf_kind;
+
+typedef struct {
+  int E, M;           /* exponent bits, trailing significand bits */
+  long bias;
+  int is_signed;
+  int ef0_normal;     /* exponent field 0 is a normal binade: no zero, no subnormals (e8m0fnu) */
+  fl_nan_kind nan_kind;
+  fl_inf_kind inf_kind;
+  long emin;          /* exponent of the smallest normal binade */
+  long emax;          /* exponent of the largest finite value */
+  uint64_t maxmag;    /* largest finite magnitude code */
+  uint64_t magmask;   /* all magnitude bits */
+  int has_negzero;
+} fl_float_params;
+
+typedef struct {
+  int W;              /* total bits */
+  int FL;             /* fraction bits: value = code * 2^-FL */
+  int is_signed;      /* two's complement when set */
+} fl_fixed_params;
+
+typedef struct fl_family_ops {
+  fl_family family;
+  fl_class (*decode) (const fl_format *f, uint64_t code, mpfr_ptr out);
+  uint64_t (*encode) (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *flags);
+  int (*beyond) (const fl_format *f, int negative, mpfr_ptr out);
+  void (*encode_doubles) (const fl_format *f, const double *x, uint64_t *codes, size_t n,
+                          const fl_rounding *r, unsigned *flags);
+  void (*decode_doubles) (const fl_format *f, const uint64_t *codes, double *x, size_t n);
+  uint64_t (*max_code) (const fl_format *f);
+  uint64_t (*lowest_code) (const fl_format *f);
+  uint64_t (*minpos_code) (const fl_format *f);
+  int (*minnormal_code) (const fl_format *f, uint64_t *code);
+} fl_family_ops;
+
+struct fl_format {
+  const fl_family_ops *ops;
+  char name[96];
+  unsigned bits;
+  mpfr_prec_t prec;
+  fl_overflow default_overflow;
+  int has_inf, has_nan;
+  union {
+    fl_float_params fp;
+    fl_fixed_params fx;
+  } u;
+};
+
+extern const fl_family_ops fl_float_ops;
+extern const fl_family_ops fl_fixed_ops;
+
+/* Constructors used by the registry; return FL_EINVAL with a message on bad parameters. */
+fl_status fl_float_init (fl_format *f, int E, int M, long bias, int is_signed, int ef0_normal,
+                         fl_nan_kind nk, fl_inf_kind ik, char *err, size_t errlen);
+fl_status fl_fixed_init (fl_format *f, int W, int FL, int is_signed, char *err, size_t errlen);
+
+/* The overflow policy actually in force for r on f: a forced policy the format cannot
+   express (inf without infinities, nan without NaN) falls back to nan, then sat; the CLI
+   refuses such combinations before they get here (fl_format_overflow_ok). */
+static inline fl_overflow
+fl_overflow_effective (const fl_format *f, const fl_rounding *r)
+{
+  fl_overflow o = r->overflow == FL_OVF_DEFAULT ? f->default_overflow : r->overflow;
+  if (o == FL_OVF_INF && !f->has_inf)
+    o = FL_OVF_NAN;
+  if (o == FL_OVF_NAN && !f->has_nan)
+    o = FL_OVF_SAT;
+  return o;
+}
+
+#endif

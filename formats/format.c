@@ -1,0 +1,208 @@
+/* format.c -- the public format calls: dispatch to the family, properties, names,
+   exact parsing and printing of reals. */
+#include <config.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fmtlab/enumerate.h>
+#include "format-impl.h"
+
+const char *
+fl_version (void)
+{
+  return PACKAGE_VERSION;
+}
+
+void
+fl_format_free (fl_format *f)
+{
+  free (f);
+}
+
+const char *fl_format_name (const fl_format *f) { return f->name; }
+fl_family fl_format_family (const fl_format *f) { return f->ops->family; }
+unsigned fl_format_bits (const fl_format *f) { return f->bits; }
+mpfr_prec_t fl_format_prec (const fl_format *f) { return f->prec; }
+fl_overflow fl_format_default_overflow (const fl_format *f) { return f->default_overflow; }
+int fl_format_has_inf (const fl_format *f) { return f->has_inf; }
+int fl_format_has_nan (const fl_format *f) { return f->has_nan; }
+uint64_t fl_format_max_code (const fl_format *f) { return f->ops->max_code (f); }
+uint64_t fl_format_lowest_code (const fl_format *f) { return f->ops->lowest_code (f); }
+uint64_t fl_format_minpos_code (const fl_format *f) { return f->ops->minpos_code (f); }
+
+uint64_t
+fl_format_ncodes_minus1 (const fl_format *f)
+{
+  return f->bits >= 64 ? UINT64_MAX : (UINT64_C(1) << f->bits) - 1;
+}
+
+int
+fl_format_is_signed (const fl_format *f)
+{
+  return f->ops->family == FL_FAMILY_FLOAT ? f->u.fp.is_signed : f->u.fx.is_signed;
+}
+
+int
+fl_format_minnormal_code (const fl_format *f, uint64_t *code)
+{
+  return f->ops->minnormal_code (f, code);
+}
+
+int
+fl_format_overflow_ok (const fl_format *f, fl_overflow o)
+{
+  switch (o)
+    {
+    case FL_OVF_INF: return f->has_inf;
+    case FL_OVF_NAN: return f->has_nan;
+    default: return 1;
+    }
+}
+
+fl_class
+fl_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
+{
+  return f->ops->decode (f, code & fl_format_ncodes_minus1 (f), out);
+}
+
+uint64_t
+fl_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *flags)
+{
+  return f->ops->encode (f, x, r, flags);
+}
+
+int
+fl_format_beyond (const fl_format *f, int negative, mpfr_ptr out)
+{
+  return f->ops->beyond (f, negative, out);
+}
+
+void
+fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
+                   const fl_rounding *r, unsigned *flags)
+{
+  f->ops->encode_doubles (f, x, codes, n, r, flags);
+}
+
+void
+fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n)
+{
+  f->ops->decode_doubles (f, codes, x, n);
+}
+
+const char *
+fl_class_name (fl_class c)
+{
+  switch (c)
+    {
+    case FL_CLASS_ZERO: return "zero";
+    case FL_CLASS_NORMAL: return "normal";
+    case FL_CLASS_SUBNORMAL: return "subnormal";
+    case FL_CLASS_INF: return "inf";
+    case FL_CLASS_NAN: return "nan";
+    }
+  return "?";
+}
+
+int
+fl_parse_real (mpfr_ptr x, const char *s, mpfr_prec_t min_prec)
+{
+  size_t len = strlen (s);
+  if (len == 0 || len > 100000)
+    return -1;
+  /* hex digits carry 4 bits each; decimals get min_prec plus their digits' worth */
+  mpfr_prec_t prec = (mpfr_prec_t) (4 * len + 8);
+  if (prec < min_prec)
+    prec = min_prec;
+  mpfr_set_prec (x, prec);
+  char *end;
+  mpfr_clear_flags ();
+  int t = mpfr_strtofr (x, s, &end, 0, MPFR_RNDZ);
+  if (end == s || *end != 0)
+    return -1;
+  if (mpfr_overflow_p () || mpfr_underflow_p ())
+    return -1;
+  if (t != 0)
+    {
+      /* round to odd: truncated, so make the last bit 1 (it was 0 or we stay odd) */
+      mpfr_t ulp;
+      mpfr_init2 (ulp, 2);
+      mpfr_set_ui_2exp (ulp, 1, mpfr_get_exp (x) - prec, MPFR_RNDN);
+      mpz_t z;
+      mpz_init (z);
+      mpfr_get_z_2exp (z, x);
+      if (mpz_even_p (z))
+        {
+          if (mpfr_signbit (x))
+            mpfr_sub (x, x, ulp, MPFR_RNDN);
+          else
+            mpfr_add (x, x, ulp, MPFR_RNDN);
+        }
+      mpz_clear (z);
+      mpfr_clear (ulp);
+    }
+  return 0;
+}
+
+int
+fl_hexfloat (char *buf, size_t size, mpfr_srcptr x, mpfr_prec_t prec)
+{
+  if (mpfr_nan_p (x))
+    return snprintf (buf, size, "nan");
+  if (mpfr_inf_p (x))
+    return snprintf (buf, size, mpfr_signbit (x) ? "-inf" : "inf");
+  if (mpfr_zero_p (x))
+    return snprintf (buf, size, mpfr_signbit (x) ? "-0x0p+0" : "0x0p+0");
+  mpfr_t y;
+  mpfr_init2 (y, prec > 0 ? prec : mpfr_get_prec (x));
+  mpfr_set (y, x, MPFR_RNDN);
+  mpz_t z;
+  mpz_init (z);
+  mpfr_exp_t e = mpfr_get_z_2exp (z, y);
+  int negative = mpz_sgn (z) < 0;
+  mpz_abs (z, z);
+  /* strip trailing zero bits, then write 1.fff with the fraction in whole hex digits */
+  mp_bitcnt_t tz = mpz_scan1 (z, 0);
+  mpz_tdiv_q_2exp (z, z, tz);
+  e += (mpfr_exp_t) tz;
+  size_t nb = mpz_sizeinbase (z, 2);
+  long exp2 = (long) e + (long) nb - 1;          /* value = 1.f * 2^exp2 */
+  size_t fbits = nb - 1;
+  size_t digits = (fbits + 3) / 4;
+  mpz_mul_2exp (z, z, digits * 4 - fbits);       /* pad the fraction to whole digits */
+  char *hex = mpz_get_str (NULL, 16, z);         /* "1" followed by the fraction digits */
+  int n;
+  if (digits == 0)
+    n = snprintf (buf, size, "%s0x1p%+ld", negative ? "-" : "", exp2);
+  else
+    n = snprintf (buf, size, "%s0x1.%sp%+ld", negative ? "-" : "", hex + 1, exp2);
+  free (hex);
+  mpz_clear (z);
+  mpfr_clear (y);
+  return n;
+}
+
+void
+fl_format_special_counts (const fl_format *f, long double *nan_codes, long double *inf_codes)
+{
+  *nan_codes = 0;
+  *inf_codes = 0;
+  if (f->ops->family != FL_FAMILY_FLOAT)
+    return;
+  const fl_float_params *p = &f->u.fp;
+  long double signs = p->is_signed ? 2 : 1;
+  switch (p->nan_kind)
+    {
+    case FL_NAN_IEEE: *nan_codes = signs * (long double) ((UINT64_C(1) << p->M) - 1); break;
+    case FL_NAN_ALLONES: *nan_codes = signs; break;
+    case FL_NAN_NEGZERO: *nan_codes = 1; break;
+    default: break;
+    }
+  switch (p->inf_kind)
+    {
+    case FL_INF_IEEE: case FL_INF_ALLONES: *inf_codes = signs; break;
+    case FL_INF_BELOWNAN: *inf_codes = 1; break;
+    default: break;
+    }
+}

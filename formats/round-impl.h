@@ -1,0 +1,143 @@
+/* round-impl.h -- internal: the one rounding decision every path shares.
+
+   A producer (an exact mpfr_t, a double, later exact integer arithmetic) describes a
+   positive magnitude S * 2^X; a family picks its quantum 2^q for that magnitude and splits
+   the magnitude into the truncated integer n and the exact discarded fraction F / 2^len;
+   fl_round_up then says whether to move to the next code.  Inline so that the fast paths
+   specialise it per mode. */
+#ifndef FL_ROUND_IMPL_H
+#define FL_ROUND_IMPL_H
+
+#include <stdint.h>
+#include <gmp.h>
+#include <fmtlab/formats.h>
+
+#if defined(__GNUC__)
+# define FL_INLINE static inline __attribute__((always_inline))
+#else
+# define FL_INLINE static inline
+#endif
+
+/* A positive magnitude S * 2^X, S a uint64 (big == NULL) or an mpz; e is the exponent of
+   its leading bit, so the magnitude lies in [2^e, 2^(e+1)). */
+typedef struct {
+  uint64_t small;
+  mpz_srcptr big;
+  long X;
+  long e;
+} fl_mag;
+
+/* The discarded fraction: the bits of S below bit 'len' read as F / 2^len in [0, 1). */
+typedef struct {
+  uint64_t small;
+  mpz_srcptr big;
+  unsigned long len;
+} fl_frac;
+
+/* Bits 64i+1 .. 64i+64 after the binary point of the fraction, as a uint64. */
+uint64_t fl_frac_chunk (const fl_frac *fr, unsigned long i);
+int fl_sr_up_exact (const fl_rounding *r, const fl_frac *fr);
+uint64_t fl_rng_u64 (uint64_t seed, uint64_t stream, uint64_t k);
+/* Truncated n (it must fit in 64 bits: q >= e - 63) and the fraction, for quantum 2^q. */
+uint64_t fl_mag_split_big (const fl_mag *m, long q, fl_frac *fr, mpz_ptr tmp);
+
+FL_INLINE uint64_t
+fl_mag_split (const fl_mag *m, long q, fl_frac *fr, mpz_ptr tmp)
+{
+  if (m->big != NULL)
+    return fl_mag_split_big (m, q, fr, tmp);
+  long s = q - m->X;
+  fr->big = NULL;
+  if (s <= 0)
+    {
+      fr->small = 0;
+      fr->len = 0;
+      return s <= -64 ? 0 : m->small << -s;   /* caller guarantees it fits */
+    }
+  fr->len = (unsigned long) s;
+  if (s >= 64)
+    {
+      fr->small = m->small;
+      return 0;
+    }
+  fr->small = m->small & ((UINT64_C(1) << s) - 1);
+  return m->small >> s;
+}
+
+/* -1 below half, 0 exactly half, +1 above; *inexact when the fraction is not zero. */
+FL_INLINE int
+fl_frac_vs_half (const fl_frac *fr, int *inexact)
+{
+  if (fr->len == 0)
+    {
+      *inexact = 0;
+      return -1;
+    }
+  if (fr->big == NULL)
+    {
+      uint64_t F = fr->small;
+      *inexact = F != 0;
+      if (fr->len > 64)
+        return -1;                  /* F < 2^64 <= 2^(len-1) */
+      uint64_t half = UINT64_C(1) << (fr->len - 1);
+      uint64_t rest = F & (half - 1);
+      if (F & half)
+        return rest ? 1 : 0;
+      return -1;
+    }
+  mp_bitcnt_t low = mpz_scan1 (fr->big, 0);
+  *inexact = low < fr->len;
+  if (!mpz_tstbit (fr->big, fr->len - 1))
+    return -1;
+  return low < fr->len - 1 ? 1 : 0;
+}
+
+/* Deterministic modes: move the magnitude up one code?  odd: the truncated code is odd. */
+FL_INLINE int
+fl_round_decide (fl_round_mode mode, int negative, int odd, int inexact, int half)
+{
+  if (!inexact)
+    return 0;
+  switch (mode)
+    {
+    case FL_RNE: return half > 0 || (half == 0 && odd);
+    case FL_RNA: return half >= 0;
+    case FL_RTZ: return 0;
+    case FL_RUP: return !negative;
+    case FL_RDN: return negative;
+    case FL_RTO: return !odd;
+    default: return 0;
+    }
+}
+
+/* Stochastic rounding with B random bits (A5): the top B bits of the fraction, truncated,
+   plus a uniform B-bit integer; up on carry. */
+FL_INLINE int
+fl_sr_up_bits (const fl_rounding *r, const fl_frac *fr)
+{
+  unsigned B = r->sr_bits;
+  uint64_t t = fl_frac_chunk (fr, 0) >> (64 - B);
+  uint64_t u = fl_rng_u64 (r->seed, r->stream, 0) >> (64 - B);
+  if (B == 64)
+    return t + u < t;
+  return ((t + u) >> B) != 0;
+}
+
+/* The whole decision for every mode.  stream_offset is added to r->stream (array index). */
+FL_INLINE int
+fl_round_up (const fl_rounding *r, int negative, int odd, const fl_frac *fr,
+             unsigned *flags)
+{
+  int inexact;
+  int half = fl_frac_vs_half (fr, &inexact);
+  if (!inexact)
+    return 0;
+  *flags |= FL_FLAG_INEXACT;
+  if (r->mode != FL_SR)
+    return fl_round_decide (r->mode, negative, odd, inexact, half);
+  if (r->sr_bits)
+    return fl_sr_up_bits (r, fr);
+  return fl_sr_up_exact (r, fr);
+}
+
+#endif

@@ -1,0 +1,175 @@
+/* round.c -- rounding machinery shared by every family: stochastic rounding, the
+   counter-based random generator, splitting large magnitudes, names of modes/policies. */
+#include <config.h>
+#include <limits.h>
+#include <string.h>
+#include "format-impl.h"
+#include "round-impl.h"
+
+#if ULONG_MAX < UINT64_MAX
+# error "fmtlab needs a 64-bit unsigned long (LP64) for mpz_get_ui"
+#endif
+
+/* Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC'11):
+   a counter-based generator, so the k-th draw of stream s under a seed is a pure function
+   of (seed, s, k) and results do not depend on thread scheduling. */
+static void
+philox4x32 (uint32_t ctr[4], uint32_t k0, uint32_t k1)
+{
+  for (int round = 0; round < 10; round++)
+    {
+      uint64_t p0 = (uint64_t) 0xD2511F53u * ctr[0];
+      uint64_t p1 = (uint64_t) 0xCD9E8D57u * ctr[2];
+      uint32_t hi0 = (uint32_t) (p0 >> 32), lo0 = (uint32_t) p0;
+      uint32_t hi1 = (uint32_t) (p1 >> 32), lo1 = (uint32_t) p1;
+      uint32_t c0 = hi1 ^ ctr[1] ^ k0, c2 = hi0 ^ ctr[3] ^ k1;
+      ctr[0] = c0;
+      ctr[1] = lo1;
+      ctr[2] = c2;
+      ctr[3] = lo0;
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+}
+
+uint64_t
+fl_rng_u64 (uint64_t seed, uint64_t stream, uint64_t k)
+{
+  /* The key is the seed; the counter is (stream, k / 2); each block gives two draws. */
+  uint64_t blk = k >> 1;
+  uint32_t ctr[4] = { (uint32_t) stream, (uint32_t) (stream >> 32),
+                      (uint32_t) blk, (uint32_t) (blk >> 32) };
+  philox4x32 (ctr, (uint32_t) seed, (uint32_t) (seed >> 32));
+  if (k & 1)
+    return ((uint64_t) ctr[2] << 32) | ctr[3];
+  return ((uint64_t) ctr[0] << 32) | ctr[1];
+}
+
+/* 64 bits of the mpz starting at bit position p (p may be negative: zeros below bit 0). */
+static uint64_t
+mpz_bits64 (mpz_srcptr z, long p)
+{
+  uint64_t v = 0;
+  if (p < 0)
+    {
+      if (p <= -64)
+        return 0;
+      return mpz_bits64 (z, 0) << -p;
+    }
+#if GMP_NUMB_BITS == 64
+  size_t li = (size_t) p / 64, sh = (size_t) p % 64, n = mpz_size (z);
+  uint64_t lo = li < n ? mpz_getlimbn (z, li) : 0;
+  uint64_t hi = li + 1 < n ? mpz_getlimbn (z, li + 1) : 0;
+  v = sh ? (lo >> sh) | (hi << (64 - sh)) : lo;
+#else
+  for (int i = 63; i >= 0; i--)
+    v = (v << 1) | (uint64_t) mpz_tstbit (z, (mp_bitcnt_t) p + i);
+#endif
+  return v;
+}
+
+uint64_t
+fl_frac_chunk (const fl_frac *fr, unsigned long i)
+{
+  /* bit j of F (from its least significant end) sits at position len - j after the point */
+  long low = (long) fr->len - 64 * (long) (i + 1);     /* index of F's bit at the chunk's end */
+  if (fr->big == NULL)
+    {
+      if (low >= 0)
+        return low >= 64 ? 0 : fr->small >> low;
+      return -low >= 64 ? 0 : fr->small << -low;
+    }
+  uint64_t v = mpz_bits64 (fr->big, low);
+  /* bits at or above len belong to n, not to the fraction */
+  long top = (long) fr->len - low;                      /* bits of the chunk inside F */
+  if (top < 64)
+    v &= top <= 0 ? 0 : (UINT64_C(1) << top) - 1;
+  return v;
+}
+
+/* Exact-probability stochastic rounding (A5): up iff a uniform U in [0,1), drawn 64 bits at
+   a time, is below the fraction; the comparison stops at the first differing chunk, so
+   P(up) is the fraction exactly. */
+int
+fl_sr_up_exact (const fl_rounding *r, const fl_frac *fr)
+{
+  for (unsigned long i = 0; 64 * i < fr->len; i++)
+    {
+      uint64_t u = fl_rng_u64 (r->seed, r->stream, i);
+      uint64_t f = fl_frac_chunk (fr, i);
+      if (u != f)
+        return u < f;
+    }
+  return 0;
+}
+
+uint64_t
+fl_mag_split_big (const fl_mag *m, long q, fl_frac *fr, mpz_ptr tmp)
+{
+  long s = q - m->X;
+  if (s <= 0)
+    {
+      mpz_mul_2exp (tmp, m->big, (mp_bitcnt_t) -s);
+      fr->small = 0;
+      fr->big = NULL;
+      fr->len = 0;
+      return mpz_get_ui (tmp);
+    }
+  mpz_tdiv_q_2exp (tmp, m->big, (mp_bitcnt_t) s);
+  fr->small = 0;
+  fr->big = m->big;
+  fr->len = (unsigned long) s;
+  return mpz_get_ui (tmp);
+}
+
+void
+fl_rounding_init (fl_rounding *r)
+{
+  memset (r, 0, sizeof *r);
+  r->mode = FL_RNE;
+  r->overflow = FL_OVF_DEFAULT;
+  r->domain = FL_DOMAIN_DEFAULT;
+}
+
+static const char *const mode_names[FL_ROUND_MODES] = { "rne", "rna", "rtz", "rup", "rdn", "rto", "sr" };
+
+const char *
+fl_round_mode_name (fl_round_mode m)
+{
+  return (unsigned) m < FL_ROUND_MODES ? mode_names[m] : "?";
+}
+
+int
+fl_round_mode_parse (const char *s, fl_round_mode *m)
+{
+  for (int i = 0; i < FL_ROUND_MODES; i++)
+    if (strcmp (s, mode_names[i]) == 0)
+      {
+        *m = (fl_round_mode) i;
+        return 0;
+      }
+  return -1;
+}
+
+const char *
+fl_overflow_name (fl_overflow o)
+{
+  switch (o)
+    {
+    case FL_OVF_SAT: return "sat";
+    case FL_OVF_INF: return "inf";
+    case FL_OVF_NAN: return "nan";
+    default: return "default";
+    }
+}
+
+int
+fl_overflow_parse (const char *s, fl_overflow *o)
+{
+  if (strcmp (s, "sat") == 0) *o = FL_OVF_SAT;
+  else if (strcmp (s, "inf") == 0) *o = FL_OVF_INF;
+  else if (strcmp (s, "nan") == 0) *o = FL_OVF_NAN;
+  else if (strcmp (s, "default") == 0) *o = FL_OVF_DEFAULT;
+  else return -1;
+  return 0;
+}

@@ -1,0 +1,36 @@
+/* fmtlab/enumerate.h -- properties of a format: code counts, extreme values, dynamic
+   range, precision at 1.  Counts are analytic (so 32- and 64-bit formats are instant);
+   the tests check them against enumeration for every format up to 16 bits. */
+#ifndef FMTLAB_ENUMERATE_H
+#define FMTLAB_ENUMERATE_H
+
+#include <fmtlab/formats.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+  unsigned bits;
+  long double codes;            /* 2^bits, exact as a long double */
+  long double nan_codes, inf_codes, finite_codes, distinct_finite;
+  int has_negzero;
+  mpfr_t max, lowest, minpos;   /* exact */
+  int has_minnormal;
+  mpfr_t minnormal;
+  int has_ulp1;                 /* the gap between the smallest value >= 1 and the next */
+  mpfr_t ulp1;
+  double range_binades;         /* log2(max / minpos), a summary figure */
+  double range_decades;
+} fl_props;
+
+fl_status fl_props_compute (const fl_format *f, fl_props *p, char *err, size_t errlen);
+void fl_props_clear (fl_props *p);
+
+/* Number of NaN and infinity codes, from the format's definition. */
+void fl_format_special_counts (const fl_format *f, long double *nan_codes, long double *inf_codes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,158 @@
+/* fmtlab/formats.h -- number formats: names, exact decode/encode, fast paths.
+
+   A format is parsed once from its name into an immutable, thread-safe descriptor.
+   Every finite value of a dyadic format is decoded exactly into an mpfr_t; encoding takes
+   an exact mpfr_t and returns the correctly rounded code for the rounding mode, overflow
+   policy and (for stochastic rounding) random stream given in an fl_rounding.  Nothing
+   here ever rounds through a double; the *_doubles calls are the fast paths, tested
+   against the exact ones. */
+#ifndef FMTLAB_FORMATS_H
+#define FMTLAB_FORMATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <mpfr.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes: every call that can fail returns one and fills a message buffer. */
+typedef enum {
+  FL_OK = 0,
+  FL_EINVAL,        /* malformed name, parameter or argument */
+  FL_EUNSUPPORTED,  /* well-formed but not supported (e.g. overflow policy the format lacks) */
+  FL_ENOMEM,
+  FL_ERANGE         /* a size or value outside what the call can handle */
+} fl_status;
+
+typedef enum {
+  FL_CLASS_ZERO,
+  FL_CLASS_NORMAL,
+  FL_CLASS_SUBNORMAL,
+  FL_CLASS_INF,
+  FL_CLASS_NAN
+} fl_class;
+
+typedef enum {
+  FL_RNE,   /* nearest, ties to the even code */
+  FL_RNA,   /* nearest, ties away from zero */
+  FL_RTZ,   /* toward zero */
+  FL_RUP,   /* toward +infinity */
+  FL_RDN,   /* toward -infinity */
+  FL_RTO,   /* truncate, then set the last bit when inexact (round to odd) */
+  FL_SR     /* stochastic: up with probability equal to the distance fraction */
+} fl_round_mode;
+#define FL_ROUND_MODES 7
+
+typedef enum {
+  FL_OVF_DEFAULT,   /* the format's own policy */
+  FL_OVF_SAT,       /* clamp to the largest finite value */
+  FL_OVF_INF,       /* to infinity (IEEE rule: directed modes toward zero still give max) */
+  FL_OVF_NAN        /* to NaN where IEEE would give infinity */
+} fl_overflow;
+
+typedef enum { FL_DOMAIN_DEFAULT, FL_DOMAIN_LOG, FL_DOMAIN_LINEAR } fl_domain;
+
+/* How to round.  Stochastic rounding draws its random bits from a counter-based generator
+   keyed by (seed, stream): the same seed and stream always give the same code, whatever
+   the thread count.  Array calls use stream + i for element i. */
+typedef struct {
+  fl_round_mode mode;
+  fl_overflow overflow;
+  fl_domain domain;
+  unsigned sr_bits;   /* 0: exact probability; 1..64: hardware-style SR with B random bits */
+  uint64_t seed;
+  uint64_t stream;
+} fl_rounding;
+
+/* A default-initialised rounding: RNE, the format's overflow policy, seed 0. */
+void fl_rounding_init (fl_rounding *r);
+
+/* Exception flags reported by the encoders (OR-ed into *flags when flags is not NULL). */
+#define FL_FLAG_INEXACT   1u
+#define FL_FLAG_UNDERFLOW 2u
+#define FL_FLAG_OVERFLOW  4u
+#define FL_FLAG_INVALID   8u   /* NaN into a format without NaN, negative into unsigned... */
+
+typedef enum {
+  FL_FAMILY_FLOAT,   /* sign/exponent/significand minifloats: ml_dtypes, IEEE, eXmY, P3109 */
+  FL_FAMILY_FIXED    /* two's complement fixed point and integers */
+} fl_family;
+
+typedef struct fl_format fl_format;
+
+/* Parse a format name (see 'fmtlab formats' and DESIGN.md).  On error returns FL_EINVAL
+   and writes a one-line message naming the bad part into err. */
+fl_status fl_format_parse (const char *name, fl_format **out, char *err, size_t errlen);
+void fl_format_free (fl_format *f);
+
+const char *fl_format_name (const fl_format *f);     /* canonical name */
+fl_family fl_format_family (const fl_format *f);
+unsigned fl_format_bits (const fl_format *f);        /* code width */
+uint64_t fl_format_ncodes_minus1 (const fl_format *f);  /* 2^bits - 1 */
+mpfr_prec_t fl_format_prec (const fl_format *f);     /* precision that decodes exactly */
+int fl_format_is_signed (const fl_format *f);
+fl_overflow fl_format_default_overflow (const fl_format *f);
+int fl_format_has_inf (const fl_format *f);
+int fl_format_has_nan (const fl_format *f);
+/* Whether the forced policy is possible for this format (sat always is). */
+int fl_format_overflow_ok (const fl_format *f, fl_overflow o);
+
+/* Codes of distinguished values. */
+uint64_t fl_format_max_code (const fl_format *f);        /* largest finite value */
+uint64_t fl_format_lowest_code (const fl_format *f);     /* most negative finite value */
+uint64_t fl_format_minpos_code (const fl_format *f);     /* smallest positive value */
+/* Smallest positive normal; returns 0 and leaves *code alone when the family has no
+   normal/subnormal distinction. */
+int fl_format_minnormal_code (const fl_format *f, uint64_t *code);
+
+/* Exact decode: out must carry at least fl_format_prec(f) bits; then the value is exact.
+   NaN and infinities are set as MPFR NaN and infinities; zeros keep their sign. */
+fl_class fl_decode (const fl_format *f, uint64_t code, mpfr_ptr out);
+
+/* Correctly rounded encode of the exact value x. */
+uint64_t fl_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *flags);
+
+/* The value the unbounded grid of the format would have just beyond its largest
+   (negative = 0) or most negative (negative = 1) finite value: rounding to it means
+   overflow.  Returns the parity of that virtual code, so ties can be broken to even. */
+int fl_format_beyond (const fl_format *f, int negative, mpfr_ptr out);
+
+/* Fast paths: doubles to codes and back, no MPFR inside.  Equal to fl_encode for every
+   input (the tests prove it); fl_decode_doubles gives the nearest double (exact for every
+   format whose values are doubles). */
+void fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
+                        const fl_rounding *r, unsigned *flags);
+void fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n);
+
+/* Names and words. */
+const char *fl_class_name (fl_class c);
+const char *fl_round_mode_name (fl_round_mode m);
+int fl_round_mode_parse (const char *s, fl_round_mode *m);        /* 0 on success */
+const char *fl_overflow_name (fl_overflow o);
+int fl_overflow_parse (const char *s, fl_overflow *o);            /* 0 on success */
+
+/* Value parsing and printing. */
+/* Parse a decimal or hexadecimal real ("0x1.8p-3", "1e-30", "inf", "nan") into x, setting
+   x's precision so that hexfloats are exact and decimals carry at least 'min_prec' bits with
+   a sticky last bit (round to odd), which makes every deterministic rounding to a format
+   of at most min_prec - 2 bits exact.  Returns 0, or -1 for malformed text or an exponent
+   beyond MPFR's range. */
+int fl_parse_real (mpfr_ptr x, const char *s, mpfr_prec_t min_prec);
+/* C99 hexfloat of x ("0x1.cp+8", "-0x0p+0", "inf", "nan"); x rounded to nearest at
+   'prec' bits first when prec > 0.  Returns the length, as snprintf. */
+int fl_hexfloat (char *buf, size_t size, mpfr_srcptr x, mpfr_prec_t prec);
+
+/* Format catalogue, for 'fmtlab formats'. */
+typedef struct {
+  const char *name;        /* preset name or syntax */
+  const char *family;
+  const char *description;
+} fl_catalogue_entry;
+const fl_catalogue_entry *fl_format_catalogue (size_t *n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

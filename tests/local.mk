@@ -1,0 +1,1 @@
+# test programs: owned by the tests room
