@@ -1,0 +1,82 @@
+/* cli.h -- shared pieces of the fmtlab command: errors, option parsing of formats and
+   rounding, safe output files, and the tables that several commands write. */
+#ifndef FL_CLI_H
+#define FL_CLI_H
+
+#include <stdio.h>
+#include <getopt.h>
+#include <fmtlab/fmtlab.h>
+
+/* exit statuses (DESIGN.md): 0 ok, 1 a check failed, 2 bad usage or input */
+#define CLI_EXIT_USAGE 2
+
+typedef int (*cli_command_fn) (int argc, char **argv);
+
+typedef struct {
+  const char *name;
+  cli_command_fn run;
+  const char *summary;
+} cli_command;
+
+extern const char *cli_cmd;          /* the running subcommand, for messages */
+
+void cli_die (int status, const char *fmt, ...) __attribute__ ((noreturn, format (printf, 2, 3)));
+void cli_warn (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+void cli_version (void) __attribute__ ((noreturn));
+/* Unknown option or missing argument: a one-line hint, exit 2. */
+void cli_usage_error (void) __attribute__ ((noreturn));
+
+fl_format *cli_format (const char *name);
+
+/* Rounding options shared by every command that rounds. */
+#define CLI_ROUNDING_LONGOPTS \
+  { "round", required_argument, NULL, 'r' }, \
+  { "overflow", required_argument, NULL, 'O' }, \
+  { "seed", required_argument, NULL, 'S' }, \
+  { "sr-bits", required_argument, NULL, 'B' }, \
+  { "domain", required_argument, NULL, 'D' }
+#define CLI_ROUNDING_HELP \
+  "  -r, --round MODE      rne (default), rna, rtz, rup, rdn, rto, sr\n" \
+  "      --overflow POLICY the format's own (default), sat, inf or nan\n" \
+  "      --seed S          seed of the stochastic-rounding generator (default 0)\n" \
+  "      --sr-bits B       stochastic rounding with B random bits (1-64; default exact)\n" \
+  "      --domain D        log or linear (logarithmic families; others ignore it)\n"
+/* Returns 1 when opt was a rounding option (and applies it), 0 otherwise. */
+int cli_rounding_option (int opt, const char *arg, fl_rounding *r);
+/* Refuse an overflow policy the format cannot express. */
+void cli_check_rounding (const fl_format *f, const fl_rounding *r);
+
+unsigned long long cli_parse_ull (const char *what, const char *s, unsigned long long max);
+
+/* Output files are written to a temporary file beside the target and renamed into place
+   on success, so no partial file is ever left; "-" or NULL is stdout. */
+typedef struct {
+  FILE *fp;
+  char *path;
+  char *tmp;
+} cli_out;
+FILE *cli_out_open (cli_out *o, const char *path);
+void cli_out_commit (cli_out *o);
+void cli_out_abort (cli_out *o);
+
+typedef enum { CLI_TEXT, CLI_CSV, CLI_JSON, CLI_MD } cli_style;
+#define CLI_STYLE_LONGOPTS \
+  { "csv", no_argument, NULL, 'c' }, \
+  { "json", no_argument, NULL, 'j' }, \
+  { "md", no_argument, NULL, 'm' }, \
+  { "output", required_argument, NULL, 'o' }
+
+/* Tables written by several commands (tables.c). */
+void cli_write_values (FILE *fp, const fl_format *f, cli_style style, mpfr_prec_t prec,
+                       uint64_t lo, uint64_t hi);
+/* Properties of several formats as one table. */
+void cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style);
+int cli_code_digits (const fl_format *f);
+
+int cmd_formats (int argc, char **argv);
+int cmd_values (int argc, char **argv);
+int cmd_info (int argc, char **argv);
+int cmd_round (int argc, char **argv);
+int cmd_report (int argc, char **argv);
+
+#endif

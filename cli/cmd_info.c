@@ -1,0 +1,56 @@
+/* cmd_info.c -- 'fmtlab info FORMAT...': properties of formats. */
+#include <config.h>
+#include <stdlib.h>
+#include "cli.h"
+
+static void
+help (void)
+{
+  printf ("Usage: fmtlab info FORMAT... [options]\n\n"
+          "Properties of each FORMAT: bits, codes, finite codes, distinct finite values, NaN\n"
+          "and Inf codes, negative zero, max, lowest, min positive, min normal, dynamic\n"
+          "range in binades and decades (log2 and log10 of max/min positive), the spacing\n"
+          "of values just above 1 and the precision it means, the default overflow policy.\n\n"
+          "  --csv, --json, --md   one table, a row per format\n"
+          "  -o, --output FILE     write FILE (atomically) instead of standard output\n"
+          "  -h, --help  -V, --version\n");
+}
+
+int
+cmd_info (int argc, char **argv)
+{
+  static const struct option opts[] = {
+    CLI_STYLE_LONGOPTS, { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 }
+  };
+  cli_style style = CLI_TEXT;
+  const char *out = NULL;
+  int opt;
+  while ((opt = getopt_long (argc, argv, "o:hV", opts, NULL)) != -1)
+    switch (opt)
+      {
+      case 'c': style = CLI_CSV; break;
+      case 'j': style = CLI_JSON; break;
+      case 'm': style = CLI_MD; break;
+      case 'o': out = optarg; break;
+      case 'h': help (); return 0;
+      case 'V': cli_version ();
+      default: cli_usage_error ();
+      }
+  if (optind >= argc)
+    cli_die (CLI_EXIT_USAGE, "expected at least one FORMAT (fmtlab info --help)");
+  size_t n = (size_t) (argc - optind);
+  fl_format **f = malloc (n * sizeof *f);
+  if (!f)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    f[i] = cli_format (argv[optind + (int) i]);
+  cli_out o;
+  FILE *fp = cli_out_open (&o, out);
+  cli_write_props (fp, f, n, style);
+  cli_out_commit (&o);
+  for (size_t i = 0; i < n; i++)
+    fl_format_free (f[i]);
+  free (f);
+  return 0;
+}

@@ -1,0 +1,199 @@
+/* cmd_round.c -- 'fmtlab round FORMAT VALUE...': exact, correctly rounded codes. */
+#include <config.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "cli.h"
+
+static void
+help (void)
+{
+  printf ("Usage: fmtlab round FORMAT [VALUE...] [options]\n\n"
+          "Round each VALUE (decimal or C99 hexfloat, parsed exactly; inf, nan) to FORMAT and\n"
+          "print CODE VALUE, VALUE being the exact value of the code.  Without VALUEs, reads\n"
+          "whitespace-separated values from standard input.  Stochastic rounding uses stream i\n"
+          "for the i-th value (from 0), so a seed reproduces every code.\n\n"
+          CLI_ROUNDING_HELP
+          "      --flags       add a column with the exception flags\n"
+          "  --csv, --json     tables with headers\n"
+          "  -o, --output FILE write FILE (atomically) instead of standard output\n"
+          "  -h, --help  -V, --version\n");
+}
+
+static void
+flags_text (unsigned fl, char *buf, size_t n)
+{
+  snprintf (buf, n, "%s%s%s%s%s", fl & FL_FLAG_INEXACT ? "inexact," : "",
+            fl & FL_FLAG_UNDERFLOW ? "underflow," : "", fl & FL_FLAG_OVERFLOW ? "overflow," : "",
+            fl & FL_FLAG_INVALID ? "invalid," : "", fl ? "" : "exact,");
+  buf[strlen (buf) - 1] = 0;
+}
+
+/* Read the next whitespace-separated word of stdin; NULL at end. */
+static char *
+next_word (void)
+{
+  static char buf[4096];
+  int ch;
+  size_t n = 0;
+  while ((ch = getchar ()) != EOF && isspace (ch))
+    ;
+  if (ch == EOF)
+    return NULL;
+  do
+    {
+      if (n + 1 >= sizeof buf)
+        cli_die (CLI_EXIT_USAGE, "input value longer than %zu characters", sizeof buf - 1);
+      buf[n++] = (char) ch;
+    }
+  while ((ch = getchar ()) != EOF && !isspace (ch));
+  buf[n] = 0;
+  return buf;
+}
+
+int
+cmd_round (int argc, char **argv)
+{
+  static const struct option opts[] = {
+    CLI_ROUNDING_LONGOPTS, CLI_STYLE_LONGOPTS, { "flags", no_argument, NULL, 'f' },
+    { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 }
+  };
+  fl_rounding r;
+  fl_rounding_init (&r);
+  cli_style style = CLI_TEXT;
+  const char *out = NULL;
+  int show_flags = 0, opt;
+  /* '+': stop at the first non-option so negative VALUEs like -300 are not options */
+  while ((opt = getopt_long (argc, argv, "+r:o:hV", opts, NULL)) != -1)
+    {
+      if (cli_rounding_option (opt, optarg, &r))
+        continue;
+      switch (opt)
+        {
+        case 'c': style = CLI_CSV; break;
+        case 'j': style = CLI_JSON; break;
+        case 'm': style = CLI_MD; break;
+        case 'o': out = optarg; break;
+        case 'f': show_flags = 1; break;
+        case 'h': help (); return 0;
+        case 'V': cli_version ();
+        default: cli_usage_error ();
+        }
+    }
+  if (optind >= argc)
+    cli_die (CLI_EXIT_USAGE, "expected FORMAT [VALUE...] (fmtlab round --help)");
+  fl_format *f = cli_format (argv[optind++]);
+  /* options may also follow the values: take them out first */
+  int nv = 0;
+  char **vals = malloc ((size_t) (argc + 1) * sizeof *vals);
+  if (!vals)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  for (int i = optind; i < argc; i++)
+    {
+      const char *a = argv[i];
+      if (a[0] == '-' && a[1] == '-')
+        {
+          const char *name = a + 2, *eq = strchr (name, '=');
+          size_t len = eq ? (size_t) (eq - name) : strlen (name);
+          int found = 0;
+          for (const struct option *o = opts; o->name; o++)
+            if (strlen (o->name) == len && strncmp (o->name, name, len) == 0)
+              {
+                const char *arg = NULL;
+                if (o->has_arg == required_argument)
+                  {
+                    if (eq)
+                      arg = eq + 1;
+                    else if (i + 1 < argc)
+                      arg = argv[++i];
+                    else
+                      cli_die (CLI_EXIT_USAGE, "option --%s needs an argument", o->name);
+                  }
+                if (!cli_rounding_option (o->val, arg, &r))
+                  switch (o->val)
+                    {
+                    case 'c': style = CLI_CSV; break;
+                    case 'j': style = CLI_JSON; break;
+                    case 'm': style = CLI_MD; break;
+                    case 'o': out = arg; break;
+                    case 'f': show_flags = 1; break;
+                    case 'h': help (); return 0;
+                    case 'V': cli_version ();
+                    }
+                found = 1;
+                break;
+              }
+          if (!found)
+            cli_die (CLI_EXIT_USAGE, "unknown option '%s' (fmtlab round --help)", a);
+        }
+      else
+        vals[nv++] = argv[i];
+    }
+  cli_check_rounding (f, &r);
+  /* parse every value before writing anything */
+  mpfr_t x, v;
+  mpfr_init2 (x, 256);
+  mpfr_init2 (v, fl_format_prec (f) + 2);
+  int from_stdin = nv == 0;
+  cli_out o;
+  FILE *fp = cli_out_open (&o, out);
+  int w = cli_code_digits (f);
+  if (style == CLI_CSV)
+    fprintf (fp, "input,code,value%s\n", show_flags ? ",flags" : "");
+  json_t *arr = style == CLI_JSON ? json_array () : NULL;
+  char hex[256], fl_txt[64];
+  for (uint64_t i = 0;; i++)
+    {
+      const char *s = from_stdin ? next_word () : (i < (uint64_t) nv ? vals[i] : NULL);
+      if (!s)
+        break;
+      if (fl_parse_real (x, s, 256) != 0)
+        {
+          cli_out_abort (&o);
+          cli_die (CLI_EXIT_USAGE, "value '%s': expected a decimal or hexadecimal real, inf or nan", s);
+        }
+      r.stream = i;
+      unsigned fl = 0;
+      uint64_t code = fl_encode (f, x, &r, &fl);
+      fl_decode (f, code, v);
+      fl_hexfloat (hex, sizeof hex, v, 0);
+      flags_text (fl, fl_txt, sizeof fl_txt);
+      if ((fl & FL_FLAG_INVALID) && mpfr_nan_p (x))
+        cli_warn ("NaN has no code in %s: gave %0*llx (invalid)", fl_format_name (f), w,
+                  (unsigned long long) code);
+      switch (style)
+        {
+        case CLI_CSV:
+          fprintf (fp, "%s,%0*llx,%s%s%s\n", s, w, (unsigned long long) code, hex,
+                   show_flags ? "," : "", show_flags ? fl_txt : "");
+          break;
+        case CLI_JSON:
+          {
+            char cbuf[32];
+            snprintf (cbuf, sizeof cbuf, "%0*llx", w, (unsigned long long) code);
+            json_t *obj = json_pack ("{s:s, s:s, s:s}", "input", s, "code", cbuf, "value", hex);
+            if (show_flags)
+              json_object_set_new (obj, "flags", json_string (fl_txt));
+            json_array_append_new (arr, obj);
+          }
+          break;
+        default:
+          fprintf (fp, "%0*llx %s%s%s\n", w, (unsigned long long) code, hex,
+                   show_flags ? " " : "", show_flags ? fl_txt : "");
+        }
+    }
+  if (arr)
+    {
+      json_dumpf (arr, fp, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+      fputc ('\n', fp);
+      json_decref (arr);
+    }
+  cli_out_commit (&o);
+  mpfr_clear (x);
+  mpfr_clear (v);
+  free (vals);
+  fl_format_free (f);
+  return 0;
+}

@@ -1,0 +1,73 @@
+/* cmd_values.c -- 'fmtlab values FORMAT': every code, its exact value and class. */
+#include <config.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+static void
+help (void)
+{
+  printf ("Usage: fmtlab values FORMAT [options]\n\n"
+          "Print every code of FORMAT, one per line: CODE VALUE CLASS.  CODE is lowercase\n"
+          "hex, VALUE the exact value as a C99 hexfloat (inf, -inf, nan), CLASS one of\n"
+          "zero normal subnormal inf nan.\n\n"
+          "  --range LO:HI     only codes LO to HI (hex); required above %d bits\n"
+          "  --prec P          round irrational values to P bits (default 113)\n"
+          "  --csv, --json, --md   tables with headers\n"
+          "  -o, --output FILE write FILE (atomically) instead of standard output\n"
+          "  -h, --help  -V, --version\n", FL_GRID_MAX_BITS);
+}
+
+int
+cmd_values (int argc, char **argv)
+{
+  static const struct option opts[] = {
+    CLI_STYLE_LONGOPTS, { "range", required_argument, NULL, 'R' },
+    { "prec", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 }
+  };
+  cli_style style = CLI_TEXT;
+  const char *out = NULL, *range = NULL;
+  mpfr_prec_t prec = 0;
+  int opt;
+  while ((opt = getopt_long (argc, argv, "o:hV", opts, NULL)) != -1)
+    switch (opt)
+      {
+      case 'c': style = CLI_CSV; break;
+      case 'j': style = CLI_JSON; break;
+      case 'm': style = CLI_MD; break;
+      case 'o': out = optarg; break;
+      case 'R': range = optarg; break;
+      case 'p': prec = (mpfr_prec_t) cli_parse_ull ("--prec", optarg, 100000); break;
+      case 'h': help (); return 0;
+      case 'V': cli_version ();
+      default: cli_usage_error ();
+      }
+  if (optind + 1 != argc)
+    cli_die (CLI_EXIT_USAGE, "expected exactly one FORMAT (fmtlab values --help)");
+  fl_format *f = cli_format (argv[optind]);
+  uint64_t lo = 0, hi = fl_format_ncodes_minus1 (f);
+  if (range)
+    {
+      char *colon = strchr (range, ':');
+      if (!colon)
+        cli_die (CLI_EXIT_USAGE, "--range '%s': expected LO:HI in hex", range);
+      *colon = 0;
+      char *end1, *end2;
+      lo = strtoull (range, &end1, 16);
+      hi = strtoull (colon + 1, &end2, 16);
+      if (*end1 || *end2 || end1 == range || end2 == colon + 1 || lo > hi
+          || hi > fl_format_ncodes_minus1 (f))
+        cli_die (CLI_EXIT_USAGE, "--range '%s:%s': expected hex LO <= HI within the %u-bit codes of %s",
+                 range, colon + 1, fl_format_bits (f), fl_format_name (f));
+    }
+  else if (fl_format_bits (f) > FL_GRID_MAX_BITS)
+    cli_die (CLI_EXIT_USAGE, "format '%s' has 2^%u codes; list a part with --range LO:HI",
+             fl_format_name (f), fl_format_bits (f));
+  cli_out o;
+  FILE *fp = cli_out_open (&o, out);
+  cli_write_values (fp, f, style, prec, lo, hi);
+  cli_out_commit (&o);
+  fl_format_free (f);
+  return 0;
+}

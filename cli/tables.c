@@ -1,0 +1,213 @@
+/* tables.c -- the value table and the property table, in text, CSV, JSON and Markdown;
+   written by 'values', 'info' and 'report'. */
+#include <config.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "cli.h"
+
+int
+cli_code_digits (const fl_format *f)
+{
+  return (int) ((fl_format_bits (f) + 3) / 4);
+}
+
+void
+cli_write_values (FILE *fp, const fl_format *f, cli_style style, mpfr_prec_t prec,
+                  uint64_t lo, uint64_t hi)
+{
+  int w = cli_code_digits (f);
+  mpfr_t v;
+  mpfr_init2 (v, fl_format_prec (f) + 2);
+  char hex[256];
+  if (style == CLI_CSV)
+    fprintf (fp, "code,value,class\n");
+  else if (style == CLI_JSON)
+    fprintf (fp, "[\n");
+  else if (style == CLI_MD)
+    fprintf (fp, "| code | value | class |\n|---|---|---|\n");
+  for (uint64_t c = lo;; c++)
+    {
+      fl_class k = fl_decode (f, c, v);
+      fl_hexfloat (hex, sizeof hex, v, prec);
+      switch (style)
+        {
+        case CLI_CSV:
+          fprintf (fp, "%0*llx,%s,%s\n", w, (unsigned long long) c, hex, fl_class_name (k));
+          break;
+        case CLI_JSON:
+          fprintf (fp, "  {\"code\": \"%0*llx\", \"value\": \"%s\", \"class\": \"%s\"}%s\n", w,
+                   (unsigned long long) c, hex, fl_class_name (k), c == hi ? "" : ",");
+          break;
+        case CLI_MD:
+          fprintf (fp, "| `%0*llx` | `%s` | %s |\n", w, (unsigned long long) c, hex, fl_class_name (k));
+          break;
+        default:
+          fprintf (fp, "%0*llx %s %s\n", w, (unsigned long long) c, hex, fl_class_name (k));
+        }
+      if (c == hi)
+        break;
+    }
+  if (style == CLI_JSON)
+    fprintf (fp, "]\n");
+  mpfr_clear (v);
+}
+
+/* One property value as decimal (10 significant digits) and hexfloat. */
+static void
+dec_hex (mpfr_srcptr v, char *dec, size_t dn, char *hex, size_t hn)
+{
+  mpfr_snprintf (dec, dn, "%.10Rg", v);
+  fl_hexfloat (hex, hn, v, 0);
+}
+
+/* Whether |v| is a power of two, 2^k. */
+static int
+pow2_exp (mpfr_srcptr v, long *k)
+{
+  if (!mpfr_regular_p (v))
+    return 0;
+  mpz_t z;
+  mpz_init (z);
+  mpfr_exp_t e = mpfr_get_z_2exp (z, v);
+  mpz_abs (z, z);
+  int one_bit = mpz_popcount (z) == 1;
+  *k = (long) e + (long) mpz_scan1 (z, 0);
+  mpz_clear (z);
+  return one_bit;
+}
+
+/* "2^-24" when v is a power of two, else "". */
+static void
+pow2_text (mpfr_srcptr v, char *buf, size_t n)
+{
+  long k;
+  buf[0] = 0;
+  if (pow2_exp (v, &k))
+    snprintf (buf, n, "%s2^%ld", mpfr_signbit (v) ? "-" : "", k);
+}
+
+typedef struct {
+  const char *key, *label;
+} column;
+
+static const column columns[] = {
+  { "format", "format" }, { "bits", "bits" }, { "codes", "codes" },
+  { "finite_codes", "finite codes" }, { "distinct_finite", "distinct finite values" },
+  { "nan_codes", "NaN codes" }, { "inf_codes", "Inf codes" }, { "negative_zero", "negative zero" },
+  { "max", "max" }, { "max_hex", "max (hex)" }, { "lowest", "lowest" },
+  { "min_positive", "min positive" }, { "min_positive_hex", "min positive (hex)" },
+  { "min_positive_pow2", "min positive (2^k)" },
+  { "min_normal", "min normal" }, { "min_normal_hex", "min normal (hex)" },
+  { "range_binades", "dynamic range (binades)" }, { "range_decades", "dynamic range (decades)" },
+  { "ulp_at_1", "spacing above 1" }, { "ulp_at_1_hex", "spacing above 1 (hex)" },
+  { "fraction_bits_at_1", "precision at 1 (bits)" }, { "default_overflow", "default overflow" },
+};
+#define N_COLUMNS (sizeof columns / sizeof columns[0])
+
+/* Fill the cells of one format's row. */
+static void
+props_row (const fl_format *f, char cell[N_COLUMNS][128])
+{
+  fl_props p;
+  char err[256];
+  fl_props_compute (f, &p, err, sizeof err);
+  int i = 0;
+  snprintf (cell[i++], 128, "%s", fl_format_name (f));
+  snprintf (cell[i++], 128, "%u", p.bits);
+  snprintf (cell[i++], 128, "%.0Lf", p.codes);
+  snprintf (cell[i++], 128, "%.0Lf", p.finite_codes);
+  snprintf (cell[i++], 128, "%.0Lf", p.distinct_finite);
+  snprintf (cell[i++], 128, "%.0Lf", p.nan_codes);
+  snprintf (cell[i++], 128, "%.0Lf", p.inf_codes);
+  snprintf (cell[i++], 128, "%s", p.has_negzero ? "yes" : "no");
+  dec_hex (p.max, cell[i], 128, cell[i + 1], 128);
+  i += 2;
+  mpfr_snprintf (cell[i++], 128, "%.10Rg", p.lowest);
+  dec_hex (p.minpos, cell[i], 128, cell[i + 1], 128);
+  i += 2;
+  pow2_text (p.minpos, cell[i++], 128);
+  if (p.has_minnormal)
+    dec_hex (p.minnormal, cell[i], 128, cell[i + 1], 128);
+  else
+    cell[i][0] = cell[i + 1][0] = 0;
+  i += 2;
+  snprintf (cell[i++], 128, "%.4f", p.range_binades);
+  snprintf (cell[i++], 128, "%.4f", p.range_decades);
+  if (p.has_ulp1)
+    {
+      dec_hex (p.ulp1, cell[i], 128, cell[i + 1], 128);
+      long k;
+      if (pow2_exp (p.ulp1, &k))
+        snprintf (cell[i + 2], 128, "%ld", -k);
+      else
+        cell[i + 2][0] = 0;
+    }
+  else
+    cell[i][0] = cell[i + 1][0] = cell[i + 2][0] = 0;
+  i += 3;
+  snprintf (cell[i++], 128, "%s", fl_overflow_name (fl_format_default_overflow (f)));
+  fl_props_clear (&p);
+}
+
+void
+cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style)
+{
+  char (*cells)[N_COLUMNS][128] = malloc (n * sizeof *cells);
+  if (!cells)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  for (size_t k = 0; k < n; k++)
+    props_row (f[k], cells[k]);
+  switch (style)
+    {
+    case CLI_CSV:
+      for (size_t c = 0; c < N_COLUMNS; c++)
+        fprintf (fp, "%s%s", c ? "," : "", columns[c].key);
+      fputc ('\n', fp);
+      for (size_t k = 0; k < n; k++)
+        for (size_t c = 0; c < N_COLUMNS; c++)
+          fprintf (fp, "%s%s%s", c ? "," : "", cells[k][c], c + 1 == N_COLUMNS ? "\n" : "");
+      break;
+    case CLI_JSON:
+      {
+        json_t *arr = json_array ();
+        for (size_t k = 0; k < n; k++)
+          {
+            json_t *o = json_object ();
+            for (size_t c = 0; c < N_COLUMNS; c++)
+              json_object_set_new (o, columns[c].key, json_string (cells[k][c]));
+            json_array_append_new (arr, o);
+          }
+        json_dumpf (arr, fp, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+        fputc ('\n', fp);
+        json_decref (arr);
+      }
+      break;
+    case CLI_MD:
+      fprintf (fp, "|");
+      for (size_t c = 0; c < N_COLUMNS; c++)
+        fprintf (fp, " %s |", columns[c].label);
+      fprintf (fp, "\n|");
+      for (size_t c = 0; c < N_COLUMNS; c++)
+        fprintf (fp, "---|");
+      fputc ('\n', fp);
+      for (size_t k = 0; k < n; k++)
+        {
+          fprintf (fp, "|");
+          for (size_t c = 0; c < N_COLUMNS; c++)
+            fprintf (fp, " %s |", cells[k][c]);
+          fputc ('\n', fp);
+        }
+      break;
+    default:
+      for (size_t k = 0; k < n; k++)
+        {
+          fprintf (fp, "%s%s\n", k ? "\n" : "", cells[k][0]);
+          for (size_t c = 1; c < N_COLUMNS; c++)
+            if (cells[k][c][0])
+              fprintf (fp, "  %-26s %s\n", columns[c].label, cells[k][c]);
+        }
+    }
+  free (cells);
+}
