@@ -139,7 +139,8 @@ fl_float_classify (const fl_float_params *p, uint64_t code, int *negative, uint6
     return FL_CLASS_NORMAL;
   if (m == 0)
     return FL_CLASS_ZERO;
-  return (m >> p->M) == 0 ? FL_CLASS_SUBNORMAL : FL_CLASS_NORMAL;
+  /* with no exponent bits (exmy_e0mY) the codes are plain integers: call them normal */
+  return (m >> p->M) == 0 && p->E > 0 ? FL_CLASS_SUBNORMAL : FL_CLASS_NORMAL;
 }
 
 /* The exact value of a finite magnitude code (also of maxmag + 1, the virtual next one):
