@@ -1,1 +1,12 @@
 # test programs: owned by the tests room
+# Each program: Check suites; Check prints "NN%: Checks: N, Failures: F, Errors: E".
+TEST_COMMON_SOURCES = tests/testutil.c tests/testutil.h
+TEST_COMMON_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
+	-DP3109_DIR='"$(abs_top_srcdir)/../shared/p3109"'
+TEST_COMMON_LDADD = libfmtlab.la $(CHECK_LIBS) $(MPFR_LIBS) $(GMP_LIBS) -lm
+
+check_PROGRAMS += tests/test_kat
+TESTS += tests/test_kat
+tests_test_kat_SOURCES = tests/test_kat.c $(TEST_COMMON_SOURCES)
+tests_test_kat_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_kat_LDADD = $(TEST_COMMON_LDADD)
