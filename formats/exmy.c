@@ -121,19 +121,7 @@ float_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned 
       mpz_init (z);
       mpz_init (tmp);
       fl_mag m;
-      m.X = mpfr_get_z_2exp (z, x);
-      mpz_abs (z, z);
-      m.e = mpfr_get_exp (x) - 1;
-      if (mpz_sizeinbase (z, 2) <= 64)
-        {
-          m.small = mpz_get_ui (z);
-          m.big = NULL;
-        }
-      else
-        {
-          m.small = 0;
-          m.big = z;
-        }
+      fl_mag_from_mpfr (&m, x, z);
       code = fl_float_round_pack (f, negative, &m, r, &fl, tmp);
       mpz_clear (z);
       mpz_clear (tmp);

@@ -50,81 +50,23 @@ float_from_double (const fl_format *f, double x, const fl_rounding *r, unsigned 
       return fl_float_signbit (p, negative) | mag;
     }
   fl_mag m;
-  m.big = NULL;
-  if (ef == 0x7ff)
-    return frac ? fl_float_nan_in (f, negative, flags) : fl_float_inf_in (f, negative, r, flags);
-  if (ef == 0)
+  switch (fl_mag_from_double (x, &negative, &m))
     {
-      if (frac == 0)
-        return fl_float_zero_in (f, negative, r, flags);
-      m.small = frac;
-      m.X = -1074;
-      m.e = -1074 + 63 - __builtin_clzll (frac);
-    }
-  else
-    {
-      m.small = frac | (UINT64_C(1) << 52);
-      m.X = (long) ef - 1075;
-      m.e = e;
+    case FL_CLASS_NAN: return fl_float_nan_in (f, negative, flags);
+    case FL_CLASS_INF: return fl_float_inf_in (f, negative, r, flags);
+    case FL_CLASS_ZERO: return fl_float_zero_in (f, negative, r, flags);
+    default: break;
     }
   return fl_float_round_pack (f, negative, &m, r, flags, NULL);
 }
 
-FL_INLINE void
-float_encode_loop (const fl_format *f, const double *x, uint64_t *codes, size_t n,
-                   const fl_rounding *r, fl_round_mode mode, unsigned *flags)
-{
-  fl_rounding rr = *r;
-  rr.mode = mode;
-  unsigned fl = 0;
-  for (size_t i = 0; i < n; i++)
-    {
-      if (mode == FL_SR)
-        rr.stream = r->stream + i;
-      codes[i] = float_from_double (f, x[i], &rr, &fl);
-    }
-  *flags |= fl;
-}
+FL_DEFINE_ENCODE_DOUBLES (fl_float_encode_doubles_impl, float_from_double)
 
-static void
-float_encode_block (const fl_format *f, const double *x, uint64_t *codes, size_t n,
-                    const fl_rounding *r, unsigned *flags)
-{
-  switch (r->mode)
-    {
-    case FL_RNE: float_encode_loop (f, x, codes, n, r, FL_RNE, flags); break;
-    case FL_RNA: float_encode_loop (f, x, codes, n, r, FL_RNA, flags); break;
-    case FL_RTZ: float_encode_loop (f, x, codes, n, r, FL_RTZ, flags); break;
-    case FL_RUP: float_encode_loop (f, x, codes, n, r, FL_RUP, flags); break;
-    case FL_RDN: float_encode_loop (f, x, codes, n, r, FL_RDN, flags); break;
-    case FL_RTO: float_encode_loop (f, x, codes, n, r, FL_RTO, flags); break;
-    case FL_SR: float_encode_loop (f, x, codes, n, r, FL_SR, flags); break;
-    }
-}
-
-#define FL_FAST_CHUNK 65536
-
-/* Split into chunks over threads; stochastic streams are per element, so the result does
-   not depend on the thread count. */
 void
 fl_float_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
                          const fl_rounding *r, unsigned *flags)
 {
-  unsigned fl = 0;
-  long nchunks = (long) ((n + FL_FAST_CHUNK - 1) / FL_FAST_CHUNK);
-#pragma omp parallel for reduction(|:fl) schedule(static) if (nchunks > 1)
-  for (long c = 0; c < nchunks; c++)
-    {
-      size_t lo = (size_t) c * FL_FAST_CHUNK;
-      size_t len = n - lo < FL_FAST_CHUNK ? n - lo : FL_FAST_CHUNK;
-      fl_rounding rc = *r;
-      rc.stream = r->stream + lo;
-      unsigned cf = 0;
-      float_encode_block (f, x + lo, codes + lo, len, &rc, &cf);
-      fl |= cf;
-    }
-  if (flags)
-    *flags |= fl;
+  fl_float_encode_doubles_impl (f, x, codes, n, r, flags);
 }
 
 void

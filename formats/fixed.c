@@ -124,11 +124,7 @@ fixed_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned 
       mpz_init (z);
       mpz_init (tmp);
       fl_mag m;
-      m.X = mpfr_get_z_2exp (z, x);
-      mpz_abs (z, z);
-      m.e = mpfr_get_exp (x) - 1;
-      m.big = mpz_sizeinbase (z, 2) <= 64 ? NULL : z;
-      m.small = m.big ? 0 : mpz_get_ui (z);
+      fl_mag_from_mpfr (&m, x, z);
       code = fixed_round_pack (f, negative, &m, r, &fl, tmp);
       mpz_clear (z);
       mpz_clear (tmp);
@@ -190,73 +186,23 @@ fixed_minnormal_code (const fl_format *f, uint64_t *code)
 FL_INLINE uint64_t
 fixed_from_double (const fl_format *f, double x, const fl_rounding *r, unsigned *flags)
 {
-  uint64_t b;
-  memcpy (&b, &x, sizeof b);
-  int negative = (int) (b >> 63);
-  uint64_t ef = (b >> 52) & 0x7ff, frac = b & ((UINT64_C(1) << 52) - 1);
+  int negative;
   fl_mag m;
-  m.big = NULL;
-  if (ef == 0x7ff)
+  switch (fl_mag_from_double (x, &negative, &m))
     {
-      if (frac)
-        {
-          *flags |= FL_FLAG_INVALID;
-          return 0;
-        }
+    case FL_CLASS_NAN:
+      *flags |= FL_FLAG_INVALID;
+      return 0;
+    case FL_CLASS_INF:
       return fixed_saturate (&f->u.fx, negative, flags);
+    case FL_CLASS_ZERO:
+      return 0;
+    default:
+      return fixed_round_pack (f, negative, &m, r, flags, NULL);
     }
-  if (ef == 0)
-    {
-      if (frac == 0)
-        return 0;
-      m.small = frac;
-      m.X = -1074;
-      m.e = -1074 + 63 - __builtin_clzll (frac);
-    }
-  else
-    {
-      m.small = frac | (UINT64_C(1) << 52);
-      m.X = (long) ef - 1075;
-      m.e = (long) ef - 1023;
-    }
-  return fixed_round_pack (f, negative, &m, r, flags, NULL);
 }
 
-FL_INLINE void
-fixed_encode_loop (const fl_format *f, const double *x, uint64_t *codes, size_t n,
-                   const fl_rounding *r, fl_round_mode mode, unsigned *flags)
-{
-  fl_rounding rr = *r;
-  rr.mode = mode;
-  unsigned fl = 0;
-  for (size_t i = 0; i < n; i++)
-    {
-      if (mode == FL_SR)
-        rr.stream = r->stream + i;
-      codes[i] = fixed_from_double (f, x[i], &rr, &fl);
-    }
-  if (flags)
-    *flags |= fl;
-}
-
-static void
-fixed_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
-                      const fl_rounding *r, unsigned *flags)
-{
-  unsigned fl = 0;
-  switch (r->mode)
-    {
-    case FL_RNE: fixed_encode_loop (f, x, codes, n, r, FL_RNE, &fl); break;
-    case FL_RNA: fixed_encode_loop (f, x, codes, n, r, FL_RNA, &fl); break;
-    case FL_RTZ: fixed_encode_loop (f, x, codes, n, r, FL_RTZ, &fl); break;
-    case FL_RUP: fixed_encode_loop (f, x, codes, n, r, FL_RUP, &fl); break;
-    case FL_RDN: fixed_encode_loop (f, x, codes, n, r, FL_RDN, &fl); break;
-    case FL_RTO: fixed_encode_loop (f, x, codes, n, r, FL_RTO, &fl); break;
-    case FL_SR: fixed_encode_loop (f, x, codes, n, r, FL_SR, &fl); break;
-    }
-  if (flags)
-    *flags |= fl;
-}
+FL_DEFINE_ENCODE_DOUBLES (fixed_encode_doubles, fixed_from_double)
 
 static void
 fixed_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n)

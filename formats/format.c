@@ -78,11 +78,29 @@ fl_format_beyond (const fl_format *f, int negative, mpfr_ptr out)
   return f->ops->beyond (f, negative, out);
 }
 
+#define FL_FAST_CHUNK 65536
+
+/* Chunks over threads; stochastic streams are per element (stream + i), so the codes do
+   not depend on the thread count. */
 void
 fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
                    const fl_rounding *r, unsigned *flags)
 {
-  f->ops->encode_doubles (f, x, codes, n, r, flags);
+  unsigned fl = 0;
+  long nchunks = (long) ((n + FL_FAST_CHUNK - 1) / FL_FAST_CHUNK);
+#pragma omp parallel for reduction(|:fl) schedule(static) if (nchunks > 1)
+  for (long c = 0; c < nchunks; c++)
+    {
+      size_t lo = (size_t) c * FL_FAST_CHUNK;
+      size_t len = n - lo < FL_FAST_CHUNK ? n - lo : FL_FAST_CHUNK;
+      fl_rounding rc = *r;
+      rc.stream = r->stream + lo;
+      unsigned cf = 0;
+      f->ops->encode_doubles (f, x + lo, codes + lo, len, &rc, &cf);
+      fl |= cf;
+    }
+  if (flags)
+    *flags |= fl;
 }
 
 void

@@ -9,6 +9,7 @@
 #define FL_ROUND_IMPL_H
 
 #include <stdint.h>
+#include <string.h>
 #include <gmp.h>
 #include <fmtlab/formats.h>
 
@@ -38,6 +39,73 @@ typedef struct {
 uint64_t fl_frac_chunk (const fl_frac *fr, unsigned long i);
 int fl_sr_up_exact (const fl_rounding *r, const fl_frac *fr);
 uint64_t fl_rng_u64 (uint64_t seed, uint64_t stream, uint64_t k);
+/* Producer for the exact paths: the magnitude of a nonzero finite x; z (initialised by
+   the caller) holds the significand when it has more than 64 bits. */
+void fl_mag_from_mpfr (fl_mag *m, mpfr_srcptr x, mpz_ptr z);
+
+/* Producer for the fast paths: a binary64's bits.  Returns FL_CLASS_NAN, FL_CLASS_INF or
+   FL_CLASS_ZERO for those, else FL_CLASS_NORMAL with m filled. */
+FL_INLINE fl_class
+fl_mag_from_double (double x, int *negative, fl_mag *m)
+{
+  uint64_t b;
+  memcpy (&b, &x, sizeof b);
+  *negative = (int) (b >> 63);
+  uint64_t ef = (b >> 52) & 0x7ff, frac = b & ((UINT64_C(1) << 52) - 1);
+  m->big = NULL;
+  if (ef == 0x7ff)
+    return frac ? FL_CLASS_NAN : FL_CLASS_INF;
+  if (ef == 0)
+    {
+      if (frac == 0)
+        return FL_CLASS_ZERO;
+      m->small = frac;
+      m->X = -1074;
+      m->e = -1074 + 63 - __builtin_clzll (frac);
+    }
+  else
+    {
+      m->small = frac | (UINT64_C(1) << 52);
+      m->X = (long) ef - 1075;
+      m->e = (long) ef - 1023;
+    }
+  return FL_CLASS_NORMAL;
+}
+
+/* A family's array fast path: one loop per rounding mode, so that 'elem' (an inline
+   double -> code function) is specialised for each; element i uses stream + i. */
+#define FL_DEFINE_ENCODE_DOUBLES(fname, elem)                                           \
+  FL_INLINE void                                                                        \
+  fname##_loop (const fl_format *f, const double *x, uint64_t *codes, size_t n,         \
+                const fl_rounding *r, fl_round_mode mode, unsigned *flags)              \
+  {                                                                                     \
+    fl_rounding rr = *r;                                                                \
+    rr.mode = mode;                                                                     \
+    unsigned fl = 0;                                                                    \
+    for (size_t i = 0; i < n; i++)                                                      \
+      {                                                                                 \
+        if (mode == FL_SR)                                                              \
+          rr.stream = r->stream + i;                                                    \
+        codes[i] = elem (f, x[i], &rr, &fl);                                            \
+      }                                                                                 \
+    *flags |= fl;                                                                       \
+  }                                                                                     \
+  static void                                                                           \
+  fname (const fl_format *f, const double *x, uint64_t *codes, size_t n,                \
+         const fl_rounding *r, unsigned *flags)                                         \
+  {                                                                                     \
+    switch (r->mode)                                                                    \
+      {                                                                                 \
+      case FL_RNE: fname##_loop (f, x, codes, n, r, FL_RNE, flags); break;              \
+      case FL_RNA: fname##_loop (f, x, codes, n, r, FL_RNA, flags); break;              \
+      case FL_RTZ: fname##_loop (f, x, codes, n, r, FL_RTZ, flags); break;              \
+      case FL_RUP: fname##_loop (f, x, codes, n, r, FL_RUP, flags); break;              \
+      case FL_RDN: fname##_loop (f, x, codes, n, r, FL_RDN, flags); break;              \
+      case FL_RTO: fname##_loop (f, x, codes, n, r, FL_RTO, flags); break;              \
+      case FL_SR: fname##_loop (f, x, codes, n, r, FL_SR, flags); break;                \
+      }                                                                                 \
+  }
+
 /* Truncated n (it must fit in 64 bits: q >= e - 63) and the fraction, for quantum 2^q. */
 uint64_t fl_mag_split_big (const fl_mag *m, long q, fl_frac *fr, mpz_ptr tmp);
 

@@ -103,6 +103,24 @@ fl_sr_up_exact (const fl_rounding *r, const fl_frac *fr)
   return 0;
 }
 
+void
+fl_mag_from_mpfr (fl_mag *m, mpfr_srcptr x, mpz_ptr z)
+{
+  m->X = mpfr_get_z_2exp (z, x);
+  mpz_abs (z, z);
+  m->e = mpfr_get_exp (x) - 1;
+  if (mpz_sizeinbase (z, 2) <= 64)
+    {
+      m->small = mpz_get_ui (z);
+      m->big = NULL;
+    }
+  else
+    {
+      m->small = 0;
+      m->big = z;
+    }
+}
+
 uint64_t
 fl_mag_split_big (const fl_mag *m, long q, fl_frac *fr, mpz_ptr tmp)
 {
