@@ -66,6 +66,9 @@ typedef enum { CLI_TEXT, CLI_CSV, CLI_JSON, CLI_MD } cli_style;
   { "md", no_argument, NULL, 'm' }, \
   { "output", required_argument, NULL, 'o' }
 
+/* Returns 1 when opt was a style option (-o, --csv, --json, --md) and applies it. */
+int cli_style_option (int opt, const char *arg, cli_style *style, const char **out);
+
 /* Tables written by several commands (tables.c). */
 void cli_write_values (FILE *fp, const fl_format *f, cli_style style, mpfr_prec_t prec,
                        uint64_t lo, uint64_t hi);

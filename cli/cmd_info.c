@@ -27,12 +27,9 @@ cmd_info (int argc, char **argv)
   const char *out = NULL;
   int opt;
   while ((opt = getopt_long (argc, argv, "o:hV", opts, NULL)) != -1)
-    switch (opt)
+    if (!cli_style_option (opt, optarg, &style, &out))
+      switch (opt)
       {
-      case 'c': style = CLI_CSV; break;
-      case 'j': style = CLI_JSON; break;
-      case 'm': style = CLI_MD; break;
-      case 'o': out = optarg; break;
       case 'h': help (); return 0;
       case 'V': cli_version ();
       default: cli_usage_error ();

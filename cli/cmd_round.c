@@ -68,14 +68,10 @@ cmd_round (int argc, char **argv)
   /* '+': stop at the first non-option so negative VALUEs like -300 are not options */
   while ((opt = getopt_long (argc, argv, "+r:o:hV", opts, NULL)) != -1)
     {
-      if (cli_rounding_option (opt, optarg, &r))
+      if (cli_rounding_option (opt, optarg, &r) || cli_style_option (opt, optarg, &style, &out))
         continue;
       switch (opt)
         {
-        case 'c': style = CLI_CSV; break;
-        case 'j': style = CLI_JSON; break;
-        case 'm': style = CLI_MD; break;
-        case 'o': out = optarg; break;
         case 'f': show_flags = 1; break;
         case 'h': help (); return 0;
         case 'V': cli_version ();
@@ -111,13 +107,10 @@ cmd_round (int argc, char **argv)
                     else
                       cli_die (CLI_EXIT_USAGE, "option --%s needs an argument", o->name);
                   }
-                if (!cli_rounding_option (o->val, arg, &r))
+                if (!cli_rounding_option (o->val, arg, &r)
+                    && !cli_style_option (o->val, arg, &style, &out))
                   switch (o->val)
                     {
-                    case 'c': style = CLI_CSV; break;
-                    case 'j': style = CLI_JSON; break;
-                    case 'm': style = CLI_MD; break;
-                    case 'o': out = arg; break;
                     case 'f': show_flags = 1; break;
                     case 'h': help (); return 0;
                     case 'V': cli_version ();

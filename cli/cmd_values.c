@@ -31,12 +31,9 @@ cmd_values (int argc, char **argv)
   mpfr_prec_t prec = 0;
   int opt;
   while ((opt = getopt_long (argc, argv, "o:hV", opts, NULL)) != -1)
-    switch (opt)
+    if (!cli_style_option (opt, optarg, &style, &out))
+      switch (opt)
       {
-      case 'c': style = CLI_CSV; break;
-      case 'j': style = CLI_JSON; break;
-      case 'm': style = CLI_MD; break;
-      case 'o': out = optarg; break;
       case 'R': range = optarg; break;
       case 'p': prec = (mpfr_prec_t) cli_parse_ull ("--prec", optarg, 100000); break;
       case 'h': help (); return 0;

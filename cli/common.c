@@ -173,3 +173,16 @@ cli_out_abort (cli_out *o)
       unlink (o->tmp);
     }
 }
+
+int
+cli_style_option (int opt, const char *arg, cli_style *style, const char **out)
+{
+  switch (opt)
+    {
+    case 'c': *style = CLI_CSV; return 1;
+    case 'j': *style = CLI_JSON; return 1;
+    case 'm': *style = CLI_MD; return 1;
+    case 'o': *out = arg; return 1;
+    default: return 0;
+    }
+}

@@ -102,33 +102,22 @@ float_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
     }
 }
 
-/* The exact producer: an mpfr_t's significand as an mpz. */
 static uint64_t
-float_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *flags)
+float_encode_special (const fl_format *f, fl_class c, int negative, const fl_rounding *r,
+                      unsigned *flags)
 {
-  unsigned fl = 0;
-  uint64_t code;
-  int negative = mpfr_signbit (x) != 0;
-  if (mpfr_nan_p (x))
-    code = fl_float_nan_in (f, negative, &fl);
-  else if (mpfr_inf_p (x))
-    code = fl_float_inf_in (f, negative, r, &fl);
-  else if (mpfr_zero_p (x))
-    code = fl_float_zero_in (f, negative, r, &fl);
-  else
-    {
-      mpz_t z, tmp;
-      mpz_init (z);
-      mpz_init (tmp);
-      fl_mag m;
-      fl_mag_from_mpfr (&m, x, z);
-      code = fl_float_round_pack (f, negative, &m, r, &fl, tmp);
-      mpz_clear (z);
-      mpz_clear (tmp);
-    }
-  if (flags)
-    *flags |= fl;
-  return code;
+  if (c == FL_CLASS_NAN)
+    return fl_float_nan_in (f, negative, flags);
+  if (c == FL_CLASS_INF)
+    return fl_float_inf_in (f, negative, r, flags);
+  return fl_float_zero_in (f, negative, r, flags);
+}
+
+static uint64_t
+float_round_mag (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
+                 unsigned *flags, mpz_ptr tmp)
+{
+  return fl_float_round_pack (f, negative, m, r, flags, tmp);
 }
 
 static int
@@ -183,7 +172,8 @@ void fl_float_decode_doubles (const fl_format *f, const uint64_t *codes, double 
 const fl_family_ops fl_float_ops = {
   FL_FAMILY_FLOAT,
   float_decode,
-  float_encode,
+  float_encode_special,
+  float_round_mag,
   float_beyond,
   fl_float_encode_doubles,
   fl_float_decode_doubles,

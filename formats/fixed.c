@@ -108,30 +108,24 @@ fixed_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
 }
 
 static uint64_t
-fixed_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *flags)
+fixed_encode_special (const fl_format *f, fl_class c, int negative, const fl_rounding *r,
+                      unsigned *flags)
 {
-  const fl_fixed_params *p = &f->u.fx;
-  unsigned fl = 0;
-  uint64_t code = 0;
-  int negative = mpfr_signbit (x) != 0;
-  if (mpfr_nan_p (x))
-    fl |= FL_FLAG_INVALID;
-  else if (mpfr_inf_p (x))
-    code = fixed_saturate (p, negative, &fl);
-  else if (!mpfr_zero_p (x))
+  if (c == FL_CLASS_NAN)
     {
-      mpz_t z, tmp;
-      mpz_init (z);
-      mpz_init (tmp);
-      fl_mag m;
-      fl_mag_from_mpfr (&m, x, z);
-      code = fixed_round_pack (f, negative, &m, r, &fl, tmp);
-      mpz_clear (z);
-      mpz_clear (tmp);
+      *flags |= FL_FLAG_INVALID;        /* no NaN: 0, flagged */
+      return 0;
     }
-  if (flags)
-    *flags |= fl;
-  return code;
+  if (c == FL_CLASS_INF)
+    return fixed_saturate (&f->u.fx, negative, flags);
+  return 0;
+}
+
+static uint64_t
+fixed_round_mag (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
+                 unsigned *flags, mpz_ptr tmp)
+{
+  return fixed_round_pack (f, negative, m, r, flags, tmp);
 }
 
 static int
@@ -188,18 +182,10 @@ fixed_from_double (const fl_format *f, double x, const fl_rounding *r, unsigned 
 {
   int negative;
   fl_mag m;
-  switch (fl_mag_from_double (x, &negative, &m))
-    {
-    case FL_CLASS_NAN:
-      *flags |= FL_FLAG_INVALID;
-      return 0;
-    case FL_CLASS_INF:
-      return fixed_saturate (&f->u.fx, negative, flags);
-    case FL_CLASS_ZERO:
-      return 0;
-    default:
-      return fixed_round_pack (f, negative, &m, r, flags, NULL);
-    }
+  fl_class c = fl_mag_from_double (x, &negative, &m);
+  if (c != FL_CLASS_NORMAL)
+    return fixed_encode_special (f, c, negative, r, flags);
+  return fixed_round_pack (f, negative, &m, r, flags, NULL);
 }
 
 FL_DEFINE_ENCODE_DOUBLES (fixed_encode_doubles, fixed_from_double)
@@ -221,7 +207,8 @@ fixed_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size
 const fl_family_ops fl_fixed_ops = {
   FL_FAMILY_FIXED,
   fixed_decode,
-  fixed_encode,
+  fixed_encode_special,
+  fixed_round_mag,
   fixed_beyond,
   fixed_encode_doubles,
   fixed_decode_doubles,

@@ -5,7 +5,10 @@
 #ifndef FL_FORMAT_IMPL_H
 #define FL_FORMAT_IMPL_H
 
+#include <gmp.h>
 #include <fmtlab/formats.h>
+
+struct fl_mag_s;
 
 /* Where a float family keeps its NaN and infinity codes. */
 typedef enum {
@@ -45,7 +48,11 @@ typedef struct {
 typedef struct fl_family_ops {
   fl_family family;
   fl_class (*decode) (const fl_format *f, uint64_t code, mpfr_ptr out);
-  uint64_t (*encode) (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *flags);
+  /* The exact encoder is fl_encode in format.c: the mpfr producer, then these two. */
+  uint64_t (*encode_special) (const fl_format *f, fl_class c, int negative, const fl_rounding *r,
+                              unsigned *flags);          /* NaN, infinity or zero input */
+  uint64_t (*round_mag) (const fl_format *f, int negative, const struct fl_mag_s *m,
+                         const fl_rounding *r, unsigned *flags, mpz_ptr tmp);
   int (*beyond) (const fl_format *f, int negative, mpfr_ptr out);
   void (*encode_doubles) (const fl_format *f, const double *x, uint64_t *codes, size_t n,
                           const fl_rounding *r, unsigned *flags);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <fmtlab/enumerate.h>
 #include "format-impl.h"
+#include "round-impl.h"
 
 const char *
 fl_version (void)
@@ -66,10 +67,32 @@ fl_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
   return f->ops->decode (f, code & fl_format_ncodes_minus1 (f), out);
 }
 
+/* The exact encoder of every family: the producer is the mpfr_t's significand as an
+   integer (exact, however long), the rounding the family's own. */
 uint64_t
 fl_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *flags)
 {
-  return f->ops->encode (f, x, r, flags);
+  unsigned fl = 0;
+  uint64_t code;
+  int negative = mpfr_signbit (x) != 0;
+  if (!mpfr_regular_p (x))
+    code = f->ops->encode_special (f, mpfr_nan_p (x) ? FL_CLASS_NAN
+                                   : mpfr_inf_p (x) ? FL_CLASS_INF : FL_CLASS_ZERO,
+                                   negative, r, &fl);
+  else
+    {
+      mpz_t z, tmp;
+      mpz_init (z);
+      mpz_init (tmp);
+      fl_mag m;
+      fl_mag_from_mpfr (&m, x, z);
+      code = f->ops->round_mag (f, negative, &m, r, &fl, tmp);
+      mpz_clear (z);
+      mpz_clear (tmp);
+    }
+  if (flags)
+    *flags |= fl;
+  return code;
 }
 
 int

@@ -21,7 +21,7 @@
 
 /* A positive magnitude S * 2^X, S a uint64 (big == NULL) or an mpz; e is the exponent of
    its leading bit, so the magnitude lies in [2^e, 2^(e+1)). */
-typedef struct {
+typedef struct fl_mag_s {
   uint64_t small;
   mpz_srcptr big;
   long X;
