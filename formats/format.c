@@ -95,6 +95,41 @@ fl_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *fl
   return code;
 }
 
+uint64_t
+fl_encode_u64 (const fl_format *f, int negative, uint64_t sig, long exp,
+               const fl_rounding *r, unsigned *flags)
+{
+  unsigned fl = 0;
+  uint64_t code;
+  if (sig == 0)
+    code = f->ops->encode_special (f, FL_CLASS_ZERO, negative, r, &fl);
+  else
+    {
+      fl_mag m = { sig, NULL, exp, exp + 63 - __builtin_clzll (sig) };
+      code = f->ops->round_mag (f, negative, &m, r, &fl, NULL);
+    }
+  if (flags)
+    *flags |= fl;
+  return code;
+}
+
+uint64_t
+fl_encode_z (const fl_format *f, int negative, mpz_srcptr sig, long exp,
+             const fl_rounding *r, unsigned *flags)
+{
+  if (mpz_sizeinbase (sig, 2) <= 64 || mpz_sgn (sig) == 0)
+    return fl_encode_u64 (f, negative, mpz_get_ui (sig), exp, r, flags);
+  unsigned fl = 0;
+  mpz_t tmp;
+  mpz_init (tmp);
+  fl_mag m = { 0, sig, exp, exp + (long) mpz_sizeinbase (sig, 2) - 1 };
+  uint64_t code = f->ops->round_mag (f, negative, &m, r, &fl, tmp);
+  mpz_clear (tmp);
+  if (flags)
+    *flags |= fl;
+  return code;
+}
+
 int
 fl_format_beyond (const fl_format *f, int negative, mpfr_ptr out)
 {

@@ -114,6 +114,14 @@ fl_class fl_decode (const fl_format *f, uint64_t code, mpfr_ptr out);
 /* Correctly rounded encode of the exact value x. */
 uint64_t fl_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *flags);
 
+/* Correctly rounded encode of the exact dyadic value (-1)^negative * sig * 2^exp; the
+   producer for exact integer arithmetic (a sticky bit may be folded in as an extra low
+   bit of sig, which keeps every deterministic mode exact).  sig = 0 is a signed zero. */
+uint64_t fl_encode_u64 (const fl_format *f, int negative, uint64_t sig, long exp,
+                        const fl_rounding *r, unsigned *flags);
+uint64_t fl_encode_z (const fl_format *f, int negative, mpz_srcptr sig, long exp,
+                      const fl_rounding *r, unsigned *flags);
+
 /* The value the unbounded grid of the format would have just beyond its largest
    (negative = 0) or most negative (negative = 1) finite value: rounding to it means
    overflow.  Returns the parity of that virtual code, so ties can be broken to even. */
