@@ -1,0 +1,1 @@
+# reference ops, vectors, verification (issue 5 room): add to libfmtlab_la_SOURCES, fmtlab_SOURCES, check_PROGRAMS, TESTS, noinst_PROGRAMS here
