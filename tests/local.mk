@@ -10,3 +10,9 @@ TESTS += tests/test_kat
 tests_test_kat_SOURCES = tests/test_kat.c $(TEST_COMMON_SOURCES)
 tests_test_kat_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_kat_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_cross
+TESTS += tests/test_cross
+tests_test_cross_SOURCES = tests/test_cross.c $(TEST_COMMON_SOURCES)
+tests_test_cross_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_cross_LDADD = $(TEST_COMMON_LDADD)
