@@ -16,3 +16,9 @@ TESTS += tests/test_cross
 tests_test_cross_SOURCES = tests/test_cross.c $(TEST_COMMON_SOURCES)
 tests_test_cross_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_cross_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_p3109
+TESTS += tests/test_p3109
+tests_test_p3109_SOURCES = tests/test_p3109.c $(TEST_COMMON_SOURCES)
+tests_test_p3109_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_p3109_LDADD = $(TEST_COMMON_LDADD)
