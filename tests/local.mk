@@ -22,3 +22,9 @@ TESTS += tests/test_p3109
 tests_test_p3109_SOURCES = tests/test_p3109.c $(TEST_COMMON_SOURCES)
 tests_test_p3109_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_p3109_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_fast
+TESTS += tests/test_fast
+tests_test_fast_SOURCES = tests/test_fast.c $(TEST_COMMON_SOURCES)
+tests_test_fast_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_fast_LDADD = $(TEST_COMMON_LDADD)
