@@ -28,3 +28,9 @@ TESTS += tests/test_fast
 tests_test_fast_SOURCES = tests/test_fast.c $(TEST_COMMON_SOURCES)
 tests_test_fast_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_fast_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_roundtrip
+TESTS += tests/test_roundtrip
+tests_test_roundtrip_SOURCES = tests/test_roundtrip.c $(TEST_COMMON_SOURCES)
+tests_test_roundtrip_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_roundtrip_LDADD = $(TEST_COMMON_LDADD)
