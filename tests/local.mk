@@ -34,3 +34,9 @@ TESTS += tests/test_roundtrip
 tests_test_roundtrip_SOURCES = tests/test_roundtrip.c $(TEST_COMMON_SOURCES)
 tests_test_roundtrip_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_roundtrip_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_sr
+TESTS += tests/test_sr
+tests_test_sr_SOURCES = tests/test_sr.c $(TEST_COMMON_SOURCES)
+tests_test_sr_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_sr_LDADD = $(TEST_COMMON_LDADD)
