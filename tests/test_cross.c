@@ -194,7 +194,7 @@ cross_format (const char *name, const fl_round_mode *modes, int nmodes, int fine
         r.mode = modes[mi];
         r.overflow = pol[pi];
         long mism = 0, fbad = 0;
-#pragma omp parallel reduction(+:mism, fbad)
+#pragma omp parallel reduction(+:mism, fbad) if (P.n > 16384)
         {
           mpfr_t v;
           mpfr_init2 (v, dp);

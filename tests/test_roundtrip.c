@@ -7,6 +7,7 @@
    - infinities under a forced policy: sat gives the largest finite value of that sign,
      nan gives a NaN code (B§1.3 table);
    - -0: where the format has no -0 code, encoding -0 gives +0 (code of a +0 value).
+   Formats of 14 bits or more get the forced overflow policies under RNE only.
    Also fl_props_compute's counts and extremes against enumeration of all codes. */
 #include <config.h>
 #include <stdio.h>
@@ -88,8 +89,11 @@ START_TEST (test_roundtrip)
   int npol = tu_policies (f, pol);
   long bad = 0;
   char msg[2048] = "";
+  /* formats of 14 bits or more: the forced policies (which only change what an Inf code
+     becomes) under RNE only, to keep the run short */
+  int wide = fl_format_bits (f) >= 14;
   for (int mi = 0; mi < 6; mi++)
-    for (int pi = 0; pi < npol; pi++)
+    for (int pi = 0; pi < (wide && mi > 0 ? 1 : npol); pi++)
       {
         fl_rounding r;
         fl_rounding_init (&r);
@@ -97,7 +101,7 @@ START_TEST (test_roundtrip)
         r.overflow = pol[pi];
         fl_overflow eff = pol[pi] == FL_OVF_DEFAULT ? fl_format_default_overflow (f) : pol[pi];
         long b = 0;
-#pragma omp parallel for reduction(+:b) schedule(static, 1024)
+#pragma omp parallel for reduction(+:b) schedule(static, 1024) if (nc > 16384)
         for (size_t c = 0; c < nc; c++)
           {
             uint64_t got = fl_encode (f, v[c], &r, NULL);
