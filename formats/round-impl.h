@@ -39,6 +39,9 @@ typedef struct {
 uint64_t fl_frac_chunk (const fl_frac *fr, unsigned long i);
 int fl_sr_up_exact (const fl_rounding *r, const fl_frac *fr);
 uint64_t fl_rng_u64 (uint64_t seed, uint64_t stream, uint64_t k);
+/* Stochastic rounding between neighbours lo < x < hi when (x - lo)/(hi - lo) = num/den
+   exactly (A5): up with that probability; the same draws as fl_sr_up_exact. */
+int fl_sr_up_ratio (const fl_rounding *r, mpz_srcptr num, mpz_srcptr den);
 /* Producer for the exact paths: the magnitude of a nonzero finite x; z (initialised by
    the caller) holds the significand when it has more than 64 bits. */
 void fl_mag_from_mpfr (fl_mag *m, mpfr_srcptr x, mpz_ptr z);
