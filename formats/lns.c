@@ -125,9 +125,9 @@ lns_round_log (const fl_format *f, mpq_srcptr q, int negative, const fl_rounding
   mpq_set_si (h, lns_half (p), 1);
   mpq_add (idx, idx, h);
   uint64_t mag;
-  if (mpq_sgn (idx) < 0)
+  if (mpq_sgn (idx) <= 0)
     {
-      /* below the reserved step: only zero or minpos are candidates */
+      /* at or below the reserved step (not a value): only zero or minpos are candidates */
       *flags |= FL_FLAG_INEXACT | FL_FLAG_UNDERFLOW;
       switch (r->mode)
         {
