@@ -337,3 +337,31 @@ fl_format_special_counts (const fl_format *f, long double *nan_codes, long doubl
     default: break;
     }
 }
+
+void
+fl_format_cut (const fl_format *f, fl_domain d, uint64_t lo, uint64_t hi, mpfr_ptr out)
+{
+  if (d == FL_DOMAIN_DEFAULT)
+    d = FL_DOMAIN_LOG;
+  char name[128];
+  if (f->ops->cut_format && f->ops->cut_format (f, d, name, sizeof name))
+    {
+      fl_format *cf;
+      char err[256];
+      if (fl_format_parse (name, &cf, err, sizeof err) == FL_OK)
+        {
+          uint64_t refined = (2 * lo + 1) & fl_format_ncodes_minus1 (cf);
+          fl_decode (cf, refined, out);
+          fl_format_free (cf);
+          return;
+        }
+    }
+  mpfr_prec_t p = mpfr_get_prec (out) + 64;
+  mpfr_t a, b;
+  mpfr_inits2 (p, a, b, (mpfr_ptr) 0);
+  fl_decode (f, lo, a);
+  fl_decode (f, hi, b);
+  mpfr_add (a, a, b, MPFR_RNDN);
+  mpfr_div_2ui (out, a, 1, MPFR_RNDN);
+  mpfr_clears (a, b, (mpfr_ptr) 0);
+}

@@ -142,6 +142,12 @@ uint64_t fl_encode_z (const fl_format *f, int negative, mpz_srcptr sig, long exp
    overflow.  Returns the parity of that virtual code, so ties can be broken to even. */
 int fl_format_beyond (const fl_format *f, int negative, mpfr_ptr out);
 
+/* The round-to-nearest cut point between the neighbouring values of codes lo and hi (both
+   finite and positive, lo below hi) in a domain: the arithmetic midpoint, the geometric
+   one (logarithmic families' log domain), or the family's own (posits: the value of the
+   (n+1)-bit posit between them).  Rounded to nearest at out's precision. */
+void fl_format_cut (const fl_format *f, fl_domain d, uint64_t lo, uint64_t hi, mpfr_ptr out);
+
 /* Fast paths: doubles to codes and back, no MPFR inside.  Equal to fl_encode for every
    input (the tests prove it); fl_decode_doubles gives the nearest double (exact for every
    format whose values are doubles). */
