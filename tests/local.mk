@@ -10,3 +10,33 @@ TESTS += tests/test_kat
 tests_test_kat_SOURCES = tests/test_kat.c $(TEST_COMMON_SOURCES)
 tests_test_kat_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_kat_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_cross
+TESTS += tests/test_cross
+tests_test_cross_SOURCES = tests/test_cross.c $(TEST_COMMON_SOURCES)
+tests_test_cross_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_cross_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_p3109
+TESTS += tests/test_p3109
+tests_test_p3109_SOURCES = tests/test_p3109.c $(TEST_COMMON_SOURCES)
+tests_test_p3109_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_p3109_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_fast
+TESTS += tests/test_fast
+tests_test_fast_SOURCES = tests/test_fast.c $(TEST_COMMON_SOURCES)
+tests_test_fast_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_fast_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_roundtrip
+TESTS += tests/test_roundtrip
+tests_test_roundtrip_SOURCES = tests/test_roundtrip.c $(TEST_COMMON_SOURCES)
+tests_test_roundtrip_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_roundtrip_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_sr
+TESTS += tests/test_sr
+tests_test_sr_SOURCES = tests/test_sr.c $(TEST_COMMON_SOURCES)
+tests_test_sr_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_sr_LDADD = $(TEST_COMMON_LDADD)

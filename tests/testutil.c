@@ -37,7 +37,7 @@ tu_hex (mpfr_srcptr x)
   else if (mpfr_inf_p (x))
     snprintf (b, 256, mpfr_signbit (x) ? "-inf" : "inf");
   else
-    mpfr_snprintf (b, 256, "%Ra", x);
+    fl_hexfloat (b, 256, x, 0);      /* printing only */
   return b;
 }
 
@@ -95,7 +95,15 @@ tu_names_small (void)
   for (int X = 1; X <= 7; X++)
     for (int Y = 0; X + Y <= 7; Y++)
       for (int s = 0; s < 4; s++)
-        add (&l, "e%dm%d%s", X, Y, suffix[s]);
+        {
+          char nm[32];
+          snprintf (nm, sizeof nm, "e%dm%d%s", X, Y, suffix[s]);
+          int dup = 0;
+          for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+            dup |= strcmp (nm, presets[i]) == 0;
+          if (!dup)
+            add (&l, "%s", nm);
+        }
   for (int X = 0; X <= 7; X++)
     for (int Y = 0; X + Y <= 7; Y++)
       add (&l, "exmy_e%dm%d", X, Y);
@@ -130,7 +138,7 @@ tu_names_16 (void)
 {
   namelist l = { 0 };
   static const char *const v[] = {
-    "fp16", "bf16", "e5m10fnuz", "e5m10fn", "e6m9", "exmy_e5m10", "e4m11fnu",
+    "fp16", "bf16", "e5m10fnuz", "e5m10fn", "e6m9", "exmy_e5m10", "e6m10fnu",
     "binary16p8se", "binary16p8sf", "binary16p11se", "binary16p11sf",
     "binary16p8ue", "binary16p11uf", "fixed8.8", "ufixed8.8", "int16", "uint16"
   };
