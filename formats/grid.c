@@ -439,7 +439,7 @@ fl_grid_round (const fl_grid *g, mpfr_srcptr x, const fl_rounding *r, unsigned *
         mpz_t num, den;
         mpz_inits (num, den, NULL);
         ratio (mx, tv, av, num, den);
-        up = fl_sr_up_ratio (&rr, num, den);
+        up = fl_sr_up_ratio (&rr, vneg, num, den);
         mpz_clears (num, den, NULL);
       }
     else if (rr.mode == FL_RNE || rr.mode == FL_RNA)

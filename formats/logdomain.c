@@ -206,8 +206,8 @@ log_domain (const fl_format *f, const fl_logfamily *lf, int negative, const fl_m
 
 /* Stochastic rounding in value (A5) between the neighbours t and t+1 of |x|. */
 static int
-sr_between (const fl_format *f, const fl_logfamily *lf, const fl_mag *m, uint64_t t,
-            const fl_rounding *r)
+sr_between (const fl_format *f, const fl_logfamily *lf, int negative, const fl_mag *m,
+            uint64_t t, const fl_rounding *r)
 {
   mpq_t qa, qb;
   mpq_inits (qa, qb, NULL);
@@ -235,7 +235,7 @@ sr_between (const fl_format *f, const fl_logfamily *lf, const fl_mag *m, uint64_
       mpz_mul_2exp (B, B, (mp_bitcnt_t) (eb - base));
       mpz_sub (X, X, A);
       mpz_sub (B, B, A);
-      up = fl_sr_up_ratio (r, X, B);
+      up = fl_sr_up_ratio (r, negative, X, B);
       mpz_clears (X, A, B, NULL);
     }
   else if (r->sr_bits)
@@ -273,9 +273,7 @@ sr_between (const fl_format *f, const fl_logfamily *lf, const fl_mag *m, uint64_
               break;
             }
         }
-      unsigned Bb = r->sr_bits;
-      uint64_t u = fl_rng_u64 (r->seed, r->stream, 0) >> (64 - Bb);
-      up = Bb == 64 ? tb + u < tb : ((tb + u) >> Bb) != 0;
+      up = fl_sr_bits_decide (r, negative, tb, 1);        /* the ratio is irrational */
       mpfr_clears (alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, rlo, rhi, (mpfr_ptr) 0);
     }
   else
@@ -371,7 +369,7 @@ fl_log_round_mag (const fl_format *f, const fl_logfamily *lf, int negative, cons
   if (t == 0)
     *flags |= FL_FLAG_UNDERFLOW;
   if (r->mode == FL_SR)
-    return t + (uint64_t) sr_between (f, lf, m, t, r);
+    return t + (uint64_t) sr_between (f, lf, negative, m, t, r);
   if (t == 0 && lf->nearest_nonzero)
     return 1;
   mpq_t qa, qb;

@@ -144,7 +144,7 @@ posit_sr (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *
   mpz_mul_2exp (vhi, vhi, (mp_bitcnt_t) (ehi - base));
   mpz_sub (x, x, vlo);                   /* num = |x| - lo */
   mpz_sub (vhi, vhi, vlo);               /* den = hi - lo */
-  int up = fl_sr_up_ratio (r, x, vhi);
+  int up = fl_sr_up_ratio (r, negative, x, vhi);
   mpz_clears (x, vlo, vhi, NULL);
   return lo + (uint64_t) up;
 }

@@ -124,22 +124,20 @@ fl_mag_from_mpfr (fl_mag *m, mpfr_srcptr x, mpz_ptr z)
 /* P(up) = num/den exactly: draw U 64 bits at a time; after k chunks U lies in
    [Uk, Uk + 2^-64k); decide when that interval is on one side of num/den. */
 int
-fl_sr_up_ratio (const fl_rounding *r, mpz_srcptr num, mpz_srcptr den)
+fl_sr_up_ratio (const fl_rounding *r, int negative, mpz_srcptr num, mpz_srcptr den)
 {
   if (r->sr_bits)
     {
-      /* A5: the B bits of num/den below the point, truncated, plus B random bits */
-      mpz_t t;
-      mpz_init (t);
+      /* A5: the B bits of num/den below the point, truncated (value order: see
+         fl_sr_bits_decide) */
+      mpz_t t, rem;
+      mpz_inits (t, rem, NULL);
       mpz_mul_2exp (t, num, r->sr_bits);
-      mpz_tdiv_q (t, t, den);
-      uint64_t tb = mpz_get_ui (t);
-      mpz_clear (t);
-      unsigned B = r->sr_bits;
-      uint64_t u = fl_rng_u64 (r->seed, r->stream, 0) >> (64 - B);
-      if (B == 64)
-        return tb + u < tb;
-      return ((tb + u) >> B) != 0;
+      mpz_tdiv_qr (t, rem, t, den);
+      uint64_t tm = mpz_get_ui (t);
+      int beyond = mpz_sgn (rem) != 0;
+      mpz_clears (t, rem, NULL);
+      return fl_sr_bits_decide (r, negative, tm, beyond);
     }
   mpz_t U, lhs, rhs;
   mpz_init (U);
