@@ -4,7 +4,9 @@
 #include <config.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <fmtlab/enumerate.h>
+#include <fmtlab/grid.h>
 
 static void
 decode_into (const fl_format *f, uint64_t code, mpfr_ptr out)
@@ -91,4 +93,144 @@ fl_props_clear (fl_props *p)
   mpfr_clear (p->minpos);
   mpfr_clear (p->minnormal);
   mpfr_clear (p->ulp1);
+}
+
+/* Log-space error bounds of one interval lo < hi with cut c: E1 = log10(c/lo) (x below
+   the cut rounds to lo), E2 = log10(hi/c). */
+static void
+interval_errors (mpfr_srcptr lo, mpfr_srcptr hi, mpfr_srcptr c, double *E1, double *E2)
+{
+  mpfr_t t;
+  mpfr_init2 (t, 128);
+  mpfr_div (t, c, lo, MPFR_RNDN);
+  mpfr_log10 (t, t, MPFR_RNDN);
+  *E1 = mpfr_get_d (t, MPFR_RNDN);
+  mpfr_div (t, hi, c, MPFR_RNDN);
+  mpfr_log10 (t, t, MPFR_RNDN);
+  *E2 = mpfr_get_d (t, MPFR_RNDN);
+  mpfr_clear (t);
+}
+
+typedef struct {
+  fl_accuracy_row *rows;
+  size_t n, cap;
+  double wsum;                 /* log-length weight of the current row */
+} profile_acc;
+
+static int
+profile_add (profile_acc *a, long binade, double E1, double E2)
+{
+  if (!(E1 > 0) || !(E2 > 0))
+    return 0;
+  if (a->n == 0 || a->rows[a->n - 1].binade != binade)
+    {
+      if (a->n == a->cap)
+        {
+          size_t nc = a->cap ? 2 * a->cap : 64;
+          fl_accuracy_row *nr = realloc (a->rows, nc * sizeof *nr);
+          if (!nr)
+            return -1;
+          a->rows = nr;
+          a->cap = nc;
+        }
+      a->rows[a->n].binade = binade;
+      a->rows[a->n].worst = INFINITY;
+      a->rows[a->n].mean = 0;
+      a->rows[a->n].intervals = 0;
+      a->n++;
+      a->wsum = 0;
+    }
+  fl_accuracy_row *r = &a->rows[a->n - 1];
+  double worst = -log10 (E1 > E2 ? E1 : E2);
+  /* mean of -log10(u) for u uniform on [0, E]: -log10(E) + 1/ln 10 */
+  double m = (E1 * -log10 (E1) + E2 * -log10 (E2)) / (E1 + E2) + 1 / M_LN10;
+  if (worst < r->worst)
+    r->worst = worst;
+  double w = E1 + E2;
+  r->mean = (r->mean * a->wsum + m * w) / (a->wsum + w);
+  a->wsum += w;
+  r->intervals += 1;
+  return 0;
+}
+
+fl_status
+fl_accuracy_profile (const fl_format *f, fl_domain d, fl_accuracy_row **rows, size_t *nrows,
+                     char *err, size_t errlen)
+{
+  profile_acc a = { NULL, 0, 0, 0 };
+  mpfr_prec_t p = fl_format_prec (f) + 2 > 128 ? fl_format_prec (f) + 2 : 128;
+  mpfr_t lo, hi, c;
+  mpfr_inits2 (p, lo, hi, c, (mpfr_ptr) 0);
+  fl_status st = FL_OK;
+  if (fl_format_bits (f) <= FL_GRID_MAX_BITS && fl_format_bits (f) <= 20)
+    {
+      fl_grid *g;
+      st = fl_grid_alloc (f, &g, err, errlen);
+      if (st != FL_OK)
+        goto out;
+      size_t n = fl_grid_size (g);
+      for (size_t i = 0; i + 1 < n; i++)
+        {
+          if (mpfr_sgn (fl_grid_value (g, i)) <= 0)
+            continue;
+          uint64_t cl = fl_grid_code (g, i), ch = fl_grid_code (g, i + 1);
+          fl_decode (f, cl, lo);
+          fl_decode (f, ch, hi);
+          fl_format_cut (f, d, cl, ch, c);
+          double E1, E2;
+          interval_errors (lo, hi, c, &E1, &E2);
+          if (profile_add (&a, (long) mpfr_get_exp (lo) - 1, E1, E2))
+            st = FL_ENOMEM;
+        }
+      fl_grid_free (g);
+    }
+  else
+    {
+      /* sample intervals: for each binade from minpos to max, 64 points spread over it */
+      fl_rounding dn, up;
+      fl_rounding_init (&dn);
+      fl_rounding_init (&up);
+      dn.mode = FL_RDN;
+      up.mode = FL_RUP;
+      dn.overflow = up.overflow = FL_OVF_SAT;
+      mpfr_t mx, mn, x;
+      mpfr_inits2 (p, mx, mn, x, (mpfr_ptr) 0);
+      fl_decode (f, fl_format_max_code (f), mx);
+      fl_decode (f, fl_format_minpos_code (f), mn);
+      long k0 = (long) mpfr_get_exp (mn) - 1, k1 = (long) mpfr_get_exp (mx) - 1;
+      for (long k = k0; k <= k1 && st == FL_OK; k++)
+        for (int j = 0; j < 64; j++)
+          {
+            /* x = 2^k (1 + j/64) plus a hair, so the interval starting at 2^k is seen */
+            mpfr_set_ui (x, 64 + (unsigned) j, MPFR_RNDN);
+            mpfr_mul_2si (x, x, k - 6, MPFR_RNDN);
+            mpfr_nextabove (x);
+            uint64_t cl = fl_encode (f, x, &dn, NULL), ch = fl_encode (f, x, &up, NULL);
+            if (cl == ch)
+              continue;
+            fl_decode (f, cl, lo);
+            fl_decode (f, ch, hi);
+            if (!mpfr_regular_p (lo) || !mpfr_regular_p (hi) || mpfr_sgn (lo) <= 0
+                || mpfr_get_exp (lo) - 1 != k)
+              continue;
+            fl_format_cut (f, d, cl, ch, c);
+            double E1, E2;
+            interval_errors (lo, hi, c, &E1, &E2);
+            if (profile_add (&a, k, E1, E2))
+              st = FL_ENOMEM;
+          }
+      mpfr_clears (mx, mn, x, (mpfr_ptr) 0);
+    }
+out:
+  mpfr_clears (lo, hi, c, (mpfr_ptr) 0);
+  if (st != FL_OK)
+    {
+      free (a.rows);
+      if (st == FL_ENOMEM)
+        snprintf (err, errlen, "out of memory");
+      return st;
+    }
+  *rows = a.rows;
+  *nrows = a.n;
+  return FL_OK;
 }

@@ -73,7 +73,9 @@ int cli_style_option (int opt, const char *arg, cli_style *style, const char **o
 void cli_write_values (FILE *fp, const fl_format *f, cli_style style, mpfr_prec_t prec,
                        uint64_t lo, uint64_t hi);
 /* Properties of several formats as one table. */
-void cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style);
+void cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style, int profile);
+/* The decimal accuracy profiles (format, binade, worst, mean, intervals). */
+void cli_write_profiles (FILE *fp, fl_format **f, size_t n, cli_style style);
 int cli_code_digits (const fl_format *f);
 
 int cmd_formats (int argc, char **argv);

@@ -11,6 +11,10 @@ help (void)
           "and Inf codes, negative zero, max, lowest, min positive, min normal, dynamic\n"
           "range in binades and decades (log2 and log10 of max/min positive), the spacing\n"
           "of values just above 1 and the precision it means, the default overflow policy.\n\n"
+          "With --csv, a second table follows a blank line: the decimal accuracy profile\n"
+          "(Gustafson's -log10|log10(x'/x)|; worst and mean, log-uniform x, per binade).\n\n"
+          "  --profile             only the decimal accuracy profile\n"
+          "  --no-profile          only the properties\n"
           "  --csv, --json, --md   one table, a row per format\n"
           "  -o, --output FILE     write FILE (atomically) instead of standard output\n"
           "  -h, --help  -V, --version\n");
@@ -21,15 +25,18 @@ cmd_info (int argc, char **argv)
 {
   static const struct option opts[] = {
     CLI_STYLE_LONGOPTS, { "help", no_argument, NULL, 'h' },
+    { "profile", no_argument, NULL, 'P' }, { "no-profile", no_argument, NULL, 'N' },
     { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 }
   };
   cli_style style = CLI_TEXT;
   const char *out = NULL;
-  int opt;
+  int opt, profile = 1, only_profile = 0;
   while ((opt = getopt_long (argc, argv, "o:hV", opts, NULL)) != -1)
     if (!cli_style_option (opt, optarg, &style, &out))
       switch (opt)
       {
+      case 'P': only_profile = 1; break;
+      case 'N': profile = 0; break;
       case 'h': help (); return 0;
       case 'V': cli_version ();
       default: cli_usage_error ();
@@ -44,7 +51,10 @@ cmd_info (int argc, char **argv)
     f[i] = cli_format (argv[optind + (int) i]);
   cli_out o;
   FILE *fp = cli_out_open (&o, out);
-  cli_write_props (fp, f, n, style);
+  if (only_profile)
+    cli_write_profiles (fp, f, n, style);
+  else
+    cli_write_props (fp, f, n, style, profile && style != CLI_MD);
   cli_out_commit (&o);
   for (size_t i = 0; i < n; i++)
     fl_format_free (f[i]);

@@ -12,6 +12,7 @@ static const char *const default_formats[] = {
   "fp32", "tf32", "bf16", "fp16", "e5m2", "e4m3fn", "e4m3", "e3m4", "e4m3fnuz", "e5m2fnuz",
   "e4m3b11fnuz", "e3m2fn", "e2m3fn", "e2m1fn", "e8m0fnu", "binary8p3se", "binary8p4se",
   "binary8p5sf", "exmy_e3m1", "exmy_e2m2", "fixed8.8", "fixed2.14", "int8", "int4",
+  "posit8es0", "posit8es2", "posit16es1", "posit16", "posit32", "lp8es1rs3", "lns8f3", "lns16f8",
 };
 #define N_DEFAULT (sizeof default_formats / sizeof default_formats[0])
 
@@ -21,6 +22,7 @@ help (void)
   printf ("Usage: fmtlab report [--out DIR] [FORMAT...]\n\n"
           "Write the main tables for the common ML formats (or the FORMATs given):\n"
           "  DIR/formats.csv, DIR/formats.json, DIR/formats.md   properties (as 'fmtlab info')\n"
+          "  DIR/accuracy.csv                                   decimal accuracy by binade\n"
           "  DIR/values/FORMAT.csv                              every code (formats <= 16 bits)\n"
           "Files are written to temporary names and renamed into place.\n\n"
           "  --out DIR     output directory (default notebooks-data)\n"
@@ -69,10 +71,17 @@ cmd_report (int argc, char **argv)
     {
       snprintf (path, plen, "%s/%s", dir, tables[t].file);
       cli_out o;
-      cli_write_props (cli_out_open (&o, path), f, n, tables[t].style);
+      cli_write_props (cli_out_open (&o, path), f, n, tables[t].style, 0);
       cli_out_commit (&o);
       fprintf (stderr, "wrote %s\n", path);
     }
+  snprintf (path, plen, "%s/accuracy.csv", dir);
+  {
+    cli_out o;
+    cli_write_profiles (cli_out_open (&o, path), f, n, CLI_CSV);
+    cli_out_commit (&o);
+    fprintf (stderr, "wrote %s\n", path);
+  }
   snprintf (path, plen, "%s/values", dir);
   make_dir (path);
   size_t nvalues = 0;
@@ -91,7 +100,7 @@ cmd_report (int argc, char **argv)
     }
   fprintf (stderr, "wrote %zu value tables under %s/values/\n", nvalues, dir);
   /* the properties table on stdout too, so the main job shows its result */
-  cli_write_props (stdout, f, n, CLI_MD);
+  cli_write_props (stdout, f, n, CLI_MD, 0);
   for (size_t i = 0; i < n; i++)
     fl_format_free (f[i]);
   free (f);

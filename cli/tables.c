@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include <fmtlab/enumerate.h>
 #include "cli.h"
 
 int
@@ -102,7 +103,7 @@ static const column columns[] = {
   { "min_normal", "min normal" }, { "min_normal_hex", "min normal (hex)" },
   { "range_binades", "dynamic range (binades)" }, { "range_decades", "dynamic range (decades)" },
   { "ulp_at_1", "spacing above 1" }, { "ulp_at_1_hex", "spacing above 1 (hex)" },
-  { "fraction_bits_at_1", "precision at 1 (bits)" }, { "default_overflow", "default overflow" },
+  { "fraction_bits_at_1", "precision at 1 (fraction bits)" }, { "default_overflow", "default overflow" },
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
@@ -138,21 +139,82 @@ props_row (const fl_format *f, char cell[N_COLUMNS][128])
   if (p.has_ulp1)
     {
       dec_hex (p.ulp1, cell[i], 128, cell[i + 1], 128);
-      long k;
-      if (pow2_exp (p.ulp1, &k))
-        snprintf (cell[i + 2], 128, "%ld", -k);
-      else
-        cell[i + 2][0] = 0;
     }
   else
-    cell[i][0] = cell[i + 1][0] = cell[i + 2][0] = 0;
+    cell[i][0] = cell[i + 1][0] = 0;
+  snprintf (cell[i + 2], 128, "%d", fl_format_bits_at_one (f));
   i += 3;
   snprintf (cell[i++], 128, "%s", fl_overflow_name (fl_format_default_overflow (f)));
   fl_props_clear (&p);
 }
 
+/* The decimal accuracy profile of a format (default domain), or exit 2 on failure. */
+static fl_accuracy_row *
+profile_rows (const fl_format *f, size_t *n)
+{
+  fl_accuracy_row *rows;
+  char err[256];
+  if (fl_accuracy_profile (f, FL_DOMAIN_DEFAULT, &rows, n, err, sizeof err) != FL_OK)
+    cli_die (CLI_EXIT_USAGE, "%s", err);
+  return rows;
+}
+
+static json_t *
+profile_json (const fl_format *f)
+{
+  size_t n;
+  fl_accuracy_row *rows = profile_rows (f, &n);
+  json_t *arr = json_array ();
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new (arr, json_pack ("{s:I, s:f, s:f, s:I}", "binade", (json_int_t) rows[i].binade,
+                                           "worst", rows[i].worst, "mean", rows[i].mean,
+                                           "intervals", (json_int_t) rows[i].intervals));
+  free (rows);
+  return arr;
+}
+
 void
-cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style)
+cli_write_profiles (FILE *fp, fl_format **f, size_t n, cli_style style)
+{
+  if (style == CLI_CSV)
+    fprintf (fp, "format,binade,worst_decimal_accuracy,mean_decimal_accuracy,intervals\n");
+  else if (style == CLI_MD)
+    fprintf (fp, "| format | binade | worst decimal accuracy | mean decimal accuracy | intervals |\n|---|---|---|---|---|\n");
+  else if (style == CLI_JSON)
+    fprintf (fp, "[\n");
+  for (size_t k = 0; k < n; k++)
+    {
+      size_t nr;
+      fl_accuracy_row *rows = profile_rows (f[k], &nr);
+      if (style == CLI_TEXT)
+        fprintf (fp, "%s%s decimal accuracy by binade (worst, mean):\n", k ? "\n" : "", fl_format_name (f[k]));
+      for (size_t i = 0; i < nr; i++)
+        switch (style)
+          {
+          case CLI_CSV:
+            fprintf (fp, "%s,%ld,%.6f,%.6f,%.0f\n", fl_format_name (f[k]), rows[i].binade,
+                     rows[i].worst, rows[i].mean, rows[i].intervals);
+            break;
+          case CLI_MD:
+            fprintf (fp, "| %s | %ld | %.4f | %.4f | %.0f |\n", fl_format_name (f[k]), rows[i].binade,
+                     rows[i].worst, rows[i].mean, rows[i].intervals);
+            break;
+          case CLI_JSON:
+            fprintf (fp, "  {\"format\": \"%s\", \"binade\": %ld, \"worst\": %.6f, \"mean\": %.6f, \"intervals\": %.0f}%s\n",
+                     fl_format_name (f[k]), rows[i].binade, rows[i].worst, rows[i].mean, rows[i].intervals,
+                     (k + 1 == n && i + 1 == nr) ? "" : ",");
+            break;
+          default:
+            fprintf (fp, "  2^%-6ld %8.4f %8.4f\n", rows[i].binade, rows[i].worst, rows[i].mean);
+          }
+      free (rows);
+    }
+  if (style == CLI_JSON)
+    fprintf (fp, "]\n");
+}
+
+void
+cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style, int profile)
 {
   char (*cells)[N_COLUMNS][128] = malloc (n * sizeof *cells);
   if (!cells)
@@ -168,6 +230,11 @@ cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style)
       for (size_t k = 0; k < n; k++)
         for (size_t c = 0; c < N_COLUMNS; c++)
           fprintf (fp, "%s%s%s", c ? "," : "", cells[k][c], c + 1 == N_COLUMNS ? "\n" : "");
+      if (profile)
+        {
+          fputc ('\n', fp);                      /* a second table follows the blank line */
+          cli_write_profiles (fp, f, n, CLI_CSV);
+        }
       break;
     case CLI_JSON:
       {
@@ -177,6 +244,8 @@ cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style)
             json_t *o = json_object ();
             for (size_t c = 0; c < N_COLUMNS; c++)
               json_object_set_new (o, columns[c].key, json_string (cells[k][c]));
+            if (profile)
+              json_object_set_new (o, "decimal_accuracy", profile_json (f[k]));
             json_array_append_new (arr, o);
           }
         json_dumpf (arr, fp, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
@@ -207,6 +276,11 @@ cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style)
           for (size_t c = 1; c < N_COLUMNS; c++)
             if (cells[k][c][0])
               fprintf (fp, "  %-26s %s\n", columns[c].label, cells[k][c]);
+        }
+      if (profile)
+        {
+          fputc ('\n', fp);
+          cli_write_profiles (fp, f, n, CLI_TEXT);
         }
     }
   free (cells);

@@ -70,6 +70,9 @@ fl_float_init (fl_format *f, int E, int M, long bias, int is_signed, int ef0_nor
   f->prec = M + 1 < 2 ? 2 : M + 1;
   f->has_inf = ik != FL_INF_NONE;
   f->has_nan = nk != FL_NAN_NONE && !(nk == FL_NAN_IEEE && M == 0);
+  f->exact = 1;
+  f->nearest_nonzero = 0;
+  f->saturating = 0;
   f->default_overflow = f->has_inf ? FL_OVF_INF : f->has_nan ? FL_OVF_NAN : FL_OVF_SAT;
   return FL_OK;
 }
@@ -169,16 +172,23 @@ void fl_float_encode_doubles (const fl_format *f, const double *x, uint64_t *cod
                               const fl_rounding *r, unsigned *flags);
 void fl_float_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n);
 
+static int
+float_bits_at_one (const fl_format *f)
+{
+  return f->u.fp.M;
+}
+
 const fl_family_ops fl_float_ops = {
-  FL_FAMILY_FLOAT,
-  float_decode,
-  float_encode_special,
-  float_round_mag,
-  float_beyond,
-  fl_float_encode_doubles,
-  fl_float_decode_doubles,
-  float_max_code,
-  float_lowest_code,
-  float_minpos_code,
-  float_minnormal_code
+  .family = FL_FAMILY_FLOAT,
+  .decode = float_decode,
+  .encode_special = float_encode_special,
+  .round_mag = float_round_mag,
+  .beyond = float_beyond,
+  .encode_doubles = fl_float_encode_doubles,
+  .decode_doubles = fl_float_decode_doubles,
+  .max_code = float_max_code,
+  .lowest_code = float_lowest_code,
+  .minpos_code = float_minpos_code,
+  .minnormal_code = float_minnormal_code,
+  .bits_at_one = float_bits_at_one,
 };

@@ -31,6 +31,9 @@ fl_fixed_init (fl_format *f, int W, int FL, int is_signed, char *err, size_t err
   f->has_inf = 0;
   f->has_nan = 0;
   f->default_overflow = FL_OVF_SAT;
+  f->exact = 1;
+  f->nearest_nonzero = 0;
+  f->saturating = 0;
   return FL_OK;
 }
 
@@ -204,16 +207,23 @@ fixed_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size
     }
 }
 
+static int
+fixed_bits_at_one (const fl_format *f)
+{
+  return f->u.fx.FL;
+}
+
 const fl_family_ops fl_fixed_ops = {
-  FL_FAMILY_FIXED,
-  fixed_decode,
-  fixed_encode_special,
-  fixed_round_mag,
-  fixed_beyond,
-  fixed_encode_doubles,
-  fixed_decode_doubles,
-  fixed_max_code,
-  fixed_lowest_code,
-  fixed_minpos_code,
-  fixed_minnormal_code
+  .family = FL_FAMILY_FIXED,
+  .decode = fixed_decode,
+  .encode_special = fixed_encode_special,
+  .round_mag = fixed_round_mag,
+  .beyond = fixed_beyond,
+  .encode_doubles = fixed_encode_doubles,
+  .decode_doubles = fixed_decode_doubles,
+  .max_code = fixed_max_code,
+  .lowest_code = fixed_lowest_code,
+  .minpos_code = fixed_minpos_code,
+  .minnormal_code = fixed_minnormal_code,
+  .bits_at_one = fixed_bits_at_one,
 };

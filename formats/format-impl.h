@@ -45,6 +45,19 @@ typedef struct {
   int is_signed;      /* two's complement when set */
 } fl_fixed_params;
 
+/* Posits (rs = n-1, sf = 0) and logarithmic posits: regime run capped at rs, scale
+   factor sf = sf_num / sf_den (reduced). */
+typedef struct {
+  int n, es, rs;
+  long sf_num;
+  long sf_den;
+} fl_regime_params;
+
+typedef struct {
+  int n;              /* 1 sign bit + (n-1)-bit two's complement log2 */
+  int F;              /* fraction bits of the log */
+} fl_lns_params;
+
 typedef struct fl_family_ops {
   fl_family family;
   fl_class (*decode) (const fl_format *f, uint64_t code, mpfr_ptr out);
@@ -57,10 +70,17 @@ typedef struct fl_family_ops {
   void (*encode_doubles) (const fl_format *f, const double *x, uint64_t *codes, size_t n,
                           const fl_rounding *r, unsigned *flags);
   void (*decode_doubles) (const fl_format *f, const uint64_t *codes, double *x, size_t n);
+  /* NULL: the generic array paths through MPFR (format.c) */
   uint64_t (*max_code) (const fl_format *f);
   uint64_t (*lowest_code) (const fl_format *f);
   uint64_t (*minpos_code) (const fl_format *f);
   int (*minnormal_code) (const fl_format *f, uint64_t *code);
+  int (*bits_at_one) (const fl_format *f);
+  /* Logarithmic families only (else NULL): the exact log2 of |value| of a code. */
+  int (*decode_log2) (const fl_format *f, uint64_t code, mpq_ptr q);
+  /* The format whose odd codes are the round-to-nearest cut points of this one in a
+     domain (regime families: the (n+1)-bit format); NULL: arithmetic midpoints. */
+  const char *(*cut_format) (const fl_format *f, fl_domain d, char *buf, size_t len);
 } fl_family_ops;
 
 struct fl_format {
@@ -70,19 +90,31 @@ struct fl_format {
   mpfr_prec_t prec;
   fl_overflow default_overflow;
   int has_inf, has_nan;
+  int exact;            /* every value dyadic */
+  int nearest_nonzero;  /* nearest modes never round a nonzero value to 0 (posits, LP) */
+  int saturating;       /* no overflow: beyond the largest value is the largest value */
   union {
     fl_float_params fp;
     fl_fixed_params fx;
+    fl_regime_params rg;
+    fl_lns_params lns;
   } u;
 };
 
 extern const fl_family_ops fl_float_ops;
 extern const fl_family_ops fl_fixed_ops;
+extern const fl_family_ops fl_posit_ops;
+extern const fl_family_ops fl_logposit_ops;
+extern const fl_family_ops fl_lns_ops;
 
 /* Constructors used by the registry; return FL_EINVAL with a message on bad parameters. */
 fl_status fl_float_init (fl_format *f, int E, int M, long bias, int is_signed, int ef0_normal,
                          fl_nan_kind nk, fl_inf_kind ik, char *err, size_t errlen);
 fl_status fl_fixed_init (fl_format *f, int W, int FL, int is_signed, char *err, size_t errlen);
+fl_status fl_posit_init (fl_format *f, int n, int es, char *err, size_t errlen);
+fl_status fl_logposit_init (fl_format *f, int n, int es, int rs, long sf_num, long sf_den,
+                            char *err, size_t errlen);
+fl_status fl_lns_init (fl_format *f, int n, int F, char *err, size_t errlen);
 
 /* The overflow policy actually in force for r on f: a forced policy the format cannot
    express (inf without infinities, nan without NaN) falls back to nan, then sat; the CLI

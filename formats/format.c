@@ -41,7 +41,23 @@ fl_format_ncodes_minus1 (const fl_format *f)
 int
 fl_format_is_signed (const fl_format *f)
 {
-  return f->ops->family == FL_FAMILY_FLOAT ? f->u.fp.is_signed : f->u.fx.is_signed;
+  switch (f->ops->family)
+    {
+    case FL_FAMILY_FLOAT: return f->u.fp.is_signed;
+    case FL_FAMILY_FIXED: return f->u.fx.is_signed;
+    default: return 1;
+    }
+}
+
+int fl_format_is_exact (const fl_format *f) { return f->exact; }
+int fl_format_bits_at_one (const fl_format *f) { return f->ops->bits_at_one (f); }
+
+int
+fl_decode_log2 (const fl_format *f, uint64_t code, mpq_ptr q)
+{
+  if (!f->ops->decode_log2)
+    return 0;
+  return f->ops->decode_log2 (f, code & fl_format_ncodes_minus1 (f), q);
 }
 
 int
@@ -138,6 +154,24 @@ fl_format_beyond (const fl_format *f, int negative, mpfr_ptr out)
 
 #define FL_FAST_CHUNK 65536
 
+/* The array path of families without a fast path: each double through the exact encoder
+   (a double is an exact 53-bit value). */
+static void
+encode_doubles_mpfr (const fl_format *f, const double *x, uint64_t *codes, size_t n,
+                     const fl_rounding *r, unsigned *flags)
+{
+  mpfr_t v;
+  mpfr_init2 (v, 53);
+  fl_rounding ri = *r;
+  for (size_t i = 0; i < n; i++)
+    {
+      mpfr_set_d (v, x[i], MPFR_RNDN);
+      ri.stream = r->stream + i;
+      codes[i] = fl_encode (f, v, &ri, flags);
+    }
+  mpfr_clear (v);
+}
+
 /* Chunks over threads; stochastic streams are per element (stream + i), so the codes do
    not depend on the thread count. */
 void
@@ -154,7 +188,10 @@ fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t 
       fl_rounding rc = *r;
       rc.stream = r->stream + lo;
       unsigned cf = 0;
-      f->ops->encode_doubles (f, x + lo, codes + lo, len, &rc, &cf);
+      if (f->ops->encode_doubles)
+        f->ops->encode_doubles (f, x + lo, codes + lo, len, &rc, &cf);
+      else
+        encode_doubles_mpfr (f, x + lo, codes + lo, len, &rc, &cf);
       fl |= cf;
     }
   if (flags)
@@ -164,7 +201,21 @@ fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t 
 void
 fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n)
 {
-  f->ops->decode_doubles (f, codes, x, n);
+  if (f->ops->decode_doubles)
+    {
+      f->ops->decode_doubles (f, codes, x, n);
+      return;
+    }
+  /* nearest double: decode with 2 bits more than needed is not enough for a correct
+     double in general, so decode at 53 bits directly (fl_decode rounds to nearest) */
+  mpfr_t v;
+  mpfr_init2 (v, f->exact ? fl_format_prec (f) : 53);
+  for (size_t i = 0; i < n; i++)
+    {
+      fl_decode (f, codes[i], v);
+      x[i] = mpfr_get_d (v, MPFR_RNDN);
+    }
+  mpfr_clear (v);
 }
 
 const char *
@@ -177,6 +228,7 @@ fl_class_name (fl_class c)
     case FL_CLASS_SUBNORMAL: return "subnormal";
     case FL_CLASS_INF: return "inf";
     case FL_CLASS_NAN: return "nan";
+    case FL_CLASS_NAR: return "nar";
     }
   return "?";
 }
@@ -264,6 +316,9 @@ fl_format_special_counts (const fl_format *f, long double *nan_codes, long doubl
 {
   *nan_codes = 0;
   *inf_codes = 0;
+  if (f->ops->family == FL_FAMILY_POSIT || f->ops->family == FL_FAMILY_LOGPOSIT
+      || f->ops->family == FL_FAMILY_LNS)
+    *nan_codes = 1;                     /* NaR, or the LNS NaN */
   if (f->ops->family != FL_FAMILY_FLOAT)
     return;
   const fl_float_params *p = &f->u.fp;
@@ -281,4 +336,32 @@ fl_format_special_counts (const fl_format *f, long double *nan_codes, long doubl
     case FL_INF_BELOWNAN: *inf_codes = 1; break;
     default: break;
     }
+}
+
+void
+fl_format_cut (const fl_format *f, fl_domain d, uint64_t lo, uint64_t hi, mpfr_ptr out)
+{
+  if (d == FL_DOMAIN_DEFAULT)
+    d = FL_DOMAIN_LOG;
+  char name[128];
+  if (f->ops->cut_format && f->ops->cut_format (f, d, name, sizeof name))
+    {
+      fl_format *cf;
+      char err[256];
+      if (fl_format_parse (name, &cf, err, sizeof err) == FL_OK)
+        {
+          uint64_t refined = (2 * lo + 1) & fl_format_ncodes_minus1 (cf);
+          fl_decode (cf, refined, out);
+          fl_format_free (cf);
+          return;
+        }
+    }
+  mpfr_prec_t p = mpfr_get_prec (out) + 64;
+  mpfr_t a, b;
+  mpfr_inits2 (p, a, b, (mpfr_ptr) 0);
+  fl_decode (f, lo, a);
+  fl_decode (f, hi, b);
+  mpfr_add (a, a, b, MPFR_RNDN);
+  mpfr_div_2ui (out, a, 1, MPFR_RNDN);
+  mpfr_clears (a, b, (mpfr_ptr) 0);
 }

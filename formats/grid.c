@@ -1,23 +1,32 @@
 /* grid.c -- the generic sorted-grid rounder: all finite values of a format (up to 24 bits)
-   sorted, neighbours found by binary search, the decision made on the exact distance
-   fraction with the shared rule.  It knows nothing of bit layouts; the tests hold every
-   bit-level encoder to it.  NaN, infinite and zero inputs carry no rounding and are handed
-   to the format's own policy (fl_encode), and so is the result of an overflow. */
+   sorted, neighbours found by binary search with exact comparisons, the decision made
+   with the shared rule.  It knows nothing of bit layouts: the cut points of round to
+   nearest are arithmetic midpoints, or, where the family defines them otherwise (the
+   regime families' bit-string rounding, the log domain), the odd codes of the family's
+   (n+1)-bit format (SPEC B§2.3: "the tie point between neighbours is the value of the
+   (n+1)-bit posit between them").  The tests hold every bit-level encoder to it.  NaN,
+   infinite and zero inputs carry no rounding and are handed to the format's own policy
+   (fl_encode), and so is the result of an overflow; stochastic rounding between
+   irrational neighbours (logarithmic families) is handed to fl_encode too. */
 #include <config.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <fmtlab/grid.h>
 #include "format-impl.h"
 #include "round-impl.h"
+#include "logdomain-impl.h"
 
 struct fl_grid {
   const fl_format *f;
   size_t n;                 /* distinct finite values */
-  mpfr_t *v;                /* sorted ascending */
+  mpfr_t *v;                /* sorted ascending (exact, or 256-bit for log families) */
+  mpq_t *q;                 /* log families: exact log2|v| (unused for zero) */
   uint64_t *code;
+  int exact;
   mpfr_t beyond_lo, beyond_hi;
-  int parity_lo, parity_hi;
+  int parity_lo, parity_hi, saturating;
   int is_signed;
+  fl_format *cut[2];        /* cut-point formats for the log and the linear domain */
 };
 
 typedef struct {
@@ -31,6 +40,18 @@ cmp_entry (const void *a, const void *b)
   return mpfr_cmp (((const entry *) a)->v, ((const entry *) b)->v);
 }
 
+static void
+grid_free_partial (fl_grid *g, entry *e, size_t ne)
+{
+  for (size_t j = 0; j < ne; j++)
+    mpfr_clear (e[j].v);
+  free (e);
+  free (g->v);
+  free (g->code);
+  free (g->q);
+  free (g);
+}
+
 fl_status
 fl_grid_alloc (const fl_format *f, fl_grid **out, char *err, size_t errlen)
 {
@@ -42,7 +63,8 @@ fl_grid_alloc (const fl_format *f, fl_grid **out, char *err, size_t errlen)
       return FL_ERANGE;
     }
   size_t ncodes = (size_t) fl_format_ncodes_minus1 (f) + 1;
-  mpfr_prec_t prec = fl_format_prec (f) + 2;
+  int exact = fl_format_is_exact (f);
+  mpfr_prec_t prec = exact ? fl_format_prec (f) + 2 : 256;
   entry *e = malloc (ncodes * sizeof *e);
   fl_grid *g = calloc (1, sizeof *g);
   if (!e || !g)
@@ -57,7 +79,8 @@ fl_grid_alloc (const fl_format *f, fl_grid **out, char *err, size_t errlen)
     {
       mpfr_init2 (e[n].v, prec);
       fl_class k = fl_decode (f, c, e[n].v);
-      if (k == FL_CLASS_NAN || k == FL_CLASS_INF || (k == FL_CLASS_ZERO && mpfr_signbit (e[n].v)))
+      if (k == FL_CLASS_NAN || k == FL_CLASS_NAR || k == FL_CLASS_INF
+          || (k == FL_CLASS_ZERO && mpfr_signbit (e[n].v)))
         {
           mpfr_clear (e[n].v);
           continue;                 /* one zero (+0) stands for both */
@@ -68,36 +91,35 @@ fl_grid_alloc (const fl_format *f, fl_grid **out, char *err, size_t errlen)
   qsort (e, n, sizeof *e, cmp_entry);
   g->f = f;
   g->n = n;
+  g->exact = exact;
   g->v = malloc (n * sizeof *g->v);
   g->code = malloc (n * sizeof *g->code);
-  if (!g->v || !g->code)
+  g->q = exact ? NULL : malloc (n * sizeof *g->q);
+  if (!g->v || !g->code || (!exact && !g->q))
     {
-      for (size_t i = 0; i < n; i++)
-        mpfr_clear (e[i].v);
-      free (e);
-      free (g->v);
-      free (g->code);
-      free (g);
+      grid_free_partial (g, e, n);
       snprintf (err, errlen, "out of memory");
       return FL_ENOMEM;
     }
   for (size_t i = 0; i < n; i++)
+    if (i > 0 && mpfr_equal_p (e[i].v, e[i - 1].v))
+      {
+        snprintf (err, errlen, "format '%s': codes %llx and %llx decode to the same value",
+                  fl_format_name (f), (unsigned long long) e[i - 1].code,
+                  (unsigned long long) e[i].code);
+        g->q = NULL;
+        grid_free_partial (g, e, n);
+        return FL_EINVAL;
+      }
+  for (size_t i = 0; i < n; i++)
     {
-      if (i > 0 && mpfr_equal_p (e[i].v, e[i - 1].v))
-        {
-          snprintf (err, errlen, "format '%s': codes %llx and %llx decode to the same value",
-                    fl_format_name (f), (unsigned long long) e[i - 1].code,
-                    (unsigned long long) e[i].code);
-          for (size_t j = 0; j < n; j++)
-            mpfr_clear (e[j].v);
-          free (e);
-          free (g->v);
-          free (g->code);
-          free (g);
-          return FL_EINVAL;
-        }
       g->v[i][0] = e[i].v[0];       /* move the value */
       g->code[i] = e[i].code;
+      if (!exact)
+        {
+          mpq_init (g->q[i]);
+          fl_decode_log2 (f, g->code[i], g->q[i]);
+        }
     }
   free (e);
   g->is_signed = fl_format_is_signed (f);
@@ -105,6 +127,18 @@ fl_grid_alloc (const fl_format *f, fl_grid **out, char *err, size_t errlen)
   mpfr_init2 (g->beyond_hi, prec + 66);
   g->parity_hi = fl_format_beyond (f, 0, g->beyond_hi);
   g->parity_lo = fl_format_beyond (f, 1, g->beyond_lo);
+  g->saturating = g->parity_hi < 0;
+  for (int d = 0; d < 2; d++)
+    {
+      char name[128];
+      if (f->ops->cut_format
+          && f->ops->cut_format (f, d ? FL_DOMAIN_LINEAR : FL_DOMAIN_LOG, name, sizeof name))
+        {
+          char e2[256];
+          if (fl_format_parse (name, &g->cut[d], e2, sizeof e2) != FL_OK)
+            g->cut[d] = NULL;
+        }
+    }
   *out = g;
   return FL_OK;
 }
@@ -115,10 +149,17 @@ fl_grid_free (fl_grid *g)
   if (!g)
     return;
   for (size_t i = 0; i < g->n; i++)
-    mpfr_clear (g->v[i]);
+    {
+      mpfr_clear (g->v[i]);
+      if (g->q)
+        mpq_clear (g->q[i]);
+    }
   mpfr_clear (g->beyond_lo);
   mpfr_clear (g->beyond_hi);
+  fl_format_free (g->cut[0]);
+  fl_format_free (g->cut[1]);
   free (g->v);
+  free (g->q);
   free (g->code);
   free (g);
 }
@@ -142,6 +183,68 @@ policy_code (const fl_grid *g, int sign_neg, int inf, const fl_rounding *r, unsi
   return c;
 }
 
+/* Exact comparison of a positive dyadic ax with 2^q: sign of ax - 2^q. */
+static int
+cmp_pow2q (mpfr_srcptr ax, mpq_srcptr q)
+{
+  long ex = (long) mpfr_get_exp (ax) - 1;          /* ax in [2^ex, 2^(ex+1)) */
+  mpz_t fl;
+  mpz_init (fl);
+  mpz_fdiv_q (fl, mpq_numref (q), mpq_denref (q));
+  long qf = mpz_get_si (fl);
+  mpz_clear (fl);
+  if (qf > ex)
+    return -1;
+  if (qf < ex)
+    return 1;
+  /* ax = S 2^X vs 2^(a/b):  S^b vs 2^(a - X b) */
+  mpz_t S, rhs;
+  mpz_inits (S, rhs, NULL);
+  long X = mpfr_get_z_2exp (S, ax);
+  unsigned long b = mpz_get_ui (mpq_denref (q));
+  mpz_pow_ui (S, S, b);
+  mpz_t a;
+  mpz_init_set (a, mpq_numref (q));
+  mpz_t xb;
+  mpz_init (xb);
+  mpz_set_si (xb, X);
+  mpz_mul_ui (xb, xb, b);
+  mpz_sub (a, a, xb);                             /* a - X b */
+  int c;
+  if (mpz_sgn (a) < 0)
+    {
+      /* S^b vs 2^-k:  S^b 2^k vs 1 */
+      mpz_neg (a, a);
+      mpz_mul_2exp (S, S, mpz_get_ui (a));
+      c = mpz_cmp_ui (S, 1);
+    }
+  else
+    {
+      mpz_set_ui (rhs, 0);
+      mpz_setbit (rhs, mpz_get_ui (a));
+      c = mpz_cmp (S, rhs);
+    }
+  mpz_clears (S, rhs, a, xb, NULL);
+  return c > 0 ? 1 : c < 0 ? -1 : 0;
+}
+
+/* Sign of x - v[i], exact. */
+static int
+cmp_x_entry (const fl_grid *g, mpfr_srcptr x, size_t i)
+{
+  if (g->exact || mpfr_zero_p (g->v[i]))
+    return mpfr_cmp (x, g->v[i]);
+  int sx = mpfr_sgn (x), sv = mpfr_sgn (g->v[i]);
+  if (sx != sv)
+    return sx > sv ? 1 : -1;
+  mpfr_t ax;
+  mpfr_init2 (ax, mpfr_get_prec (x));
+  mpfr_abs (ax, x, MPFR_RNDN);
+  int c = cmp_pow2q (ax, g->q[i]);
+  mpfr_clear (ax);
+  return sx > 0 ? c : -c;
+}
+
 /* Index of the largest grid value <= x, or -1 when x is below them all. */
 static long
 floor_index (const fl_grid *g, mpfr_srcptr x)
@@ -150,7 +253,7 @@ floor_index (const fl_grid *g, mpfr_srcptr x)
   while (hi - lo > 1)
     {
       long mid = lo + (hi - lo) / 2;
-      if (mpfr_cmp (g->v[mid], x) <= 0)
+      if (cmp_x_entry (g, x, (size_t) mid) >= 0)
         lo = mid;
       else
         hi = mid;
@@ -158,41 +261,106 @@ floor_index (const fl_grid *g, mpfr_srcptr x)
   return lo;
 }
 
-/* The exact fraction |x - t| / |a - t| as F / 2^len (a - t is a power of two for every
-   dyadic grid: checked). */
-static void
-distance_fraction (mpfr_srcptr x, mpfr_srcptr t, mpfr_srcptr a, mpz_ptr F, fl_frac *fr)
+/* The index of the entry whose value is |v[i]| (the grid is symmetric where cut formats
+   exist). */
+static size_t
+abs_index (const fl_grid *g, size_t i)
 {
-  mpfr_prec_t px = mpfr_get_prec (x), pt = mpfr_get_prec (t), pa = mpfr_get_prec (a);
-  mpfr_prec_t p = px + pt + pa + 8;
-  if (!mpfr_zero_p (t))
+  if (mpfr_sgn (g->v[i]) >= 0)
+    return i;
+  mpfr_t a;
+  mpfr_init2 (a, mpfr_get_prec (g->v[i]));
+  mpfr_abs (a, g->v[i], MPFR_RNDN);
+  size_t lo = 0, hi = g->n - 1;
+  while (lo < hi)
     {
-      long span = labs ((long) (mpfr_get_exp (x) - mpfr_get_exp (t)));
-      p += span;
+      size_t mid = lo + (hi - lo) / 2;
+      if (mpfr_cmp (g->v[mid], a) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
+  mpfr_clear (a);
+  return lo;
+}
+
+/* Round to nearest between the magnitudes |t| < |a| (t may be zero): sign of |x| - cut. */
+static int
+cmp_cut (const fl_grid *g, mpfr_srcptr ax, size_t ti, size_t ai, fl_domain d)
+{
+  fl_format *cf = g->cut[d == FL_DOMAIN_LINEAR];
+  if (cf)
+    {
+      uint64_t ct = g->code[abs_index (g, ti)];
+      uint64_t refined = (2 * ct + 1) & fl_format_ncodes_minus1 (cf);
+      if (fl_format_is_exact (cf))
+        {
+          mpfr_t c;
+          mpfr_init2 (c, fl_format_prec (cf) + 2);
+          fl_decode (cf, refined, c);
+          int r = mpfr_cmp (ax, c);
+          mpfr_clear (c);
+          return r;
+        }
+      mpq_t q;
+      mpq_init (q);
+      fl_decode_log2 (cf, refined, q);
+      int r = cmp_pow2q (ax, q);
+      mpq_clear (q);
+      return r;
+    }
+  if (g->exact)
+    {
+      /* arithmetic midpoint, exactly */
+      mpfr_t m;
+      mpfr_init2 (m, fl_format_prec (g->f) + 2 + 70);
+      mpfr_add (m, g->v[ti], g->v[ai], MPFR_RNDN);
+      mpfr_abs (m, m, MPFR_RNDN);
+      mpfr_div_2ui (m, m, 1, MPFR_RNDN);
+      int r = mpfr_cmp (ax, m);
+      mpfr_clear (m);
+      return r;
+    }
+  return fl_cmp_linear_mid (ax, mpfr_zero_p (g->v[ti]) ? NULL : g->q[ti], g->q[ai]);
+}
+
+/* (|x| - |t|) / (|a| - |t|) as num/den, exactly, for dyadic grids. */
+static void
+ratio (mpfr_srcptr ax, mpfr_srcptr t, mpfr_srcptr a, mpz_ptr num, mpz_ptr den)
+{
+  mpfr_prec_t p = mpfr_get_prec (ax) + mpfr_get_prec (t) + mpfr_get_prec (a) + 8;
+  if (!mpfr_zero_p (t))
+    p += labs ((long) (mpfr_get_exp (ax) - mpfr_get_exp (t)))
+         + labs ((long) (mpfr_get_exp (a) - mpfr_get_exp (t)));
   mpfr_t d, w;
   mpfr_init2 (d, p);
-  mpfr_init2 (w, pa + pt + 8 + (mpfr_zero_p (t) ? 0 : labs ((long) (mpfr_get_exp (a) - mpfr_get_exp (t)))));
-  mpfr_sub (d, x, t, MPFR_RNDN);            /* exact at this precision */
-  mpfr_sub (w, a, t, MPFR_RNDN);
-  mpfr_abs (d, d, MPFR_RNDN);
-  mpfr_abs (w, w, MPFR_RNDN);
-  mpz_t zw;
-  mpz_init (zw);
-  long ew = mpfr_get_z_2exp (zw, w);
-  if (mpz_popcount (zw) != 1)
-    abort ();                                /* neighbours of a dyadic grid differ by 2^k */
-  long k = ew + (long) mpz_scan1 (zw, 0);
-  long ed = mpfr_get_z_2exp (F, d);
-  /* fraction = F * 2^ed / 2^k */
-  if (ed - k >= 0)
-    abort ();                                /* x is strictly between t and a */
-  fr->big = F;
-  fr->small = 0;
-  fr->len = (unsigned long) (k - ed);
-  mpz_clear (zw);
+  mpfr_init2 (w, p);
+  mpfr_abs (d, ax, MPFR_RNDN);
+  mpfr_abs (w, a, MPFR_RNDN);
+  if (!mpfr_zero_p (t))
+    {
+      mpfr_t at;
+      mpfr_init2 (at, mpfr_get_prec (t));
+      mpfr_abs (at, t, MPFR_RNDN);
+      mpfr_sub (d, d, at, MPFR_RNDN);           /* exact */
+      mpfr_sub (w, w, at, MPFR_RNDN);
+      mpfr_clear (at);
+    }
+  long ed = mpfr_get_z_2exp (num, d);
+  long ew = mpfr_get_z_2exp (den, w);
+  if (ed > ew)
+    mpz_mul_2exp (num, num, (mp_bitcnt_t) (ed - ew));
+  else
+    mpz_mul_2exp (den, den, (mp_bitcnt_t) (ew - ed));
   mpfr_clear (d);
   mpfr_clear (w);
+}
+
+static int
+mode_away (fl_round_mode m, int negative)
+{
+  return m == FL_RNE || m == FL_RNA || m == FL_SR || (m == FL_RUP && !negative)
+         || (m == FL_RDN && negative);
 }
 
 uint64_t
@@ -203,9 +371,11 @@ fl_grid_round (const fl_grid *g, mpfr_srcptr x, const fl_rounding *r, unsigned *
     flags = &dummy;
   if (mpfr_nan_p (x) || mpfr_inf_p (x) || mpfr_zero_p (x))
     return fl_encode (g->f, x, r, flags);
+  if (r->mode == FL_SR && !g->exact)
+    return fl_encode (g->f, x, r, flags);
   int negative = mpfr_signbit (x) != 0;
   fl_rounding rr = *r;
-  mpfr_t ax;
+  mpfr_t ax;                                 /* the value placed on the grid */
   mpfr_init2 (ax, mpfr_get_prec (x));
   mpfr_set (ax, x, MPFR_RNDN);
   if (negative && !g->is_signed)
@@ -217,99 +387,107 @@ fl_grid_round (const fl_grid *g, mpfr_srcptr x, const fl_rounding *r, unsigned *
       else if (rr.mode == FL_RDN)
         rr.mode = FL_RUP;
     }
-  int vneg = negative && g->is_signed;     /* sign of the value we place on the grid */
+  int vneg = negative && g->is_signed;
+  int uneg = negative && !g->is_signed;
+  uint64_t result;
   long i = floor_index (g, ax);
-  uint64_t code;
-  if (i >= 0 && mpfr_equal_p (g->v[i], ax))
+  if (i >= 0 && cmp_x_entry (g, ax, (size_t) i) == 0)
     {
-      code = g->code[i];
-      mpfr_clear (ax);
-      if (negative && !g->is_signed && !mpfr_zero_p (g->v[i]))
-        return policy_code (g, 1, 1, r, flags);
-      return code;
+      result = uneg && !mpfr_zero_p (g->v[i]) ? policy_code (g, 1, 1, r, flags) : g->code[i];
+      goto done;
     }
-  /* lower and upper neighbours, possibly the virtual ones beyond the ends */
-  mpfr_srcptr lo, hi;
-  int lo_virtual = 0, hi_virtual = 0, lo_par, hi_par;
-  uint64_t lo_code = 0, hi_code = 0;
+  *flags |= FL_FLAG_INEXACT;
+  /* below the lowest value */
   if (i < 0)
     {
-      if (!g->is_signed || negative == 0)
+      if (!g->is_signed || !vneg)
         {
           /* below the smallest value of a format without zero: the smallest value */
-          *flags |= FL_FLAG_INEXACT | FL_FLAG_UNDERFLOW;
-          mpfr_clear (ax);
-          if (negative && !g->is_signed)
-            return policy_code (g, 1, 1, r, flags);
-          return g->code[0];
+          result = uneg ? policy_code (g, 1, 1, r, flags) : g->code[0];
+          goto done;
         }
-      if (mpfr_cmp (ax, g->beyond_lo) <= 0)
+      if (g->saturating || mpfr_cmp (ax, g->beyond_lo) <= 0)
         {
-          mpfr_clear (ax);
-          int away = r->mode == FL_RNE || r->mode == FL_RNA || r->mode == FL_SR || r->mode == FL_RDN;
-          *flags |= FL_FLAG_OVERFLOW | FL_FLAG_INEXACT;
-          return away ? policy_code (g, 1, 1, r, flags) : g->code[0];
+          result = !g->saturating && mode_away (r->mode, 1) ? policy_code (g, 1, 1, r, flags)
+                   : g->code[0];
+          goto done;
         }
-      lo = g->beyond_lo;
-      lo_virtual = 1;
-      lo_par = g->parity_lo;
     }
-  else
+  /* above the largest value */
+  if (i + 1 >= (long) g->n && (g->saturating || mpfr_cmp (ax, g->beyond_hi) >= 0))
     {
-      lo = g->v[i];
-      lo_code = g->code[i];
-      lo_par = (int) (lo_code & 1);
+      if (uneg)
+        result = policy_code (g, 1, 1, r, flags);
+      else
+        result = !g->saturating && mode_away (rr.mode, 0) ? policy_code (g, 0, 1, r, flags)
+                 : g->code[g->n - 1];
+      goto done;
     }
-  if (i + 1 >= (long) g->n)
-    {
-      if (mpfr_cmp (ax, g->beyond_hi) >= 0)
-        {
-          mpfr_clear (ax);
-          int away = rr.mode == FL_RNE || rr.mode == FL_RNA || rr.mode == FL_SR || rr.mode == FL_RUP;
-          *flags |= FL_FLAG_OVERFLOW | FL_FLAG_INEXACT;
-          if (negative && !g->is_signed)
-            return policy_code (g, 1, 1, r, flags);
-          return away ? policy_code (g, 0, 1, r, flags) : g->code[g->n - 1];
-        }
-      hi = g->beyond_hi;
-      hi_virtual = 1;
-      hi_par = g->parity_hi;
-    }
-  else
-    {
-      hi = g->v[i + 1];
-      hi_code = g->code[i + 1];
-      hi_par = (int) (hi_code & 1);
-    }
-  /* toward zero is the truncation, away from zero the increment */
-  int trunc_is_lo = !vneg;
-  mpz_t F;
-  mpz_init (F);
-  fl_frac fr;
-  distance_fraction (ax, trunc_is_lo ? lo : hi, trunc_is_lo ? hi : lo, F, &fr);
-  int up = fl_round_up (&rr, vneg, trunc_is_lo ? lo_par : hi_par, &fr, flags);
-  mpz_clear (F);
-  int pick_hi = trunc_is_lo ? up : !up;
-  int virt = pick_hi ? hi_virtual : lo_virtual;
-  code = pick_hi ? hi_code : lo_code;
-  mpfr_srcptr picked = pick_hi ? hi : lo;
-  int picked_zero = !virt && mpfr_zero_p (picked);
+  {
+    /* neighbours: toward zero (t) and away from zero (a); -1 / n mean the virtual ones */
+    long ti = vneg ? i + 1 : i, ai = vneg ? i : i + 1;
+    int a_virtual = ai < 0 || ai >= (long) g->n;
+    mpfr_srcptr tv = g->v[ti];
+    mpfr_srcptr av = a_virtual ? (vneg ? g->beyond_lo : g->beyond_hi) : g->v[ai];
+    int t_odd = (int) (g->code[ti] & 1);
+    mpfr_t mx;
+    mpfr_init2 (mx, mpfr_get_prec (ax));
+    mpfr_abs (mx, ax, MPFR_RNDN);
+    int up;
+    if (rr.mode == FL_SR)
+      {
+        mpz_t num, den;
+        mpz_inits (num, den, NULL);
+        ratio (mx, tv, av, num, den);
+        up = fl_sr_up_ratio (&rr, vneg, num, den);
+        mpz_clears (num, den, NULL);
+      }
+    else if (rr.mode == FL_RNE || rr.mode == FL_RNA)
+      {
+        fl_domain d = rr.domain == FL_DOMAIN_LINEAR ? FL_DOMAIN_LINEAR : FL_DOMAIN_LOG;
+        int c = a_virtual ? 0 : 2;
+        if (a_virtual)
+          {
+            /* the virtual neighbour of a dyadic grid: arithmetic midpoint */
+            mpfr_t m;
+            mpfr_init2 (m, mpfr_get_prec (av) + 70);
+            mpfr_add (m, tv, av, MPFR_RNDN);
+            mpfr_abs (m, m, MPFR_RNDN);
+            mpfr_div_2ui (m, m, 1, MPFR_RNDN);
+            c = mpfr_cmp (mx, m);
+            mpfr_clear (m);
+          }
+        else
+          c = cmp_cut (g, mx, (size_t) ti, (size_t) ai, d);
+        up = c > 0 || (c == 0 && (rr.mode == FL_RNA || t_odd));
+      }
+    else
+      up = fl_round_decide (rr.mode, vneg, t_odd, 1, -1);
+    mpfr_clear (mx);
+    long pick = up ? ai : ti;
+    if (pick < 0 || pick >= (long) g->n)
+      {
+        /* the virtual neighbour: overflow (IEEE 754 7.4) */
+        *flags |= FL_FLAG_OVERFLOW;
+        if (uneg)
+          result = policy_code (g, 1, 1, r, flags);
+        else if (mode_away (r->mode, negative))
+          result = policy_code (g, negative, 1, r, flags);
+        else
+          result = negative ? g->code[0] : g->code[g->n - 1];
+        goto done;
+      }
+    if (mpfr_zero_p (g->v[pick]) && g->f->nearest_nonzero
+        && (rr.mode == FL_RNE || rr.mode == FL_RNA))
+      pick = ai;                                  /* posits never round to 0 */
+    if (uneg)
+      result = mpfr_zero_p (g->v[pick]) ? g->code[pick] : policy_code (g, 1, 1, r, flags);
+    else if (mpfr_zero_p (g->v[pick]))
+      result = policy_code (g, negative, 0, r, flags);
+    else
+      result = g->code[pick];
+  }
+done:
   mpfr_clear (ax);
-  if (virt)
-    {
-      *flags |= FL_FLAG_OVERFLOW;
-      /* IEEE 754 7.4: modes that round toward zero keep the largest finite value */
-      int away = r->mode == FL_RNE || r->mode == FL_RNA || r->mode == FL_SR
-                 || (r->mode == FL_RUP && !negative) || (r->mode == FL_RDN && negative);
-      if (negative && !g->is_signed)
-        return policy_code (g, 1, 1, r, flags);
-      if (away)
-        return policy_code (g, negative, 1, r, flags);
-      return negative ? g->code[0] : g->code[g->n - 1];
-    }
-  if (negative && !g->is_signed)
-    return picked_zero ? g->code[0] : policy_code (g, 1, 1, r, flags);
-  if (picked_zero)
-    return policy_code (g, negative, 0, r, flags);
-  return code;
+  return result;
 }

@@ -76,6 +76,11 @@ static const fl_catalogue_entry catalogue[] = {
   { "fixed<IL>.<FL>", "fixed", "two's complement <IL,FL>: IL integer bits including the sign, FL fraction bits, 2-64 bits in all" },
   { "ufixed<IL>.<FL>", "fixed", "unsigned fixed point, IL integer bits, FL fraction bits" },
   { "int<n> uint<n>", "fixed", "two's complement (n 2-64) and unsigned (n 1-64) integers; conversions saturate" },
+  { "posit<n>es<es>", "posit", "posit, n 2-64 bits, es 0-5 exponent bits; NaR = 10..0; negatives are two's complements" },
+  { "posit<n>", "posit", "Posit Standard (2022): es = 2" },
+  { "lp<n>es<es>rs<rs>[sf<sf>]", "logposit",
+    "logarithmic posit (SPEC A3): regime run capped at rs, es exponent bits, a log-domain fraction; |x| = 2^(k*2^es + e + f - sf), sf a decimal" },
+  { "lns<n>f<F>", "lns", "logarithmic number system: sign + (n-1)-bit two's complement log2 with F fraction bits; zero 0|10..0, NaN 1|10..0" },
 };
 
 const fl_catalogue_entry *
@@ -285,6 +290,134 @@ parse_int (fl_format *f, const char *name, const char *s, int is_signed, char *e
   return fl_fixed_init (f, (int) n, 0, is_signed, err, errlen);
 }
 
+static long
+gcd_l (long a, long b)
+{
+  if (a < 0) a = -a;
+  while (b)
+    {
+      long t = a % b;
+      a = b;
+      b = t;
+    }
+  return a;
+}
+
+/* posit<n>es<es> or posit<n> (es = 2, the 2022 standard) */
+static fl_status
+parse_posit (fl_format *f, const char *name, const char *s, char *err, size_t errlen)
+{
+  long n, es = 2;
+  const char *p = s;
+  if (read_int (&p, &n))
+    {
+      snprintf (err, errlen, "format '%s': expected posit<n>es<es> or posit<n>, e.g. posit16es1" SEE, name);
+      return FL_EINVAL;
+    }
+  if (*p)
+    {
+      if (strncmp (p, "es", 2) != 0 || (p += 2, read_int (&p, &es)) || *p)
+        {
+          snprintf (err, errlen, "format '%s': after 'posit%ld' expected the end or es<es>" SEE, name, n);
+          return FL_EINVAL;
+        }
+    }
+  if (n < 2 || n > 64 || es < 0 || es > 5)
+    {
+      snprintf (err, errlen, "format '%s': expected n from 2 to 64 and es from 0 to 5" SEE, name);
+      return FL_EINVAL;
+    }
+  return fl_posit_init (f, (int) n, (int) es, err, errlen);
+}
+
+/* A decimal scale factor ("-2", "0.5", "1.25") as a reduced fraction. */
+static int
+read_decimal (const char **s, long *num, long *den)
+{
+  const char *p = *s;
+  int neg = 0;
+  if (*p == '-' || *p == '+')
+    neg = *p++ == '-';
+  if (!isdigit ((unsigned char) *p))
+    return -1;
+  long v = 0, d = 1;
+  int digits = 0;
+  while (isdigit ((unsigned char) *p))
+    {
+      v = v * 10 + (*p++ - '0');
+      if (++digits > 15)
+        return -1;
+    }
+  if (*p == '.')
+    {
+      p++;
+      if (!isdigit ((unsigned char) *p))
+        return -1;
+      while (isdigit ((unsigned char) *p))
+        {
+          v = v * 10 + (*p++ - '0');
+          d *= 10;
+          if (++digits > 15)
+            return -1;
+        }
+    }
+  long g = gcd_l (v, d);
+  if (g == 0)
+    g = 1;
+  *num = (neg ? -v : v) / g;
+  *den = d / g;
+  *s = p;
+  return 0;
+}
+
+/* lp<n>es<es>rs<rs>[sf<sf>] */
+static fl_status
+parse_lp (fl_format *f, const char *name, const char *s, char *err, size_t errlen)
+{
+  long n, es, rs, sfn = 0, sfd = 1;
+  const char *p = s;
+  if (read_int (&p, &n) || strncmp (p, "es", 2) != 0 || (p += 2, read_int (&p, &es))
+      || strncmp (p, "rs", 2) != 0 || (p += 2, read_int (&p, &rs)))
+    {
+      snprintf (err, errlen, "format '%s': expected lp<n>es<es>rs<rs>[sf<sf>], e.g. lp8es1rs3sf-2" SEE, name);
+      return FL_EINVAL;
+    }
+  if (*p)
+    {
+      if (strncmp (p, "sf", 2) != 0 || (p += 2, read_decimal (&p, &sfn, &sfd)) || *p)
+        {
+          snprintf (err, errlen, "format '%s': after 'rs%ld' expected the end or sf<decimal>, e.g. sf-2 or sf0.5" SEE,
+                    name, rs);
+          return FL_EINVAL;
+        }
+    }
+  if (n < 3 || n > 32 || es < 0 || es > 5 || rs < 1 || rs > n - 1)
+    {
+      snprintf (err, errlen, "format '%s': expected n from 3 to 32, es from 0 to 5 and rs from 1 to n-1" SEE, name);
+      return FL_EINVAL;
+    }
+  return fl_logposit_init (f, (int) n, (int) es, (int) rs, sfn, sfd, err, errlen);
+}
+
+/* lns<n>f<F> */
+static fl_status
+parse_lns (fl_format *f, const char *name, const char *s, char *err, size_t errlen)
+{
+  long n, F;
+  const char *p = s;
+  if (read_int (&p, &n) || *p != 'f' || (p++, read_int (&p, &F)) || *p)
+    {
+      snprintf (err, errlen, "format '%s': expected lns<n>f<F>, e.g. lns8f3" SEE, name);
+      return FL_EINVAL;
+    }
+  if (n < 3 || n > 32 || F < 0 || F > n - 2)
+    {
+      snprintf (err, errlen, "format '%s': expected n from 3 to 32 and F from 0 to n-2" SEE, name);
+      return FL_EINVAL;
+    }
+  return fl_lns_init (f, (int) n, (int) F, err, errlen);
+}
+
 /* float:e=4,m=3,bias=7,specials=fn,signed=1 */
 static fl_status
 parse_explicit (fl_format *f, const char *name, const char *s, char *err, size_t errlen)
@@ -428,6 +561,12 @@ fl_format_parse (const char *name, fl_format **out, char *err, size_t errlen)
         st = parse_fixed (f, name, s + 5, 1, err, errlen);
       else if (starts (s, "ufixed"))
         st = parse_fixed (f, name, s + 6, 0, err, errlen);
+      else if (starts (s, "posit"))
+        st = parse_posit (f, name, s + 5, err, errlen);
+      else if (starts (s, "lp") && isdigit ((unsigned char) s[2]))
+        st = parse_lp (f, name, s + 2, err, errlen);
+      else if (starts (s, "lns"))
+        st = parse_lns (f, name, s + 3, err, errlen);
       else if (starts (s, "uint"))
         st = parse_int (f, name, s + 4, 0, err, errlen);
       else if (starts (s, "int"))
@@ -435,7 +574,7 @@ fl_format_parse (const char *name, fl_format **out, char *err, size_t errlen)
       else
         snprintf (err, errlen, "unknown format '%s': expected a preset (e4m3fn, bf16, fp16...), "
                   "e<X>m<Y>[suffix], exmy_e<X>m<Y>, binary<K>p<P><s|u><e|f>, fixed<IL>.<FL>, "
-                  "int<n>, uint<n> or float:..." SEE, name);
+                  "int<n>, uint<n>, posit<n>es<es>, lp<n>es<es>rs<rs>[sf<sf>], lns<n>f<F> or float:..." SEE, name);
     }
   if (st != FL_OK)
     {

@@ -39,6 +39,9 @@ typedef struct {
 uint64_t fl_frac_chunk (const fl_frac *fr, unsigned long i);
 int fl_sr_up_exact (const fl_rounding *r, const fl_frac *fr);
 uint64_t fl_rng_u64 (uint64_t seed, uint64_t stream, uint64_t k);
+/* Stochastic rounding between neighbours lo < x < hi when (x - lo)/(hi - lo) = num/den
+   exactly (A5): up with that probability; the same draws as fl_sr_up_exact. */
+int fl_sr_up_ratio (const fl_rounding *r, int negative, mpz_srcptr num, mpz_srcptr den);
 /* Producer for the exact paths: the magnitude of a nonzero finite x; z (initialised by
    the caller) holds the significand when it has more than 64 bits. */
 void fl_mag_from_mpfr (fl_mag *m, mpfr_srcptr x, mpz_ptr z);
@@ -178,17 +181,39 @@ fl_round_decide (fl_round_mode mode, int negative, int odd, int inexact, int hal
     }
 }
 
-/* Stochastic rounding with B random bits (A5): the top B bits of the fraction, truncated,
-   plus a uniform B-bit integer; up on carry. */
+/* Stochastic rounding with B random bits (A5), in value order: the B bits of
+   (x - lo)/(hi - lo) below the point, truncated, plus a uniform B-bit integer; toward hi
+   on carry.  Callers know the fraction of the magnitude (toward zero -> away): tm = its
+   top B bits, 'beyond' = whether bits follow them.  For negative x the value fraction is
+   1 minus the magnitude fraction, and 'up' in value is 'down' in magnitude.  Returns
+   whether the magnitude goes up. */
 FL_INLINE int
-fl_sr_up_bits (const fl_rounding *r, const fl_frac *fr)
+fl_sr_bits_decide (const fl_rounding *r, int negative, uint64_t tm, int beyond)
 {
   unsigned B = r->sr_bits;
-  uint64_t t = fl_frac_chunk (fr, 0) >> (64 - B);
   uint64_t u = fl_rng_u64 (r->seed, r->stream, 0) >> (64 - B);
-  if (B == 64)
-    return t + u < t;
-  return ((t + u) >> B) != 0;
+  uint64_t t = tm;
+  if (negative)
+    t = (B == 64 ? 0 : UINT64_C(1) << B) - tm - (beyond ? 1 : 0);   /* mod 2^B */
+  int carry = B == 64 ? t + u < t : ((t + u) >> B) != 0;
+  return negative ? !carry : carry;
+}
+
+FL_INLINE int
+fl_sr_up_bits (const fl_rounding *r, int negative, const fl_frac *fr)
+{
+  unsigned B = r->sr_bits;
+  uint64_t c0 = fl_frac_chunk (fr, 0);
+  uint64_t tm = c0 >> (64 - B);
+  int beyond;
+  if (fr->len <= B)
+    beyond = 0;
+  else if (fr->big)
+    beyond = mpz_scan1 (fr->big, 0) < fr->len - B;
+  else
+    beyond = fr->len - B >= 64 ? fr->small != 0
+             : (fr->small & ((UINT64_C(1) << (fr->len - B)) - 1)) != 0;
+  return fl_sr_bits_decide (r, negative, tm, beyond);
 }
 
 /* The whole decision for every mode.  stream_offset is added to r->stream (array index). */
@@ -204,7 +229,7 @@ fl_round_up (const fl_rounding *r, int negative, int odd, const fl_frac *fr,
   if (r->mode != FL_SR)
     return fl_round_decide (r->mode, negative, odd, inexact, half);
   if (r->sr_bits)
-    return fl_sr_up_bits (r, fr);
+    return fl_sr_up_bits (r, negative, fr);
   return fl_sr_up_exact (r, fr);
 }
 

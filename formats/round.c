@@ -121,6 +121,55 @@ fl_mag_from_mpfr (fl_mag *m, mpfr_srcptr x, mpz_ptr z)
     }
 }
 
+/* P(up) = num/den exactly: draw U 64 bits at a time; after k chunks U lies in
+   [Uk, Uk + 2^-64k); decide when that interval is on one side of num/den. */
+int
+fl_sr_up_ratio (const fl_rounding *r, int negative, mpz_srcptr num, mpz_srcptr den)
+{
+  if (r->sr_bits)
+    {
+      /* A5: the B bits of num/den below the point, truncated (value order: see
+         fl_sr_bits_decide) */
+      mpz_t t, rem;
+      mpz_inits (t, rem, NULL);
+      mpz_mul_2exp (t, num, r->sr_bits);
+      mpz_tdiv_qr (t, rem, t, den);
+      uint64_t tm = mpz_get_ui (t);
+      int beyond = mpz_sgn (rem) != 0;
+      mpz_clears (t, rem, NULL);
+      return fl_sr_bits_decide (r, negative, tm, beyond);
+    }
+  mpz_t U, lhs, rhs;
+  mpz_init (U);
+  mpz_init (lhs);
+  mpz_init (rhs);
+  int result = 0;
+  for (unsigned long k = 0;; k++)
+    {
+      mpz_mul_2exp (U, U, 64);
+      uint64_t c = fl_rng_u64 (r->seed, r->stream, k);
+      mpz_add_ui (U, U, c);
+      /* U / 2^(64(k+1)) < num/den  <=>  U * den < num * 2^(64(k+1)) */
+      mpz_mul (lhs, U, den);
+      mpz_mul_2exp (rhs, num, 64 * (k + 1));
+      if (mpz_cmp (lhs, rhs) >= 0)
+        {
+          result = 0;                         /* U >= num/den whatever follows */
+          break;
+        }
+      mpz_add (lhs, lhs, den);                /* (U + 1) * den */
+      if (mpz_cmp (lhs, rhs) <= 0)
+        {
+          result = 1;                         /* U + 2^-64(k+1) <= num/den */
+          break;
+        }
+    }
+  mpz_clear (U);
+  mpz_clear (lhs);
+  mpz_clear (rhs);
+  return result;
+}
+
 uint64_t
 fl_mag_split_big (const fl_mag *m, long q, fl_frac *fr, mpz_ptr tmp)
 {

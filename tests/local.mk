@@ -40,3 +40,9 @@ TESTS += tests/test_sr
 tests_test_sr_SOURCES = tests/test_sr.c $(TEST_COMMON_SOURCES)
 tests_test_sr_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_sr_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_posit
+TESTS += tests/test_posit
+tests_test_posit_SOURCES = tests/test_posit.c $(TEST_COMMON_SOURCES)
+tests_test_posit_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_posit_LDADD = $(TEST_COMMON_LDADD)

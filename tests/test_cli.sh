@@ -49,7 +49,7 @@ same "round bf16 --round rup" "3f81" "$($FMTLAB round bf16 0x1.01p+0 --round rup
 # Acceptance 5 (SPEC B§8.3 item 4: saturation; 2^-10 < half of 2^-8)
 same "round fixed8.8" "7fff 8000 0000" "$($FMTLAB round fixed8.8 300 -300 0x1p-10 | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
 # Acceptance 6 (SPEC B§1.1 table)
-$FMTLAB info --csv fp16 e5m2 e2m1fn bf16 > "$tmp/info.csv"
+$FMTLAB info --csv --no-profile fp16 e5m2 e2m1fn bf16 > "$tmp/info.csv"
 same "info max" "65504 57344 6 3.389531389e+38" "$(cut -d, -f9 "$tmp/info.csv" | tail -n +2 | tr '\n' ' ' | sed 's/ $//')"
 same "info min positive" "2^-24 2^-16 2^-1 2^-133" "$(cut -d, -f14 "$tmp/info.csv" | tail -n +2 | tr '\n' ' ' | sed 's/ $//')"
 $FMTLAB info fp16 e5m2 e2m1fn bf16 > "$tmp/info.txt"
@@ -71,6 +71,43 @@ fi
 status "values e4m3q" 2 $FMTLAB values e4m3q
 ok "message names e4m3q" grep -q "e4m3q" "$tmp/serr"
 for bad in e4m3q binary8p9se fixed0.8 int1 e16m3 'float:e=4' posit8es9x '' e4m3fnx mx:elem=foo; do
+  status "values '$bad' is refused" 2 $FMTLAB values "$bad"
+done
+
+# Issue 3 acceptance (SPEC B§2.4, B§3.3, B§4.4)
+same "posit8es0 prints 256 lines" 256 "$($FMTLAB values posit8es0 | wc -l | tr -d ' ')"
+same "posit8es0 known codes" "01 0x1p-6 normal
+40 0x1p+0 normal
+7f 0x1p+6 normal
+80 nan nar
+c0 -0x1p+0 normal" "$($FMTLAB values posit8es0 | grep -E '^(40|7f|01|c0|80) ')"
+same "posit8es2 geometric cut" "7e 7f" "$($FMTLAB round posit8es2 0x1p+22 0x1.4p+22 | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
+same "posit16es1 saturates at minpos" "0001 8001" "$($FMTLAB round posit16es1 1e-30 -1e30 | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
+same "posit16es3 0ddd" "0ddd 0x1.ddp-19 normal" "$($FMTLAB values posit16es3 --range 0ddd:0ddd)"
+same "lns8f3 special codes" "00 0x1p+0 normal
+40 0x0p+0 zero
+c0 nan nan" "$($FMTLAB values lns8f3 | grep -E '^(00|40|c0) ')"
+# 2^(63/8) and 2^(-63/8) to 113 bits (MPFR: mpfr_exp2 of 63/8, correctly rounded)
+same "lns8f3 maxpos" "3f 0x1.d5818dcfba48725da05aeb66e0dccp+7 normal" "$($FMTLAB values lns8f3 | grep '^3f ')"
+same "lns8f3 minpos" "41 0x1.172b83c7d517adcdf7c8c50eb14a8p-8 normal" "$($FMTLAB values lns8f3 | grep '^41 ')"
+same "lns8f3 --prec 20" "3f 0x1.d5818p+7 normal" "$($FMTLAB values lns8f3 --prec 20 | grep '^3f ')"
+same "round lns8f3 1.0445 (log domain)" "01" "$($FMTLAB round lns8f3 1.0445 | cut -d' ' -f1)"
+same "round lns8f3 1.0445 --domain linear" "00" "$($FMTLAB round lns8f3 1.0445 --domain linear | cut -d' ' -f1)"
+same "lp8es1rs3 known codes" "40 0x1p+0 normal
+60 0x1p+2 normal
+70 0x1p+4 normal
+7f 0x1.d5818dcfba48725da05aeb66e0dccp+5 normal" "$($FMTLAB values lp8es1rs3 | grep -E '^(40|60|70|7f) ')"
+same "lp8es1rs3sf1 halves" "40 0x1p-1 normal
+60 0x1p+1 normal
+70 0x1p+3 normal
+7f 0x1.d5818dcfba48725da05aeb66e0dccp+4 normal" "$($FMTLAB values lp8es1rs3sf1 | grep -E '^(40|60|70|7f) ')"
+$FMTLAB info posit32 lp16es1rs5 lns16f8 --csv > "$tmp/info3.csv"
+same "info posit32 maxpos/minpos/range" "0x1p+120,0x1p-120,240.0000" "$(grep '^posit32,' "$tmp/info3.csv" | cut -d, -f10,13,17)"
+ok "info lp16es1rs5 row" grep -q '^lp16es1rs5,16,' "$tmp/info3.csv"
+ok "info lns16f8 row (range 127.99 binades)" grep -q '^lns16f8,16,.*,127\.9922,' "$tmp/info3.csv"
+ok "info --csv has the accuracy profile" grep -q '^format,binade,worst_decimal_accuracy,mean_decimal_accuracy,intervals$' "$tmp/info3.csv"
+ok "profile rows for all three" sh -c "grep -c '^posit32,-\?[0-9]*,[0-9.]*,[0-9.]*,[0-9]*$' '$tmp/info3.csv' | grep -qv '^0$' && grep -q '^lp16es1rs5,-1,' '$tmp/info3.csv' && grep -q '^lns16f8,0,' '$tmp/info3.csv'"
+for bad in posit1 posit8es6 posit8es lp8es1 lp8es1rs8 lp8es1rs3sfx lns8 lns8f7 lns2f0; do
   status "values '$bad' is refused" 2 $FMTLAB values "$bad"
 done
 

@@ -27,6 +27,21 @@ typedef struct {
 fl_status fl_props_compute (const fl_format *f, fl_props *p, char *err, size_t errlen);
 void fl_props_clear (fl_props *p);
 
+/* The decimal accuracy profile (Gustafson's measure): for x rounded to nearest x', the
+   decimal accuracy is -log10 |log10(x'/x)|.  For each binade [2^k, 2^(k+1)) that holds the
+   lower end of an interval between neighbouring positive values: the worst case (at the
+   cut points) and the mean over x log-uniform in the binade.  Exact enumeration of the
+   intervals for formats up to 24 bits, 'samples' intervals per binade beyond.  The figures
+   are doubles: summary statistics, not reference values. */
+typedef struct {
+  long binade;
+  double worst, mean;
+  double intervals;       /* intervals whose lower end lies in the binade (or samples) */
+} fl_accuracy_row;
+
+fl_status fl_accuracy_profile (const fl_format *f, fl_domain d, fl_accuracy_row **rows,
+                               size_t *nrows, char *err, size_t errlen);
+
 /* Number of NaN and infinity codes, from the format's definition. */
 void fl_format_special_counts (const fl_format *f, long double *nan_codes, long double *inf_codes);
 

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <gmp.h>
 #include <mpfr.h>
 
 #ifdef __cplusplus
@@ -31,7 +32,8 @@ typedef enum {
   FL_CLASS_NORMAL,
   FL_CLASS_SUBNORMAL,
   FL_CLASS_INF,
-  FL_CLASS_NAN
+  FL_CLASS_NAN,
+  FL_CLASS_NAR      /* posits and logarithmic posits: Not a Real (decodes to an MPFR NaN) */
 } fl_class;
 
 typedef enum {
@@ -77,7 +79,10 @@ void fl_rounding_init (fl_rounding *r);
 
 typedef enum {
   FL_FAMILY_FLOAT,   /* sign/exponent/significand minifloats: ml_dtypes, IEEE, eXmY, P3109 */
-  FL_FAMILY_FIXED    /* two's complement fixed point and integers */
+  FL_FAMILY_FIXED,   /* two's complement fixed point and integers */
+  FL_FAMILY_POSIT,   /* posit<n>es<es> (2022 standard and classic) */
+  FL_FAMILY_LOGPOSIT,/* logarithmic posits lp<n>es<es>rs<rs>[sf<sf>] */
+  FL_FAMILY_LNS      /* logarithmic number system lns<n>f<F> */
 } fl_family;
 
 typedef struct fl_format fl_format;
@@ -92,6 +97,16 @@ fl_family fl_format_family (const fl_format *f);
 unsigned fl_format_bits (const fl_format *f);        /* code width */
 uint64_t fl_format_ncodes_minus1 (const fl_format *f);  /* 2^bits - 1 */
 mpfr_prec_t fl_format_prec (const fl_format *f);     /* precision that decodes exactly */
+/* 1 when every value is a dyadic rational (decoded exactly at fl_format_prec bits); 0 for
+   the logarithmic families, whose values are powers of two with fractional exponents:
+   fl_decode rounds them correctly to nearest at the output's precision. */
+int fl_format_is_exact (const fl_format *f);
+/* Fraction bits at 1: the significand bits below the point (minifloats, posits), FL for
+   fixed point, the log fraction bits for LNS and logarithmic posits. */
+int fl_format_bits_at_one (const fl_format *f);
+/* For the logarithmic families: code has the value (sign) 2^q, q rational; returns 1 and
+   sets q, or 0 for zero, NaN/NaR and for every other family. */
+int fl_decode_log2 (const fl_format *f, uint64_t code, mpq_ptr q);
 int fl_format_is_signed (const fl_format *f);
 fl_overflow fl_format_default_overflow (const fl_format *f);
 int fl_format_has_inf (const fl_format *f);
@@ -126,6 +141,12 @@ uint64_t fl_encode_z (const fl_format *f, int negative, mpz_srcptr sig, long exp
    (negative = 0) or most negative (negative = 1) finite value: rounding to it means
    overflow.  Returns the parity of that virtual code, so ties can be broken to even. */
 int fl_format_beyond (const fl_format *f, int negative, mpfr_ptr out);
+
+/* The round-to-nearest cut point between the neighbouring values of codes lo and hi (both
+   finite and positive, lo below hi) in a domain: the arithmetic midpoint, the geometric
+   one (logarithmic families' log domain), or the family's own (posits: the value of the
+   (n+1)-bit posit between them).  Rounded to nearest at out's precision. */
+void fl_format_cut (const fl_format *f, fl_domain d, uint64_t lo, uint64_t hi, mpfr_ptr out);
 
 /* Fast paths: doubles to codes and back, no MPFR inside.  Equal to fl_encode for every
    input (the tests prove it); fl_decode_doubles gives the nearest double (exact for every

@@ -1,0 +1,43 @@
+/* regime-impl.h -- internal: the bit string of the regime families (posits, logarithmic
+   posits): after the sign, a regime run (capped at rs bits), es exponent bits, then the
+   fraction -- of the significand for posits, of the log for logarithmic posits.  Parsing a
+   code and rounding a real's bit string to n-1 bits live here once. */
+#ifndef FL_REGIME_IMPL_H
+#define FL_REGIME_IMPL_H
+
+#include "format-impl.h"
+#include "round-impl.h"
+
+/* A code's magnitude (n-1 bits after the sign) read as: scale = k*2^es + e, and the
+   fraction bits F (nf of them). */
+typedef struct {
+  long scale;
+  uint64_t F;
+  int nf;
+} fl_regime_fields;
+
+void fl_regime_parse (int n, int es, int rs, uint64_t mag, fl_regime_fields *out);
+
+/* Round the real whose bit string is [regime of k | es bits of e | fraction F/2^len] with
+   scale = k*2^es + e, to n-1 bits.  Handles saturation: above the largest magnitude the
+   result is the largest magnitude; a truncated magnitude of 0 (a value below the smallest)
+   follows 'below' rules: nearest modes and rto give the smallest magnitude (posits never
+   round to 0), rtz 0, rup/rdn by sign.  Stochastic rounding is not done here (it is value
+   domain: see the families).  Returns the magnitude code. */
+uint64_t fl_regime_round (int n, int es, int rs, long scale, mpz_srcptr F, unsigned long len,
+                          int negative, const fl_rounding *r, unsigned *flags);
+
+/* Truncated magnitude code (toward zero) of the same bit string, and whether inexact. */
+uint64_t fl_regime_trunc (int n, int es, int rs, long scale, mpz_srcptr F, unsigned long len,
+                          int *inexact);
+
+/* Sign handling: two's complement of the magnitude for negatives. */
+static inline uint64_t
+fl_regime_pack (int n, int negative, uint64_t mag)
+{
+  uint64_t mask = n == 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
+  return negative ? (0 - mag) & mask : mag;
+}
+
+
+#endif
