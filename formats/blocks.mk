@@ -3,3 +3,10 @@ libfmtlab_la_SOURCES += formats/block-impl.h formats/block.c formats/mx.c format
 	formats/group.c formats/pack.c
 fmtlabinclude_HEADERS += include/fmtlab/blocks.h include/fmtlab/pack.h
 fmtlab_SOURCES += cli/cmd_blocks.c cli/cmd_pack.c
+
+check_PROGRAMS += tests/test_blocks
+TESTS += tests/test_blocks tests/test_blocks_cli.sh
+tests_test_blocks_SOURCES = tests/test_blocks.c $(TEST_COMMON_SOURCES)
+tests_test_blocks_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_blocks_LDADD = $(TEST_COMMON_LDADD)
+EXTRA_DIST += tests/test_blocks_cli.sh

@@ -22,7 +22,10 @@
    0.5)), value q d + m;  d and m stored as fp16 (RNE).  The exact path emulates each
    binary32 operation with MPFR (exact result, then one correct rounding to binary32,
    subnormals included); the fast path is the same float arithmetic in C.  The input is taken
-   as binary32 (doubles are rounded to the nearest binary32 first, as ggml's input is float). */
+   as binary32 (doubles are rounded to the nearest binary32 first, as ggml's input is float).
+   Where ggml's float result leaves the int8 range before the conversion (1/d overflows to
+   infinity for blocks of binary32 subnormals: undefined behaviour in C), fmtlab saturates
+   (NaN gives 0), and q4 codes are clamped to 0..15. */
 #include <config.h>
 #include <float.h>
 #include <stdio.h>
@@ -216,6 +219,31 @@ f32_div (const fl_block *b, mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr d)
   f32r (b, out);
 }
 
+/* an integer-valued c clamped to [lo, hi]; NaN gives 0 */
+static long
+sat_q (mpfr_srcptr c, long lo, long hi)
+{
+  if (mpfr_nan_p (c))
+    return 0;
+  if (mpfr_cmp_si (c, lo) <= 0)
+    return lo;
+  if (mpfr_cmp_si (c, hi) >= 0)
+    return hi;
+  return mpfr_get_si (c, MPFR_RNDN);
+}
+
+static long
+sat_f (float v, long lo, long hi)
+{
+  if (v != v)
+    return 0;
+  if (v <= (float) lo)
+    return lo;
+  if (v >= (float) hi)
+    return hi;
+  return (long) v;               /* truncation, as the (int8_t) conversion */
+}
+
 static void
 ggml_exact (const fl_block *b, mpfr_t *xin, size_t len, fl_block_out *o, unsigned *flags)
 {
@@ -292,7 +320,7 @@ ggml_exact (const fl_block *b, mpfr_t *xin, size_t len, fl_block_out *o, unsigne
         {
           mpfr_set_prec (c, 64);
           mpfr_round (c, t);                           /* roundf: ties away */
-          q = mpfr_get_si (c, MPFR_RNDN);
+          q = sat_q (c, -128, 127);
         }
       else
         {
@@ -301,9 +329,7 @@ ggml_exact (const fl_block *b, mpfr_t *xin, size_t len, fl_block_out *o, unsigne
           f32r (b, t);
           mpfr_set_prec (c, 64);
           mpfr_trunc (c, t);                           /* (int8_t) conversion */
-          q = mpfr_get_si (c, MPFR_RNDN);
-          if (q > 15)
-            q = 15;
+          q = sat_q (c, 0, 15);
         }
       o->elem[j] = qcode (b, q);
     }
@@ -365,13 +391,11 @@ ggml_fast (const fl_block *b, const double *xd, size_t len, fl_block_out *o, uns
     {
       long q;
       if (b->fit == FL_FIT_Q8_0)
-        q = (long) roundf (fmulf_ (x[j], id));
+        q = sat_f (roundf (fmulf_ (x[j], id)), -128, 127);
       else
         {
           float x0 = b->fit == FL_FIT_Q4_1 ? fmulf_ (fsubf_ (x[j], mn), id) : fmulf_ (x[j], id);
-          q = (int8_t) faddf_ (x0, b->fit == FL_FIT_Q4_0 ? 8.5f : 0.5f);
-          if (q > 15)
-            q = 15;
+          q = sat_f (faddf_ (x0, b->fit == FL_FIT_Q4_0 ? 8.5f : 0.5f), 0, 15);
         }
       o->elem[j] = qcode (b, q);
     }
