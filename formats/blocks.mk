@@ -10,3 +10,13 @@ tests_test_blocks_SOURCES = tests/test_blocks.c $(TEST_COMMON_SOURCES)
 tests_test_blocks_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_blocks_LDADD = $(TEST_COMMON_LDADD)
 EXTRA_DIST += tests/test_blocks_cli.sh
+
+# benchmark: make bench-blocks [BENCH_BLOCKS_ARGS='--threads 2']
+noinst_PROGRAMS += bench/bench_blocks
+bench_bench_blocks_SOURCES = bench/bench_blocks.c
+bench_bench_blocks_LDFLAGS = $(AM_LDFLAGS) $(OPENMP_CFLAGS)
+bench_bench_blocks_LDADD = libfmtlab.la $(MPFR_LIBS) $(GMP_LIBS) -lm
+BENCH_BLOCKS_ARGS =
+bench-blocks: bench/bench_blocks$(EXEEXT)
+	./bench/bench_blocks$(EXEEXT) $(BENCH_BLOCKS_ARGS)
+.PHONY: bench-blocks

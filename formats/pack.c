@@ -8,6 +8,11 @@
 #include <fmtlab/pack.h>
 
 #define FL_PACK_INLINE static inline __attribute__ ((always_inline))
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FL_PACK_LE 1
+#else
+#define FL_PACK_LE 0      /* the four-group path stores lanes as little-endian words */
+#endif
 
 size_t
 fl_pack_bytes (unsigned bits, size_t n)
@@ -110,15 +115,22 @@ pack_group8 (unsigned bits, uint64_t w, uint8_t *out)
       store_le (out, w, 8);
       return;
     }
+  /* the parts, largest first, without a loop so that a constant width folds them */
   unsigned off = 0, below = bits;
-  for (unsigned c = 4; c >= 1; c >>= 1)
-    if (bits & c)
-      {
-        below -= c;
-        uint64_t lanes = w >> below;   /* lanes hold < 2^bits, so no bits cross lanes */
-        store_le (out + off, compress (c, lanes), c);
-        off += c;
-      }
+  if (bits & 4)
+    {
+      below -= 4;
+      store_le (out + off, compress (4, w >> below), 4);   /* lanes < 2^bits: no crossing */
+      off += 4;
+    }
+  if (bits & 2)
+    {
+      below -= 2;
+      store_le (out + off, compress (2, w >> below), 2);
+      off += 2;
+    }
+  if (bits & 1)
+    store_le (out + off, compress (1, w), 1);
 }
 
 FL_PACK_INLINE uint64_t
@@ -128,13 +140,78 @@ unpack_group8 (unsigned bits, const uint8_t *in)
     return load_le (in, 8);
   uint64_t w = 0;
   unsigned off = 0;
-  for (unsigned c = 4; c >= 1; c >>= 1)
-    if (bits & c)
-      {
-        w = (w << c) | spread (c, load_le (in + off, c));
-        off += c;
-      }
+  if (bits & 4)
+    {
+      w = spread (4, load_le (in, 4));
+      off = 4;
+    }
+  if (bits & 2)
+    {
+      w = (w << 2) | spread (2, load_le (in + off, 2));
+      off += 2;
+    }
+  if (bits & 1)
+    w = (w << 1) | spread (1, in[off]);
   return w;
+}
+
+/* Four groups at once in a vector of four 64-bit lanes (GCC vector extensions: SSE2 or
+   better, whatever the target offers); the same shifts and masks as spread(). */
+#pragma GCC diagnostic ignored "-Wpsabi"   /* the helpers are inlined: no ABI crosses */
+typedef uint64_t fl_u64x4 __attribute__ ((vector_size (32)));
+
+FL_PACK_INLINE fl_u64x4
+vspread (unsigned c, fl_u64x4 x)
+{
+  switch (c)
+    {
+    case 1:
+      x = (x | x << 28) & 0x0000000F0000000FULL;
+      x = (x | x << 14) & 0x0003000300030003ULL;
+      return (x | x << 7) & 0x0101010101010101ULL;
+    case 2:
+      x = (x | x << 24) & 0x000000FF000000FFULL;
+      x = (x | x << 12) & 0x000F000F000F000FULL;
+      return (x | x << 6) & 0x0303030303030303ULL;
+    default:
+      x = (x | x << 16) & 0x0000FFFF0000FFFFULL;
+      x = (x | x << 8) & 0x00FF00FF00FF00FFULL;
+      return (x | x << 4) & 0x0F0F0F0F0F0F0F0FULL;
+    }
+}
+
+FL_PACK_INLINE fl_u64x4
+vload (const uint8_t *in, unsigned bits, unsigned off, unsigned nb)
+{
+  fl_u64x4 v = { load_le (in + off, nb), load_le (in + bits + off, nb),
+                 load_le (in + 2 * bits + off, nb), load_le (in + 3 * bits + off, nb) };
+  return v;
+}
+
+FL_PACK_INLINE void
+unpack_4groups (unsigned bits, const uint8_t *in, uint8_t *out)
+{
+  fl_u64x4 w;
+  if (bits == 8)
+    w = vload (in, 8, 0, 8);
+  else
+    {
+      unsigned off = 0;
+      w = (fl_u64x4) { 0, 0, 0, 0 };
+      if (bits & 4)
+        {
+          w = vspread (4, vload (in, bits, 0, 4));
+          off = 4;
+        }
+      if (bits & 2)
+        {
+          w = (w << 2) | vspread (2, vload (in, bits, off, 2));
+          off += 2;
+        }
+      if (bits & 1)
+        w = (w << 1) | vspread (1, vload (in, bits, off, 1));
+    }
+  memcpy (out, &w, 32);   /* lanes are little-endian words: byte j of lane g = code 8g+j */
 }
 
 /* The loops, instantiated once per width so the part loop unrolls. */
@@ -146,7 +223,11 @@ unpack_group8 (unsigned bits, const uint8_t *in)
   }                                                                              \
   static void unpack8_##B (const uint8_t *in, size_t ng, uint8_t *codes)         \
   {                                                                              \
-    for (size_t g = 0; g < ng; g++)                                              \
+    size_t g = 0;                                                                \
+    if (FL_PACK_LE)                                                              \
+      for (; g + 4 <= ng; g += 4)                                                \
+        unpack_4groups (B, in + (size_t) B * g, codes + 8 * g);                  \
+    for (; g < ng; g++)                                                          \
       store_le (codes + 8 * g, unpack_group8 (B, in + (size_t) B * g), 8);      \
   }
 FL_PACK_LOOPS (1) FL_PACK_LOOPS (2) FL_PACK_LOOPS (3) FL_PACK_LOOPS (4)
@@ -158,6 +239,24 @@ static const pack_fn pack_fns[9] = { NULL, pack8_1, pack8_2, pack8_3, pack8_4, p
                                      pack8_6, pack8_7, pack8_8 };
 static const unpack_fn unpack_fns[9] = { NULL, unpack8_1, unpack8_2, unpack8_3, unpack8_4,
                                          unpack8_5, unpack8_6, unpack8_7, unpack8_8 };
+
+/* Large buffers are cut into chunks of groups shared by the OpenMP threads (each chunk
+   touches its own bytes only). */
+#define FL_PACK_CHUNK ((size_t) 1 << 16)    /* groups */
+static void
+run_groups (int pack, unsigned bits, const uint8_t *src, size_t ng, uint8_t *dst)
+{
+  long nchunks = (long) ((ng + FL_PACK_CHUNK - 1) / FL_PACK_CHUNK);
+#pragma omp parallel for schedule(static) if (nchunks > 4)
+  for (long c = 0; c < nchunks; c++)
+    {
+      size_t g0 = (size_t) c * FL_PACK_CHUNK, len = ng - g0 < FL_PACK_CHUNK ? ng - g0 : FL_PACK_CHUNK;
+      if (pack)
+        pack_fns[bits] (src + 8 * g0, len, dst + bits * g0);
+      else
+        unpack_fns[bits] (src + bits * g0, len, dst + 8 * g0);
+    }
+}
 
 static fl_status
 too_wide (unsigned bits, size_t i, unsigned code, char *err, size_t errlen)
@@ -185,7 +284,7 @@ fl_pack8 (unsigned bits, const uint8_t *codes, size_t n, uint8_t *out, char *err
             return too_wide (bits, i, codes[i], err, errlen);
     }
   size_t ng = n / 8, m = n % 8;
-  pack_fns[bits] (codes, ng, out);
+  run_groups (1, bits, codes, ng, out);
   if (m)
     {
       uint8_t tmp[8] = { 0 };
@@ -202,7 +301,7 @@ fl_unpack8 (unsigned bits, const uint8_t *in, size_t n, uint8_t *codes, char *er
   if (st != FL_OK)
     return st;
   size_t ng = n / 8, m = n % 8;
-  unpack_fns[bits] (in, ng, codes);
+  run_groups (0, bits, in, ng, codes);
   if (m)
     {
       uint8_t tmp[8];
