@@ -20,3 +20,4 @@ BENCH_BLOCKS_ARGS =
 bench-blocks: bench/bench_blocks$(EXEEXT)
 	./bench/bench_blocks$(EXEEXT) $(BENCH_BLOCKS_ARGS)
 .PHONY: bench-blocks
+EXTRA_DIST += doc/blocks.md
