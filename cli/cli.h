@@ -83,5 +83,14 @@ int cmd_values (int argc, char **argv);
 int cmd_info (int argc, char **argv);
 int cmd_round (int argc, char **argv);
 int cmd_report (int argc, char **argv);
+int cmd_blocks (int argc, char **argv);       /* cmd_blocks.c */
+int cmd_pack (int argc, char **argv);         /* cmd_pack.c */
+int cmd_unpack (int argc, char **argv);
+/* 'fmtlab info' on block formats (cmd_blocks.c): cli_block_probe returns 0 when NAME is not
+   spelled as a block format, -1 when it is but is malformed (message in err), 1 when valid;
+   cli_write_block_props writes their properties (bits per element including scale, zero
+   and outliers, max, min positive of a block) as one table in STYLE. */
+int cli_block_probe (const char *name, char *err, size_t errlen);
+void cli_write_block_props (FILE *fp, char **names, size_t n, cli_style style);
 
 #endif

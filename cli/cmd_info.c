@@ -47,17 +47,46 @@ cmd_info (int argc, char **argv)
   fl_format **f = malloc (n * sizeof *f);
   if (!f)
     cli_die (CLI_EXIT_USAGE, "out of memory");
+  /* scalar formats, and block formats (cmd_blocks.c) where the scalar parser fails */
+  char **bn = malloc (n * sizeof *bn);
+  size_t nf = 0, nb = 0;
+  if (!bn)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
   for (size_t i = 0; i < n; i++)
-    f[i] = cli_format (argv[optind + (int) i]);
+    {
+      char err[512], berr[512];
+      const char *name = argv[optind + (int) i];
+      if (fl_format_parse (name, &f[nf], err, sizeof err) == FL_OK)
+        nf++;
+      else
+        switch (cli_block_probe (name, berr, sizeof berr))
+          {
+          case 1: bn[nb++] = argv[optind + (int) i]; break;
+          case -1: cli_die (CLI_EXIT_USAGE, "%s", berr);
+          default: cli_die (CLI_EXIT_USAGE, "%s", err);
+          }
+    }
+  if (nf && nb && style != CLI_TEXT)
+    cli_die (CLI_EXIT_USAGE, "scalar and block formats make different tables: ask for them separately with --csv, --json or --md");
   cli_out o;
   FILE *fp = cli_out_open (&o, out);
-  if (only_profile)
-    cli_write_profiles (fp, f, n, style);
-  else
-    cli_write_props (fp, f, n, style, profile && style != CLI_MD);
+  if (nf)
+    {
+      if (only_profile)
+        cli_write_profiles (fp, f, nf, style);
+      else
+        cli_write_props (fp, f, nf, style, profile && style != CLI_MD);
+    }
+  if (nb)
+    {
+      if (nf)
+        fputc ('\n', fp);
+      cli_write_block_props (fp, bn, nb, style);
+    }
   cli_out_commit (&o);
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < nf; i++)
     fl_format_free (f[i]);
   free (f);
+  free (bn);
   return 0;
 }

@@ -10,6 +10,9 @@ static const cli_command commands[] = {
   { "info", cmd_info, "properties of formats: counts, max, min, dynamic range, precision" },
   { "round", cmd_round, "round values to a format, exactly, in any rounding mode" },
   { "report", cmd_report, "the main job: property and value tables under notebooks-data/" },
+  { "blocks", cmd_blocks, "quantize blocks of binary32 values to a block format (MX, NVFP4, OPAL, groups)" },
+  { "pack", cmd_pack, "pack codes of 1-16 bits densely (8 codes in B bytes)" },
+  { "unpack", cmd_unpack, "unpack densely packed codes to one per byte (or word)" },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,1 +1,23 @@
 # block formats, packing (issue 4 room): add to libfmtlab_la_SOURCES, fmtlab_SOURCES, check_PROGRAMS, TESTS, noinst_PROGRAMS here
+libfmtlab_la_SOURCES += formats/block-impl.h formats/block.c formats/mx.c formats/opal.c \
+	formats/group.c formats/pack.c
+fmtlabinclude_HEADERS += include/fmtlab/blocks.h include/fmtlab/pack.h
+fmtlab_SOURCES += cli/cmd_blocks.c cli/cmd_pack.c
+
+check_PROGRAMS += tests/test_blocks
+TESTS += tests/test_blocks tests/test_blocks_cli.sh
+tests_test_blocks_SOURCES = tests/test_blocks.c $(TEST_COMMON_SOURCES)
+tests_test_blocks_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_blocks_LDADD = $(TEST_COMMON_LDADD)
+EXTRA_DIST += tests/test_blocks_cli.sh
+
+# benchmark: make bench-blocks [BENCH_BLOCKS_ARGS='--threads 2']
+noinst_PROGRAMS += bench/bench_blocks
+bench_bench_blocks_SOURCES = bench/bench_blocks.c
+bench_bench_blocks_LDFLAGS = $(AM_LDFLAGS) $(OPENMP_CFLAGS)
+bench_bench_blocks_LDADD = libfmtlab.la $(MPFR_LIBS) $(GMP_LIBS) -lm
+BENCH_BLOCKS_ARGS =
+bench-blocks: bench/bench_blocks$(EXEEXT)
+	./bench/bench_blocks$(EXEEXT) $(BENCH_BLOCKS_ARGS)
+.PHONY: bench-blocks
+EXTRA_DIST += doc/blocks.md
