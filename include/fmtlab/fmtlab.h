@@ -4,5 +4,7 @@
 #include <fmtlab/formats.h>
 #include <fmtlab/grid.h>
 #include <fmtlab/enumerate.h>
+#include <fmtlab/blocks.h>
+#include <fmtlab/pack.h>
 const char *fl_version (void);   /* the library version, "0.1.0" */
 #endif
