@@ -70,6 +70,15 @@ typedef enum { CLI_TEXT, CLI_CSV, CLI_JSON, CLI_MD } cli_style;
 int cli_style_option (int opt, const char *arg, cli_style *style, const char **out);
 
 /* Tables written by several commands (tables.c). */
+#define CLI_CELL 160
+typedef struct {
+  const char *key, *label;     /* CSV/JSON key, text/Markdown label */
+} cli_column;
+struct json_t;
+void cli_write_table (FILE *fp, const cli_column *cols, size_t ncols, const char *cells,
+                      size_t nrows, cli_style style,
+                      struct json_t *(*extra) (size_t row, void *ctx), const char *extra_key,
+                      void *ctx);
 void cli_write_values (FILE *fp, const fl_format *f, cli_style style, mpfr_prec_t prec,
                        uint64_t lo, uint64_t hi);
 /* Properties of several formats as one table. */

@@ -299,8 +299,7 @@ cli_block_probe (const char *name, char *err, size_t errlen)
   return 1;
 }
 
-typedef struct { const char *key, *label; } bcol;
-static const bcol bcols[] = {
+static const cli_column bcols[] = {
   { "format", "format" }, { "family", "family" }, { "k", "block size k" },
   { "element", "element format" }, { "scale", "scale format" }, { "zero", "zero format" },
   { "outlier_format", "outlier format" }, { "outliers", "outliers per block" },
@@ -311,49 +310,49 @@ static const bcol bcols[] = {
 #define N_BCOLS (sizeof bcols / sizeof bcols[0])
 
 static void
-block_row (const fl_block *b, char cell[N_BCOLS][160])
+block_row (const fl_block *b, char cell[N_BCOLS][CLI_CELL])
 {
   static const char *const fam[] = { "OCP MX", "NVFP4", "OPAL", "group" };
   int i = 0;
-  snprintf (cell[i++], 160, "%s", fl_block_name (b));
-  snprintf (cell[i++], 160, "%s", fam[fl_block_kind_of (b)]);
-  snprintf (cell[i++], 160, "%zu", fl_block_k (b));
-  snprintf (cell[i++], 160, "%s", fl_format_name (fl_block_elem (b)));
-  snprintf (cell[i++], 160, "%s", fl_format_name (fl_block_scale (b)));
-  snprintf (cell[i++], 160, "%s", fl_block_zero (b) ? fl_format_name (fl_block_zero (b)) : "");
-  snprintf (cell[i++], 160, "%s", fl_block_ofmt (b) ? fl_format_name (fl_block_ofmt (b)) : "");
-  snprintf (cell[i++], 160, "%s", fl_block_kind_of (b) == FL_BLOCK_OPAL ? "" : "");
+  snprintf (cell[i++], CLI_CELL, "%s", fl_block_name (b));
+  snprintf (cell[i++], CLI_CELL, "%s", fam[fl_block_kind_of (b)]);
+  snprintf (cell[i++], CLI_CELL, "%zu", fl_block_k (b));
+  snprintf (cell[i++], CLI_CELL, "%s", fl_format_name (fl_block_elem (b)));
+  snprintf (cell[i++], CLI_CELL, "%s", fl_format_name (fl_block_scale (b)));
+  snprintf (cell[i++], CLI_CELL, "%s", fl_block_zero (b) ? fl_format_name (fl_block_zero (b)) : "");
+  snprintf (cell[i++], CLI_CELL, "%s", fl_block_ofmt (b) ? fl_format_name (fl_block_ofmt (b)) : "");
+  snprintf (cell[i++], CLI_CELL, "%s", fl_block_kind_of (b) == FL_BLOCK_OPAL ? "" : "");
   if (fl_block_kind_of (b) == FL_BLOCK_OPAL)
-    snprintf (cell[i - 1], 160, "%u (index %u bits)", fl_block_outliers (b), fl_block_index_bits (b));
+    snprintf (cell[i - 1], CLI_CELL, "%u (index %u bits)", fl_block_outliers (b), fl_block_index_bits (b));
   switch (fl_block_kind_of (b))
     {
-    case FL_BLOCK_MX: snprintf (cell[i++], 160, "%s", fl_scale_rule_name (fl_block_rule (b))); break;
-    case FL_BLOCK_GROUP: snprintf (cell[i++], 160, "%s", fl_group_fit_name (fl_block_fit (b))); break;
-    case FL_BLOCK_OPAL: snprintf (cell[i++], 160, "floor"); break;
-    default: snprintf (cell[i++], 160, "amax/6 RNE"); break;
+    case FL_BLOCK_MX: snprintf (cell[i++], CLI_CELL, "%s", fl_scale_rule_name (fl_block_rule (b))); break;
+    case FL_BLOCK_GROUP: snprintf (cell[i++], CLI_CELL, "%s", fl_group_fit_name (fl_block_fit (b))); break;
+    case FL_BLOCK_OPAL: snprintf (cell[i++], CLI_CELL, "floor"); break;
+    default: snprintf (cell[i++], CLI_CELL, "amax/6 RNE"); break;
     }
   uint64_t bits = fl_block_storage_bits (b);
-  snprintf (cell[i++], 160, "%llu", (unsigned long long) bits);
+  snprintf (cell[i++], CLI_CELL, "%llu", (unsigned long long) bits);
   /* bits / k exactly: a terminating decimal when k is a power of two */
   mpfr_t q, v;
   mpfr_init2 (q, 128);
   mpfr_set_ui (q, (unsigned long) bits, MPFR_RNDN);
   mpfr_div_ui (q, q, (unsigned long) fl_block_k (b), MPFR_RNDN);
-  mpfr_snprintf (cell[i++], 160, "%.10Rg", q);
+  mpfr_snprintf (cell[i++], CLI_CELL, "%.10Rg", q);
   mpfr_init2 (v, 64);
   fl_block_max (b, v);
-  mpfr_snprintf (cell[i++], 160, "%.10Rg", v);
-  fl_hexfloat (cell[i++], 160, v, 0);
+  mpfr_snprintf (cell[i++], CLI_CELL, "%.10Rg", v);
+  fl_hexfloat (cell[i++], CLI_CELL, v, 0);
   fl_block_minpos (b, v);
-  mpfr_snprintf (cell[i++], 160, "%.10Rg", v);
-  fl_hexfloat (cell[i++], 160, v, 0);
+  mpfr_snprintf (cell[i++], CLI_CELL, "%.10Rg", v);
+  fl_hexfloat (cell[i++], CLI_CELL, v, 0);
   mpfr_clears (q, v, (mpfr_ptr) 0);
 }
 
 void
 cli_write_block_props (FILE *fp, char **names, size_t n, cli_style style)
 {
-  char (*cells)[N_BCOLS][160] = malloc ((n ? n : 1) * sizeof *cells);
+  char (*cells)[N_BCOLS][CLI_CELL] = malloc ((n ? n : 1) * sizeof *cells);
   if (!cells)
     cli_die (CLI_EXIT_USAGE, "out of memory");
   for (size_t k = 0; k < n; k++)
@@ -365,59 +364,6 @@ cli_write_block_props (FILE *fp, char **names, size_t n, cli_style style)
       block_row (b, cells[k]);
       fl_block_free (b);
     }
-  switch (style)
-    {
-    case CLI_CSV:
-      for (size_t c = 0; c < N_BCOLS; c++)
-        fprintf (fp, "%s%s", c ? "," : "", bcols[c].key);
-      fputc ('\n', fp);
-      for (size_t k = 0; k < n; k++)
-        for (size_t c = 0; c < N_BCOLS; c++)
-          {
-            int q = strchr (cells[k][c], ',') != NULL;
-            fprintf (fp, "%s%s%s%s%s", c ? "," : "", q ? "\"" : "", cells[k][c], q ? "\"" : "",
-                     c + 1 == N_BCOLS ? "\n" : "");
-          }
-      break;
-    case CLI_JSON:
-      {
-        json_t *arr = json_array ();
-        for (size_t k = 0; k < n; k++)
-          {
-            json_t *o = json_object ();
-            for (size_t c = 0; c < N_BCOLS; c++)
-              json_object_set_new (o, bcols[c].key, json_string (cells[k][c]));
-            json_array_append_new (arr, o);
-          }
-        json_dumpf (arr, fp, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
-        fputc ('\n', fp);
-        json_decref (arr);
-      }
-      break;
-    case CLI_MD:
-      fprintf (fp, "|");
-      for (size_t c = 0; c < N_BCOLS; c++)
-        fprintf (fp, " %s |", bcols[c].label);
-      fprintf (fp, "\n|");
-      for (size_t c = 0; c < N_BCOLS; c++)
-        fprintf (fp, "---|");
-      fputc ('\n', fp);
-      for (size_t k = 0; k < n; k++)
-        {
-          fprintf (fp, "|");
-          for (size_t c = 0; c < N_BCOLS; c++)
-            fprintf (fp, " %s |", cells[k][c]);
-          fputc ('\n', fp);
-        }
-      break;
-    default:
-      for (size_t k = 0; k < n; k++)
-        {
-          fprintf (fp, "%s%s\n", k ? "\n" : "", cells[k][0]);
-          for (size_t c = 1; c < N_BCOLS; c++)
-            if (cells[k][c][0])
-              fprintf (fp, "  %-26s %s\n", bcols[c].label, cells[k][c]);
-        }
-    }
+  cli_write_table (fp, bcols, N_BCOLS, (const char *) cells, n, style, NULL, NULL, NULL);
   free (cells);
 }

@@ -89,11 +89,7 @@ pow2_text (mpfr_srcptr v, char *buf, size_t n)
     snprintf (buf, n, "%s2^%ld", mpfr_signbit (v) ? "-" : "", k);
 }
 
-typedef struct {
-  const char *key, *label;
-} column;
-
-static const column columns[] = {
+static const cli_column columns[] = {
   { "format", "format" }, { "bits", "bits" }, { "codes", "codes" },
   { "finite_codes", "finite codes" }, { "distinct_finite", "distinct finite values" },
   { "nan_codes", "NaN codes" }, { "inf_codes", "Inf codes" }, { "negative_zero", "negative zero" },
@@ -109,42 +105,42 @@ static const column columns[] = {
 
 /* Fill the cells of one format's row. */
 static void
-props_row (const fl_format *f, char cell[N_COLUMNS][128])
+props_row (const fl_format *f, char cell[N_COLUMNS][CLI_CELL])
 {
   fl_props p;
   char err[256];
   fl_props_compute (f, &p, err, sizeof err);
   int i = 0;
-  snprintf (cell[i++], 128, "%s", fl_format_name (f));
-  snprintf (cell[i++], 128, "%u", p.bits);
-  snprintf (cell[i++], 128, "%.0Lf", p.codes);
-  snprintf (cell[i++], 128, "%.0Lf", p.finite_codes);
-  snprintf (cell[i++], 128, "%.0Lf", p.distinct_finite);
-  snprintf (cell[i++], 128, "%.0Lf", p.nan_codes);
-  snprintf (cell[i++], 128, "%.0Lf", p.inf_codes);
-  snprintf (cell[i++], 128, "%s", p.has_negzero ? "yes" : "no");
-  dec_hex (p.max, cell[i], 128, cell[i + 1], 128);
+  snprintf (cell[i++], CLI_CELL, "%s", fl_format_name (f));
+  snprintf (cell[i++], CLI_CELL, "%u", p.bits);
+  snprintf (cell[i++], CLI_CELL, "%.0Lf", p.codes);
+  snprintf (cell[i++], CLI_CELL, "%.0Lf", p.finite_codes);
+  snprintf (cell[i++], CLI_CELL, "%.0Lf", p.distinct_finite);
+  snprintf (cell[i++], CLI_CELL, "%.0Lf", p.nan_codes);
+  snprintf (cell[i++], CLI_CELL, "%.0Lf", p.inf_codes);
+  snprintf (cell[i++], CLI_CELL, "%s", p.has_negzero ? "yes" : "no");
+  dec_hex (p.max, cell[i], CLI_CELL, cell[i + 1], CLI_CELL);
   i += 2;
-  mpfr_snprintf (cell[i++], 128, "%.10Rg", p.lowest);
-  dec_hex (p.minpos, cell[i], 128, cell[i + 1], 128);
+  mpfr_snprintf (cell[i++], CLI_CELL, "%.10Rg", p.lowest);
+  dec_hex (p.minpos, cell[i], CLI_CELL, cell[i + 1], CLI_CELL);
   i += 2;
-  pow2_text (p.minpos, cell[i++], 128);
+  pow2_text (p.minpos, cell[i++], CLI_CELL);
   if (p.has_minnormal)
-    dec_hex (p.minnormal, cell[i], 128, cell[i + 1], 128);
+    dec_hex (p.minnormal, cell[i], CLI_CELL, cell[i + 1], CLI_CELL);
   else
     cell[i][0] = cell[i + 1][0] = 0;
   i += 2;
-  snprintf (cell[i++], 128, "%.4f", p.range_binades);
-  snprintf (cell[i++], 128, "%.4f", p.range_decades);
+  snprintf (cell[i++], CLI_CELL, "%.4f", p.range_binades);
+  snprintf (cell[i++], CLI_CELL, "%.4f", p.range_decades);
   if (p.has_ulp1)
     {
-      dec_hex (p.ulp1, cell[i], 128, cell[i + 1], 128);
+      dec_hex (p.ulp1, cell[i], CLI_CELL, cell[i + 1], CLI_CELL);
     }
   else
     cell[i][0] = cell[i + 1][0] = 0;
-  snprintf (cell[i + 2], 128, "%d", fl_format_bits_at_one (f));
+  snprintf (cell[i + 2], CLI_CELL, "%d", fl_format_bits_at_one (f));
   i += 3;
-  snprintf (cell[i++], 128, "%s", fl_overflow_name (fl_format_default_overflow (f)));
+  snprintf (cell[i++], CLI_CELL, "%s", fl_overflow_name (fl_format_default_overflow (f)));
   fl_props_clear (&p);
 }
 
@@ -213,39 +209,38 @@ cli_write_profiles (FILE *fp, fl_format **f, size_t n, cli_style style)
     fprintf (fp, "]\n");
 }
 
+/* One table in any style: rows of cells (row-major, CLI_CELL bytes each); extra (may be
+   NULL) adds a JSON field to a row's object. */
 void
-cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style, int profile)
+cli_write_table (FILE *fp, const cli_column *cols, size_t ncols, const char *cells, size_t nrows,
+                 cli_style style, json_t *(*extra) (size_t row, void *ctx), const char *extra_key,
+                 void *ctx)
 {
-  char (*cells)[N_COLUMNS][128] = malloc (n * sizeof *cells);
-  if (!cells)
-    cli_die (CLI_EXIT_USAGE, "out of memory");
-  for (size_t k = 0; k < n; k++)
-    props_row (f[k], cells[k]);
+#define CELL(k, c) (cells + ((k) * ncols + (c)) * CLI_CELL)
   switch (style)
     {
     case CLI_CSV:
-      for (size_t c = 0; c < N_COLUMNS; c++)
-        fprintf (fp, "%s%s", c ? "," : "", columns[c].key);
+      for (size_t c = 0; c < ncols; c++)
+        fprintf (fp, "%s%s", c ? "," : "", cols[c].key);
       fputc ('\n', fp);
-      for (size_t k = 0; k < n; k++)
-        for (size_t c = 0; c < N_COLUMNS; c++)
-          fprintf (fp, "%s%s%s", c ? "," : "", cells[k][c], c + 1 == N_COLUMNS ? "\n" : "");
-      if (profile)
-        {
-          fputc ('\n', fp);                      /* a second table follows the blank line */
-          cli_write_profiles (fp, f, n, CLI_CSV);
-        }
+      for (size_t k = 0; k < nrows; k++)
+        for (size_t c = 0; c < ncols; c++)
+          {
+            int q = strchr (CELL (k, c), ',') != NULL;       /* quote names like mx:elem=..,k=.. */
+            fprintf (fp, "%s%s%s%s%s", c ? "," : "", q ? "\"" : "", CELL (k, c), q ? "\"" : "",
+                     c + 1 == ncols ? "\n" : "");
+          }
       break;
     case CLI_JSON:
       {
         json_t *arr = json_array ();
-        for (size_t k = 0; k < n; k++)
+        for (size_t k = 0; k < nrows; k++)
           {
             json_t *o = json_object ();
-            for (size_t c = 0; c < N_COLUMNS; c++)
-              json_object_set_new (o, columns[c].key, json_string (cells[k][c]));
-            if (profile)
-              json_object_set_new (o, "decimal_accuracy", profile_json (f[k]));
+            for (size_t c = 0; c < ncols; c++)
+              json_object_set_new (o, cols[c].key, json_string (CELL (k, c)));
+            if (extra)
+              json_object_set_new (o, extra_key, extra (k, ctx));
             json_array_append_new (arr, o);
           }
         json_dumpf (arr, fp, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
@@ -255,33 +250,52 @@ cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style, int profile
       break;
     case CLI_MD:
       fprintf (fp, "|");
-      for (size_t c = 0; c < N_COLUMNS; c++)
-        fprintf (fp, " %s |", columns[c].label);
+      for (size_t c = 0; c < ncols; c++)
+        fprintf (fp, " %s |", cols[c].label);
       fprintf (fp, "\n|");
-      for (size_t c = 0; c < N_COLUMNS; c++)
+      for (size_t c = 0; c < ncols; c++)
         fprintf (fp, "---|");
       fputc ('\n', fp);
-      for (size_t k = 0; k < n; k++)
+      for (size_t k = 0; k < nrows; k++)
         {
           fprintf (fp, "|");
-          for (size_t c = 0; c < N_COLUMNS; c++)
-            fprintf (fp, " %s |", cells[k][c]);
+          for (size_t c = 0; c < ncols; c++)
+            fprintf (fp, " %s |", CELL (k, c));
           fputc ('\n', fp);
         }
       break;
     default:
-      for (size_t k = 0; k < n; k++)
+      for (size_t k = 0; k < nrows; k++)
         {
-          fprintf (fp, "%s%s\n", k ? "\n" : "", cells[k][0]);
-          for (size_t c = 1; c < N_COLUMNS; c++)
-            if (cells[k][c][0])
-              fprintf (fp, "  %-26s %s\n", columns[c].label, cells[k][c]);
+          fprintf (fp, "%s%s\n", k ? "\n" : "", CELL (k, 0));
+          for (size_t c = 1; c < ncols; c++)
+            if (CELL (k, c)[0])
+              fprintf (fp, "  %-26s %s\n", cols[c].label, CELL (k, c));
         }
-      if (profile)
-        {
-          fputc ('\n', fp);
-          cli_write_profiles (fp, f, n, CLI_TEXT);
-        }
+    }
+#undef CELL
+}
+
+static json_t *
+profile_extra (size_t row, void *ctx)
+{
+  return profile_json (((fl_format **) ctx)[row]);
+}
+
+void
+cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style, int profile)
+{
+  char (*cells)[N_COLUMNS][CLI_CELL] = malloc ((n ? n : 1) * sizeof *cells);
+  if (!cells)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  for (size_t k = 0; k < n; k++)
+    props_row (f[k], cells[k]);
+  cli_write_table (fp, columns, N_COLUMNS, (const char *) cells, n, style,
+                   profile && style == CLI_JSON ? profile_extra : NULL, "decimal_accuracy", f);
+  if (profile && (style == CLI_CSV || style == CLI_TEXT))
+    {
+      fputc ('\n', fp);                      /* a second table follows the blank line */
+      cli_write_profiles (fp, f, n, style);
     }
   free (cells);
 }

@@ -204,6 +204,32 @@ log_domain (const fl_format *f, const fl_logfamily *lf, int negative, const fl_m
   return code;
 }
 
+/* Bounds rlo <= (|x| - 2^qa) / (2^qb - 2^qa) <= rhi at precision p (qa NULL: 0). */
+static void
+ratio_bounds (mpfr_srcptr x, mpq_srcptr qa, mpq_srcptr qb, mpfr_prec_t p, mpfr_ptr rlo,
+              mpfr_ptr rhi)
+{
+  mpfr_t alo, ahi, blo, bhi, nlo, nhi, dlo, dhi;
+  mpfr_inits2 (p, alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, (mpfr_ptr) 0);
+  if (qa)
+    exp2_bounds (alo, ahi, qa, p);
+  else
+    {
+      mpfr_set_zero (alo, 1);
+      mpfr_set_zero (ahi, 1);
+    }
+  exp2_bounds (blo, bhi, qb, p);
+  mpfr_set_prec (rlo, p);
+  mpfr_set_prec (rhi, p);
+  mpfr_sub (nlo, x, ahi, MPFR_RNDD);
+  mpfr_sub (nhi, x, alo, MPFR_RNDU);
+  mpfr_sub (dlo, blo, ahi, MPFR_RNDD);
+  mpfr_sub (dhi, bhi, alo, MPFR_RNDU);
+  mpfr_div (rlo, nlo, dhi, MPFR_RNDD);
+  mpfr_div (rhi, nhi, dlo, MPFR_RNDU);
+  mpfr_clears (alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, (mpfr_ptr) 0);
+}
+
 /* Stochastic rounding in value (A5) between the neighbours t and t+1 of |x|. */
 static int
 sr_between (const fl_format *f, const fl_logfamily *lf, int negative, const fl_mag *m,
@@ -241,28 +267,12 @@ sr_between (const fl_format *f, const fl_logfamily *lf, int negative, const fl_m
   else if (r->sr_bits)
     {
       /* floor(ratio * 2^B): interval evaluation until the floor is certain */
-      mpfr_t alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, rlo, rhi;
-      mpfr_inits2 (64, alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, rlo, rhi, (mpfr_ptr) 0);
+      mpfr_t rlo, rhi;
+      mpfr_inits2 (64, rlo, rhi, (mpfr_ptr) 0);
       uint64_t tb = 0;
       for (mpfr_prec_t p = 128;; p *= 2)
         {
-          mpfr_set_prec (alo, p); mpfr_set_prec (ahi, p);
-          if (t)
-            exp2_bounds (alo, ahi, qa, p);
-          else
-            {
-              mpfr_set_zero (alo, 1);
-              mpfr_set_zero (ahi, 1);
-            }
-          exp2_bounds (blo, bhi, qb, p);
-          mpfr_set_prec (nlo, p); mpfr_set_prec (nhi, p); mpfr_set_prec (dlo, p);
-          mpfr_set_prec (dhi, p); mpfr_set_prec (rlo, p); mpfr_set_prec (rhi, p);
-          mpfr_sub (nlo, x, ahi, MPFR_RNDD);
-          mpfr_sub (nhi, x, alo, MPFR_RNDU);
-          mpfr_sub (dlo, blo, ahi, MPFR_RNDD);
-          mpfr_sub (dhi, bhi, alo, MPFR_RNDU);
-          mpfr_div (rlo, nlo, dhi, MPFR_RNDD);
-          mpfr_div (rhi, nhi, dlo, MPFR_RNDU);
+          ratio_bounds (x, t ? qa : NULL, qb, p, rlo, rhi);
           mpfr_mul_2ui (rlo, rlo, r->sr_bits, MPFR_RNDD);
           mpfr_mul_2ui (rhi, rhi, r->sr_bits, MPFR_RNDU);
           mpfr_floor (rlo, rlo);
@@ -274,13 +284,13 @@ sr_between (const fl_format *f, const fl_logfamily *lf, int negative, const fl_m
             }
         }
       up = fl_sr_bits_decide (r, negative, tb, 1);        /* the ratio is irrational */
-      mpfr_clears (alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, rlo, rhi, (mpfr_ptr) 0);
+      mpfr_clears (rlo, rhi, (mpfr_ptr) 0);
     }
   else
     {
       /* U < ratio with U drawn 64 bits at a time and the ratio in shrinking intervals */
-      mpfr_t alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, rlo, rhi, u, uw;
-      mpfr_inits2 (64, alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, rlo, rhi, (mpfr_ptr) 0);
+      mpfr_t rlo, rhi, u, uw;
+      mpfr_inits2 (64, rlo, rhi, (mpfr_ptr) 0);
       mpfr_init2 (u, 64);
       mpfr_init2 (uw, 64);
       mpfr_set_zero (u, 1);
@@ -300,23 +310,7 @@ sr_between (const fl_format *f, const fl_logfamily *lf, int negative, const fl_m
           int decided = 0;
           for (;; p *= 2)
             {
-              mpfr_set_prec (alo, p); mpfr_set_prec (ahi, p);
-              if (t)
-                exp2_bounds (alo, ahi, qa, p);
-              else
-                {
-                  mpfr_set_zero (alo, 1);
-                  mpfr_set_zero (ahi, 1);
-                }
-              exp2_bounds (blo, bhi, qb, p);
-              mpfr_set_prec (nlo, p); mpfr_set_prec (nhi, p); mpfr_set_prec (dlo, p);
-              mpfr_set_prec (dhi, p); mpfr_set_prec (rlo, p); mpfr_set_prec (rhi, p);
-              mpfr_sub (nlo, x, ahi, MPFR_RNDD);
-              mpfr_sub (nhi, x, alo, MPFR_RNDU);
-              mpfr_sub (dlo, blo, ahi, MPFR_RNDD);
-              mpfr_sub (dhi, bhi, alo, MPFR_RNDU);
-              mpfr_div (rlo, nlo, dhi, MPFR_RNDD);
-              mpfr_div (rhi, nhi, dlo, MPFR_RNDU);
+              ratio_bounds (x, t ? qa : NULL, qb, p, rlo, rhi);
               if (mpfr_cmp (uw, rlo) <= 0)
                 {
                   up = 1;
@@ -338,7 +332,7 @@ sr_between (const fl_format *f, const fl_logfamily *lf, int negative, const fl_m
           if (decided)
             break;
         }
-      mpfr_clears (alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, rlo, rhi, u, uw, (mpfr_ptr) 0);
+      mpfr_clears (rlo, rhi, u, uw, (mpfr_ptr) 0);
     }
   mpfr_clear (x);
   mpq_clears (qa, qb, NULL);

@@ -14,12 +14,6 @@ static void lp_mag_log (const fl_format *f, uint64_t mag, mpq_ptr q);
 static uint64_t lp_round_log (const fl_format *f, mpq_srcptr q, int negative,
                               const fl_rounding *r, unsigned *flags);
 
-static uint64_t
-mask_n (int n)
-{
-  return (UINT64_C(1) << n) - 1;
-}
-
 fl_status
 fl_logposit_init (fl_format *f, int n, int es, int rs, long sf_num, long sf_den,
                   char *err, size_t errlen)
@@ -76,11 +70,10 @@ lp_mag_log (const fl_format *f, uint64_t mag, mpq_ptr q)
 static int
 lp_decode_log2 (const fl_format *f, uint64_t code, mpq_ptr q)
 {
-  const fl_regime_params *p = &f->u.rg;
-  uint64_t nar = UINT64_C(1) << (p->n - 1);
-  if (code == 0 || code == nar)
+  int negative;
+  uint64_t mag;
+  if (fl_regime_unpack (f->u.rg.n, code, &negative, &mag, NULL) != FL_CLASS_NORMAL)
     return 0;
-  uint64_t mag = (code & nar) ? (0 - code) & mask_n (p->n) : code;
   lp_mag_log (f, mag, q);
   return 1;
 }
@@ -88,23 +81,16 @@ lp_decode_log2 (const fl_format *f, uint64_t code, mpq_ptr q)
 static fl_class
 lp_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
 {
-  const fl_regime_params *p = &f->u.rg;
-  uint64_t nar = UINT64_C(1) << (p->n - 1);
-  if (code == 0)
-    {
-      mpfr_set_zero (out, 1);
-      return FL_CLASS_ZERO;
-    }
-  if (code == nar)
-    {
-      mpfr_set_nan (out);
-      return FL_CLASS_NAR;
-    }
+  int negative;
+  uint64_t mag;
+  fl_class c = fl_regime_unpack (f->u.rg.n, code, &negative, &mag, out);
+  if (c != FL_CLASS_NORMAL)
+    return c;
   mpq_t q;
   mpq_init (q);
-  lp_decode_log2 (f, code, q);
+  lp_mag_log (f, mag, q);
   fl_exp2_q (out, q);
-  if (code & nar)
+  if (negative)
     mpfr_neg (out, out, MPFR_RNDN);
   mpq_clear (q);
   return FL_CLASS_NORMAL;

@@ -32,12 +32,6 @@ fl_posit_init (fl_format *f, int n, int es, char *err, size_t errlen)
   return FL_OK;
 }
 
-static uint64_t
-mask_n (int n)
-{
-  return n == 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
-}
-
 /* The value of a nonzero magnitude code: sig * 2^exp, sig = 1.F as an integer. */
 static void
 posit_mag_value (const fl_regime_params *p, uint64_t mag, uint64_t *sig, long *exp)
@@ -52,20 +46,11 @@ static fl_class
 posit_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
 {
   const fl_regime_params *p = &f->u.rg;
-  uint64_t nar = UINT64_C(1) << (p->n - 1);
-  if (code == 0)
-    {
-      mpfr_set_zero (out, 1);
-      return FL_CLASS_ZERO;
-    }
-  if (code == nar)
-    {
-      mpfr_set_nan (out);
-      return FL_CLASS_NAR;
-    }
-  int negative = (code & nar) != 0;
-  uint64_t mag = negative ? (0 - code) & mask_n (p->n) : code;
-  uint64_t sig;
+  int negative;
+  uint64_t mag, sig;
+  fl_class c = fl_regime_unpack (p->n, code, &negative, &mag, out);
+  if (c != FL_CLASS_NORMAL)
+    return c;
   long exp;
   posit_mag_value (p, mag, &sig, &exp);
   mpfr_set_uj_2exp (out, sig, exp, MPFR_RNDN);

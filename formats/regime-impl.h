@@ -31,6 +31,10 @@ uint64_t fl_regime_round (int n, int es, int rs, long scale, mpz_srcptr F, unsig
 uint64_t fl_regime_trunc (int n, int es, int rs, long scale, mpz_srcptr F, unsigned long len,
                           int *inexact);
 
+/* Class, sign and magnitude of a code: 0 is zero (out set to +0), 10..0 is NaR (out set
+   to NaN), negatives are two's complements; FL_CLASS_NORMAL otherwise. */
+fl_class fl_regime_unpack (int n, uint64_t code, int *negative, uint64_t *mag, mpfr_ptr out);
+
 /* Sign handling: two's complement of the magnitude for negatives. */
 static inline uint64_t
 fl_regime_pack (int n, int negative, uint64_t mag)

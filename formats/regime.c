@@ -161,3 +161,25 @@ fl_regime_round (int n, int es, int rs, long scale, mpz_srcptr F, unsigned long 
   return mag;
 }
 
+
+fl_class
+fl_regime_unpack (int n, uint64_t code, int *negative, uint64_t *mag, mpfr_ptr out)
+{
+  uint64_t nar = UINT64_C(1) << (n - 1);
+  uint64_t mask = n == 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
+  *negative = (code & nar) != 0;
+  *mag = *negative ? (0 - code) & mask : code;
+  if (code == 0)
+    {
+      if (out)
+        mpfr_set_zero (out, 1);
+      return FL_CLASS_ZERO;
+    }
+  if (code == nar)
+    {
+      if (out)
+        mpfr_set_nan (out);
+      return FL_CLASS_NAR;
+    }
+  return FL_CLASS_NORMAL;
+}

@@ -3,32 +3,8 @@
 # info' as a user calls them: the acceptance items of issue 4 (expected values from SPEC.md
 # B5.4, A6, A7, A9), bad input, atomic outputs, --help/--version.  TAP output.
 FMTLAB=${FMTLAB:-./fmtlab}
-n=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok () {   # ok DESCRIPTION COMMAND...
-  desc=$1; shift
-  n=$((n + 1))
-  if "$@" > "$tmp/out" 2>&1; then echo "ok $n - $desc"
-  else echo "not ok $n - $desc"; sed 's/^/# /' "$tmp/out" | head -20; failed=$((failed + 1)); fi
-}
-same () {  # same DESCRIPTION EXPECTED ACTUAL
-  n=$((n + 1))
-  if [ "$2" = "$3" ]; then echo "ok $n - $1"
-  else echo "not ok $n - $1"; echo "# expected: $2"; echo "# got:      $3"; failed=$((failed + 1)); fi
-}
-status () {  # status DESCRIPTION EXPECTED-STATUS COMMAND...   (stdin from /dev/null unless redirected)
-  desc=$1; want=$2; shift 2
-  "$@" > "$tmp/sout" 2> "$tmp/serr"; got=$?
-  same "$desc (exit $want)" "$want" "$got"
-}
-one_line () {  # the last error message is one line naming WORD
-  n=$((n + 1))
-  if [ "$(wc -l < "$tmp/serr")" -eq 1 ] && grep -q -- "$1" "$tmp/serr"; then echo "ok $n - message names '$1'"
-  else echo "not ok $n - message names '$1'"; sed 's/^/# /' "$tmp/serr"; failed=$((failed + 1)); fi
-}
+srcdir=${srcdir:-.}
+. "$srcdir/tests/tap.sh"
 
 # Acceptance 1 (SPEC B5.4 check 1): [3.0, 0.3, -1.1, 0.05] -> [3.0, 0.25, -1.0, 0]
 same "mx e2m1fn k=4 --dequant" "40400000 3e800000 bf800000 00000000" \
@@ -152,5 +128,4 @@ for c in blocks pack unpack; do
   status "$c --version" 0 $FMTLAB $c --version
 done
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

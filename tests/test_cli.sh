@@ -5,27 +5,7 @@
 FMTLAB=${FMTLAB:-./fmtlab}
 srcdir=${srcdir:-.}
 P3109=${FMTLAB_P3109_DIR:-$srcdir/../shared/p3109}
-n=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok () {   # ok DESCRIPTION COMMAND...   -- passes when the command succeeds
-  desc=$1; shift
-  n=$((n + 1))
-  if "$@" > "$tmp/out" 2>&1; then echo "ok $n - $desc"
-  else echo "not ok $n - $desc"; sed 's/^/# /' "$tmp/out" | head -20; failed=$((failed + 1)); fi
-}
-same () {  # same DESCRIPTION EXPECTED ACTUAL
-  n=$((n + 1))
-  if [ "$2" = "$3" ]; then echo "ok $n - $1"
-  else echo "not ok $n - $1"; echo "# expected: $2"; echo "# got:      $3"; failed=$((failed + 1)); fi
-}
-status () {  # status DESCRIPTION EXPECTED-STATUS COMMAND...
-  desc=$1; want=$2; shift 2
-  "$@" > "$tmp/sout" 2> "$tmp/serr"; got=$?
-  same "$desc (exit $want)" "$want" "$got"
-}
+. "$srcdir/tests/tap.sh"
 
 # Acceptance 1 (SPEC B§1.1/B§1.5: e4m3fn max 448 = 0x7e, NaN 0x7f/0xff)
 same "values e4m3fn prints 256 lines" 256 "$($FMTLAB values e4m3fn | wc -l | tr -d ' ')"
@@ -150,5 +130,4 @@ ok "report writes tables" $FMTLAB report --out "$tmp/nb"
 ok "report formats.csv has the e4m3fn row" grep -q "^e4m3fn,8,256,254,253,2,0,yes,448," "$tmp/nb/formats.csv"
 ok "report value table for e4m3fn" test "$(wc -l < "$tmp/nb/values/e4m3fn.csv")" -eq 257
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done
