@@ -181,8 +181,10 @@ fixed_minnormal_code (const fl_format *f, uint64_t *code)
 
 /* Fast path: the double's bits are the producer. */
 FL_INLINE uint64_t
-fixed_from_double (const fl_format *f, double x, const fl_rounding *r, unsigned *flags)
+fixed_from_double (const fl_format *f, double x, const fl_rounding *r, fl_round_mode mode,
+                   unsigned *flags)
 {
+  (void) mode;                  /* r->mode is the same; the generic rounding reads it */
   int negative;
   fl_mag m;
   fl_class c = fl_mag_from_double (x, &negative, &m);

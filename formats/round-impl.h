@@ -76,7 +76,9 @@ fl_mag_from_double (double x, int *negative, fl_mag *m)
 }
 
 /* A family's array fast path: one loop per rounding mode, so that 'elem' (an inline
-   double -> code function) is specialised for each; element i uses stream + i. */
+   double -> code function taking the mode as a constant argument, since the rounding
+   struct's address escapes to the slow paths) is specialised for each; element i uses
+   stream + i. */
 #define FL_DEFINE_ENCODE_DOUBLES(fname, elem)                                           \
   FL_INLINE void                                                                        \
   fname##_loop (const fl_format *f, const double *x, uint64_t *codes, size_t n,         \
@@ -84,12 +86,13 @@ fl_mag_from_double (double x, int *negative, fl_mag *m)
   {                                                                                     \
     fl_rounding rr = *r;                                                                \
     rr.mode = mode;                                                                     \
+    fl_format fc = *f;          /* a local copy: stores to codes cannot alias it */     \
     unsigned fl = 0;                                                                    \
     for (size_t i = 0; i < n; i++)                                                      \
       {                                                                                 \
         if (mode == FL_SR)                                                              \
           rr.stream = r->stream + i;                                                    \
-        codes[i] = elem (f, x[i], &rr, &fl);                                            \
+        codes[i] = elem (&fc, x[i], &rr, mode, &fl);                                    \
       }                                                                                 \
     *flags |= fl;                                                                       \
   }                                                                                     \
