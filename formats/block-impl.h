@@ -139,4 +139,7 @@ uint64_t fl_mx_scale_code (const fl_block *b, long e);
 /* Family set-up from parsed parameters (group.c). */
 fl_status fl_group_setup (fl_block *b, char *err, size_t errlen);
 
+/* The code an element or scale format gives NaN (its NaN, or its policy's stand-in). */
+uint64_t fl_block_nan_code (const fl_format *f);
+
 #endif

@@ -933,3 +933,16 @@ fl_block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double 
     }
   mpfr_clears (s, z, (mpfr_ptr) 0);
 }
+
+uint64_t
+fl_block_nan_code (const fl_format *f)
+{
+  fl_rounding r;
+  fl_rounding_init (&r);
+  mpfr_t n;
+  mpfr_init2 (n, 2);
+  mpfr_set_nan (n);
+  uint64_t c = fl_encode (f, n, &r, NULL);
+  mpfr_clear (n);
+  return c;
+}

@@ -116,6 +116,9 @@ fl_status fl_logposit_init (fl_format *f, int n, int es, int rs, long sf_num, lo
                             char *err, size_t errlen);
 fl_status fl_lns_init (fl_format *f, int n, int F, char *err, size_t errlen);
 
+/* beyond() of the saturating families (posits, LP, LNS): no virtual neighbour. */
+int fl_saturating_beyond (const fl_format *f, int negative, mpfr_ptr out);
+
 /* The overflow policy actually in force for r on f: a forced policy the format cannot
    express (inf without infinities, nan without NaN) falls back to nan, then sat; the CLI
    refuses such combinations before they get here (fl_format_overflow_ok). */

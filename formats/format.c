@@ -365,3 +365,11 @@ fl_format_cut (const fl_format *f, fl_domain d, uint64_t lo, uint64_t hi, mpfr_p
   mpfr_div_2ui (out, a, 1, MPFR_RNDN);
   mpfr_clears (a, b, (mpfr_ptr) 0);
 }
+
+int
+fl_saturating_beyond (const fl_format *f, int negative, mpfr_ptr out)
+{
+  (void) f;
+  mpfr_set_inf (out, negative ? -1 : 1);
+  return -1;
+}

@@ -72,19 +72,6 @@ enc_sat (const fl_format *f, mpfr_srcptr v, unsigned *flags)
   return fl_encode (f, v, &r, flags);
 }
 
-static uint64_t
-nan_code (const fl_format *f)
-{
-  fl_rounding r;
-  fl_rounding_init (&r);
-  mpfr_t n;
-  mpfr_init2 (n, 2);
-  mpfr_set_nan (n);
-  uint64_t c = fl_encode (f, n, &r, NULL);
-  mpfr_clear (n);
-  return c;
-}
-
 static void
 dec (const fl_format *f, uint64_t c, mpfr_ptr out)
 {
@@ -95,9 +82,9 @@ dec (const fl_format *f, uint64_t c, mpfr_ptr out)
 static void
 set_nonfinite (const fl_block *b, size_t len, fl_block_out *o)
 {
-  *o->scale = nan_code (b->scale);
+  *o->scale = fl_block_nan_code (b->scale);
   if (o->zero)
-    *o->zero = nan_code (b->zero);
+    *o->zero = fl_block_nan_code (b->zero);
   fl_rounding r;
   fl_rounding_init (&r);
   for (size_t j = 0; j < len; j++)

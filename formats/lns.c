@@ -103,9 +103,7 @@ lns_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
   mpq_t q;
   mpq_init (q);
   lns_decode_log2 (f, code, q);
-  fl_exp2_q (out, q);
-  if (negative)
-    mpfr_neg (out, out, MPFR_RNDN);
+  fl_log_value (out, q, negative);
   mpq_clear (q);
   return FL_CLASS_NORMAL;
 }
@@ -195,14 +193,6 @@ lns_encode_special (const fl_format *f, fl_class c, int negative, const fl_round
   return (UINT64_C(1) << (p->n - 1)) | (uint64_t) lns_half (p);
 }
 
-static int
-lns_beyond (const fl_format *f, int negative, mpfr_ptr out)
-{
-  (void) f;
-  mpfr_set_inf (out, negative ? -1 : 1);
-  return -1;
-}
-
 static uint64_t lns_max_code (const fl_format *f) { return (uint64_t) lns_half (&f->u.lns) - 1; }
 static uint64_t lns_lowest_code (const fl_format *f) { return (UINT64_C(1) << (f->u.lns.n - 1)) | ((uint64_t) lns_half (&f->u.lns) - 1); }
 static uint64_t lns_minpos_code (const fl_format *f) { return (uint64_t) lns_half (&f->u.lns) + 1; }
@@ -223,7 +213,7 @@ const fl_family_ops fl_lns_ops = {
   .decode = lns_decode,
   .encode_special = lns_encode_special,
   .round_mag = lns_round_mag,
-  .beyond = lns_beyond,
+  .beyond = fl_saturating_beyond,
   .max_code = lns_max_code,
   .lowest_code = lns_lowest_code,
   .minpos_code = lns_minpos_code,

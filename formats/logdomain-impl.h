@@ -28,6 +28,9 @@ uint64_t fl_log_round_mag (const fl_format *f, const fl_logfamily *lf, int negat
 /* 2^q correctly rounded to nearest at out's precision (exact when q is an integer). */
 void fl_exp2_q (mpfr_ptr out, mpq_srcptr q);
 
+/* out = (-1)^negative 2^q, correctly rounded at out's precision. */
+void fl_log_value (mpfr_ptr out, mpq_srcptr q, int negative);
+
 /* Compare 2|x| with 2^qa + 2^qb (qa NULL: 0) exactly: -1, 0 or +1. */
 int fl_cmp_linear_mid (mpfr_srcptr ax, mpq_srcptr qa, mpq_srcptr qb);
 

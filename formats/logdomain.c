@@ -94,6 +94,14 @@ fl_exp2_q (mpfr_ptr out, mpq_srcptr q)
   mpfr_clears (lo, hi, a, b, (mpfr_ptr) 0);
 }
 
+void
+fl_log_value (mpfr_ptr out, mpq_srcptr q, int negative)
+{
+  fl_exp2_q (out, q);
+  if (negative)
+    mpfr_neg (out, out, MPFR_RNDN);
+}
+
 static int
 q_is_integer (mpq_srcptr q)
 {

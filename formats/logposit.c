@@ -89,9 +89,7 @@ lp_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
   mpq_t q;
   mpq_init (q);
   lp_mag_log (f, mag, q);
-  fl_exp2_q (out, q);
-  if (negative)
-    mpfr_neg (out, out, MPFR_RNDN);
+  fl_log_value (out, q, negative);
   mpq_clear (q);
   return FL_CLASS_NORMAL;
 }
@@ -128,26 +126,6 @@ lp_round_mag (const fl_format *f, int negative, const fl_mag *m, const fl_roundi
   return fl_regime_pack (f->u.rg.n, negative, mag);
 }
 
-static uint64_t
-lp_encode_special (const fl_format *f, fl_class c, int negative, const fl_rounding *r,
-                   unsigned *flags)
-{
-  (void) negative;
-  (void) r;
-  if (c == FL_CLASS_ZERO)
-    return 0;
-  *flags |= FL_FLAG_INVALID;
-  return UINT64_C(1) << (f->u.rg.n - 1);
-}
-
-static int
-lp_beyond (const fl_format *f, int negative, mpfr_ptr out)
-{
-  (void) f;
-  mpfr_set_inf (out, negative ? -1 : 1);
-  return -1;
-}
-
 static uint64_t lp_max_code (const fl_format *f) { return (UINT64_C(1) << (f->u.rg.n - 1)) - 1; }
 static uint64_t lp_lowest_code (const fl_format *f) { return (UINT64_C(1) << (f->u.rg.n - 1)) + 1; }
 static uint64_t lp_minpos_code (const fl_format *f) { (void) f; return 1; }
@@ -180,9 +158,9 @@ lp_cut_format (const fl_format *f, fl_domain d, char *buf, size_t len)
 const fl_family_ops fl_logposit_ops = {
   .family = FL_FAMILY_LOGPOSIT,
   .decode = lp_decode,
-  .encode_special = lp_encode_special,
+  .encode_special = fl_regime_encode_special,
   .round_mag = lp_round_mag,
-  .beyond = lp_beyond,
+  .beyond = fl_saturating_beyond,
   .max_code = lp_max_code,
   .lowest_code = lp_lowest_code,
   .minpos_code = lp_minpos_code,

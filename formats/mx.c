@@ -95,19 +95,6 @@ fl_mx_scale_code (const fl_block *b, long e)
   return fl_encode_u64 (b->scale, 0, 1, e, &r, NULL);
 }
 
-static uint64_t
-scale_nan_code (const fl_format *f)
-{
-  fl_rounding r;
-  fl_rounding_init (&r);
-  mpfr_t n;
-  mpfr_init2 (n, 2);
-  mpfr_set_nan (n);
-  uint64_t c = fl_encode (f, n, &r, NULL);
-  mpfr_clear (n);
-  return c;
-}
-
 /* ---- elements under a power-of-two scale ---- */
 
 void
@@ -180,7 +167,7 @@ fl_mx_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
   mpfr_init2 (amax, 2);
   if (fl_x_amax (x, len, amax))
     {
-      *o->scale = scale_nan_code (b->scale);
+      *o->scale = fl_block_nan_code (b->scale);
       for (size_t j = 0; j < len; j++)
         o->elem[j] = b->elem_nan;
     }
@@ -213,7 +200,7 @@ fl_mx_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *
     }
   if (bad)
     {
-      *o->scale = scale_nan_code (b->scale);
+      *o->scale = fl_block_nan_code (b->scale);
       for (size_t j = 0; j < len; j++)
         o->elem[j] = b->elem_nan;
     }
@@ -250,7 +237,7 @@ fl_nvfp4_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
   mpfr_inits2 (64, amax, den, q, s, (mpfr_ptr) 0);
   if (fl_x_amax (x, len, amax))
     {
-      *o->scale = scale_nan_code (b->scale);
+      *o->scale = fl_block_nan_code (b->scale);
       for (size_t j = 0; j < len; j++)
         o->elem[j] = b->elem_nan;
       goto done;

@@ -59,18 +59,6 @@ posit_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
   return FL_CLASS_NORMAL;
 }
 
-static uint64_t
-posit_encode_special (const fl_format *f, fl_class c, int negative, const fl_rounding *r,
-                      unsigned *flags)
-{
-  (void) negative;
-  (void) r;
-  if (c == FL_CLASS_ZERO)
-    return 0;
-  *flags |= FL_FLAG_INVALID;        /* NaN and infinities convert to NaR */
-  return UINT64_C(1) << (f->u.rg.n - 1);
-}
-
 /* The fraction bits of |x| after its leading 1, as an mpz F of len bits. */
 static unsigned long
 mag_fraction (const fl_mag *m, mpz_ptr F)
@@ -152,15 +140,6 @@ posit_round_mag (const fl_format *f, int negative, const fl_mag *m, const fl_rou
   return fl_regime_pack (p->n, negative, mag);
 }
 
-static int
-posit_beyond (const fl_format *f, int negative, mpfr_ptr out)
-{
-  (void) f;
-  (void) negative;
-  mpfr_set_inf (out, negative ? -1 : 1);
-  return -1;                              /* saturating: no virtual neighbour */
-}
-
 static uint64_t posit_max_code (const fl_format *f) { return (UINT64_C(1) << (f->u.rg.n - 1)) - 1; }
 static uint64_t posit_lowest_code (const fl_format *f) { return (UINT64_C(1) << (f->u.rg.n - 1)) + 1; }
 static uint64_t posit_minpos_code (const fl_format *f) { (void) f; return 1; }
@@ -187,9 +166,9 @@ posit_cut_format (const fl_format *f, fl_domain d, char *buf, size_t len)
 const fl_family_ops fl_posit_ops = {
   .family = FL_FAMILY_POSIT,
   .decode = posit_decode,
-  .encode_special = posit_encode_special,
+  .encode_special = fl_regime_encode_special,
   .round_mag = posit_round_mag,
-  .beyond = posit_beyond,
+  .beyond = fl_saturating_beyond,
   .max_code = posit_max_code,
   .lowest_code = posit_lowest_code,
   .minpos_code = posit_minpos_code,

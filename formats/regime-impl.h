@@ -35,6 +35,10 @@ uint64_t fl_regime_trunc (int n, int es, int rs, long scale, mpz_srcptr F, unsig
    to NaN), negatives are two's complements; FL_CLASS_NORMAL otherwise. */
 fl_class fl_regime_unpack (int n, uint64_t code, int *negative, uint64_t *mag, mpfr_ptr out);
 
+/* Zero stays zero; NaN and infinities become NaR (flagged invalid). */
+uint64_t fl_regime_encode_special (const fl_format *f, fl_class c, int negative,
+                                   const fl_rounding *r, unsigned *flags);
+
 /* Sign handling: two's complement of the magnitude for negatives. */
 static inline uint64_t
 fl_regime_pack (int n, int negative, uint64_t mag)

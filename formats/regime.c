@@ -183,3 +183,15 @@ fl_regime_unpack (int n, uint64_t code, int *negative, uint64_t *mag, mpfr_ptr o
     }
   return FL_CLASS_NORMAL;
 }
+
+uint64_t
+fl_regime_encode_special (const fl_format *f, fl_class c, int negative, const fl_rounding *r,
+                          unsigned *flags)
+{
+  (void) negative;
+  (void) r;
+  if (c == FL_CLASS_ZERO)
+    return 0;
+  *flags |= FL_FLAG_INVALID;
+  return UINT64_C(1) << (f->u.rg.n - 1);
+}
