@@ -81,5 +81,8 @@ int cmd_values (int argc, char **argv);
 int cmd_info (int argc, char **argv);
 int cmd_round (int argc, char **argv);
 int cmd_report (int argc, char **argv);
+int cmd_ref (int argc, char **argv);
+int cmd_gen (int argc, char **argv);
+int cmd_verify (int argc, char **argv);
 
 #endif

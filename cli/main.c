@@ -10,6 +10,9 @@ static const cli_command commands[] = {
   { "info", cmd_info, "properties of formats: counts, max, min, dynamic range, precision" },
   { "round", cmd_round, "round values to a format, exactly, in any rounding mode" },
   { "report", cmd_report, "the main job: property and value tables under notebooks-data/" },
+  { "ref", cmd_ref, "one correctly rounded operation: add sub mul div sqrt fma, conversions, fdp" },
+  { "gen", cmd_gen, "test vectors in TestFloat's layout, exhaustive or seeded random" },
+  { "verify", cmd_verify, "check a vector file or a C function (LIB.so:SYMBOL) against the reference" },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
