@@ -17,3 +17,14 @@ tests_libf16_la_CFLAGS = -O2
 tests_libf16_la_LDFLAGS = -module -avoid-version -rpath /nowhere
 tests_libf16_la_LIBADD = -lm
 EXTRA_DIST += tests/test_refops_cli.sh tests/data/f16_sqrt_testfloat.txt
+
+# benchmark (not a test): make bench-refops [BENCH_REFOPS_ARGS='--n 1e6 --no-exhaustive']
+noinst_PROGRAMS += bench/bench_refops
+bench_bench_refops_SOURCES = bench/bench_refops.c
+bench_bench_refops_LDFLAGS = $(AM_LDFLAGS) $(OPENMP_CFLAGS)
+bench_bench_refops_LDADD = libfmtlab.la $(MPFR_LIBS) $(GMP_LIBS) -ldl -lm
+BENCH_REFOPS_ARGS =
+bench-refops: bench/bench_refops$(EXEEXT) tests/libf16.la
+	./bench/bench_refops$(EXEEXT) --lib tests/.libs/libf16.so $(BENCH_REFOPS_ARGS)
+.PHONY: bench-refops
+EXTRA_DIST += doc/refops.md

@@ -211,6 +211,14 @@ sum_encode (const fl_fast *F, int sa, uint64_t A, long ea, int sb, uint64_t B, l
       eb = g - 2;
     }
   long e = ea < eb ? ea : eb;
+  if (ta - e < 62 && tb - e < 62)
+    {
+      /* the common case (every format up to 16 bits but the widest exponent ranges) */
+      int64_t S = (sa ? -1 : 1) * (int64_t) (A << (ea - e)) + (sb ? -1 : 1) * (int64_t) (B << (eb - e));
+      if (S == 0)
+        return fl_encode_u64 (F->f, zero_sum_sign (sa, sb, r), 0, 0, r, flags);
+      return fl_encode_u64 (F->f, S < 0, S < 0 ? (uint64_t) -S : (uint64_t) S, e, r, flags);
+    }
   i128 SA = (i128) ((u128) A << (ea - e)), SB = (i128) ((u128) B << (eb - e));
   i128 S = (sa ? -SA : SA) + (sb ? -SB : SB);
   if (S == 0)

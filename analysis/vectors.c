@@ -580,6 +580,7 @@ fl_verify_subject (const fl_verify_opts *opts, void (*fn) (void), int random, ui
   uint64_t rmask = fl_format_ncodes_minus1 (rf);
   uint8_t *nanmap = nan_bitmap (rf);
   unsigned n = g->n;
+  uint64_t omask = g->obits >= 64 ? UINT64_MAX : (UINT64_C(1) << g->obits) - 1;
   uint64_t total = hi > lo ? hi - lo : 0;
   size_t nch = (size_t) ((total + CHUNK - 1) / CHUNK);
   chunk_out *ch = calloc (nch ? nch : 1, sizeof *ch);
@@ -609,12 +610,19 @@ fl_verify_subject (const fl_verify_opts *opts, void (*fn) (void), int random, ui
         uint64_t i0 = lo + (uint64_t) c * CHUNK;
         uint64_t i1 = i0 + CHUNK < hi ? i0 + CHUNK : hi;
         uint64_t ops[3] = { 0, 0, 0 };
+        if (!random)
+          fl_gen_all (g, i0, ops);
         for (uint64_t i = i0; i < i1; i++)
           {
             if (random)
               fl_gen_random (g, seed, i, ops);
-            else
-              fl_gen_all (g, i, ops);
+            else if (i != i0)
+              {
+                /* the next tuple: count in base 2^obits, last operand fastest */
+                unsigned k = n - 1;
+                while (++ops[k] > omask && k > 0)
+                  ops[k--] = 0;
+              }
             uint64_t e = fl_oracle_eval (o, ops, NULL), got;
             switch (n)
               {
