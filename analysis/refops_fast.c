@@ -10,7 +10,8 @@
      mode (the same argument as round to odd);
    - mul: exact 64-bit product;
    - div/sqrt: at least p+3 quotient/root bits, then a sticky bit for a nonzero remainder;
-   - a result wider than 64 bits is cut to 63 bits with a sticky bit (round to odd).
+   - a result wider than 64 bits is cut to 63 bits with a sticky bit (round to odd);
+   - from_f64/from_f32 (every format, no table): the source's own bits, sticky 0.
    Special operands (NaN, infinities, zero divisors, negative square roots) follow the
    IEEE 754 rules written out here, independently of MPFR, and end in the family's rule
    table (fl_ref_rules) like the reference path.  Stochastic rounding needs the exact
@@ -38,6 +39,7 @@ struct fl_fast {
   uint32_t *sig;
   int32_t *exp;
   mpfr_t pinf, ninf;            /* read-only: encoded through fl_encode */
+  fl_format *src;               /* binary64 / binary32 of the conversions */
 };
 
 int
@@ -59,13 +61,68 @@ bitlen128 (u128 x)
   return hi ? 64 + bitlen64 (hi) : bitlen64 ((uint64_t) x);
 }
 
+static inline uint64_t encode_inf (const fl_fast *F, int negative, const fl_rounding *r,
+                                   unsigned *flags);
+
+/* from_f64 / from_f32 for every format: the binary64/32 bits are the producer
+   (sign, significand, exponent), sticky 0; no tables. */
+static fl_status
+conv_new (const fl_format *f, fl_op op, fl_fast **out)
+{
+  fl_fast *F = calloc (1, sizeof *F);
+  if (!F)
+    return FL_ENOMEM;
+  char err[128];
+  if (fl_format_parse (op == FL_OP_FROM_F32 ? "fp32" : "fp64", &F->src, err, sizeof err) != FL_OK)
+    {
+      free (F);
+      return FL_EUNSUPPORTED;
+    }
+  F->f = f;
+  F->op = op;
+  F->bits = op == FL_OP_FROM_F32 ? 32 : 64;
+  F->mask = op == FL_OP_FROM_F32 ? UINT32_MAX : UINT64_MAX;
+  F->rules = fl_ref_rules_for (f);
+  F->qbits = 1;
+  mpfr_init2 (F->pinf, 2);
+  mpfr_init2 (F->ninf, 2);
+  mpfr_set_inf (F->pinf, 1);
+  mpfr_set_inf (F->ninf, -1);
+  *out = F;
+  return FL_OK;
+}
+
+static uint64_t
+fast_conv (const fl_fast *F, uint64_t a, const fl_rounding *r, unsigned *flags)
+{
+  int wide = F->op == FL_OP_FROM_F64;
+  int fb = wide ? 52 : 23, eb = wide ? 11 : 8;
+  long bias = wide ? 1023 : 127;
+  int neg = (int) ((a >> (fb + eb)) & 1);
+  uint64_t ef = (a >> fb) & ((UINT64_C(1) << eb) - 1), frac = a & ((UINT64_C(1) << fb) - 1);
+  if (ef == ((UINT64_C(1) << eb) - 1))
+    {
+      if (frac)
+        {
+          const fl_format *opf[2] = { F->src, F->f };
+          fl_class cls = FL_CLASS_NAN;
+          return F->rules->nan_operand (F->f, F->op, opf, &a, &cls, 1, r, flags);
+        }
+      return encode_inf (F, neg, r, flags);
+    }
+  if (ef == 0)
+    return fl_encode_u64 (F->f, neg, frac, 1 - bias - fb, r, flags);
+  return fl_encode_u64 (F->f, neg, frac | (UINT64_C(1) << fb), (long) ef - bias - fb, r, flags);
+}
+
 fl_status
 fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
 {
   *out = NULL;
   unsigned bits = fl_format_bits (f);
-  if (bits > 16 || op == FL_OP_FROM_F64 || op == FL_OP_FROM_F32 || op == FL_OP_TO_F64
-      || op == FL_OP_FDP || (unsigned) op >= FL_OPS)
+  if (op == FL_OP_FROM_F64 || op == FL_OP_FROM_F32)
+    return conv_new (f, op, out);
+  if (bits > 16 || op == FL_OP_TO_F64 || op == FL_OP_FDP || (unsigned) op >= FL_OPS)
     return FL_EUNSUPPORTED;
   fl_fast *F = calloc (1, sizeof *F);
   if (!F)
@@ -155,6 +212,7 @@ fl_fast_free (fl_fast *F)
   free (F->neg);
   free (F->sig);
   free (F->exp);
+  fl_format_free (F->src);
   free (F);
 }
 
@@ -398,6 +456,7 @@ fl_fast_eval (const fl_fast *F, const uint64_t *a, const fl_rounding *r, unsigne
     case FL_OP_DIV: code = fast_div (F, a[0] & m, a[1] & m, r, &fl); break;
     case FL_OP_SQRT: code = fast_sqrt (F, a[0] & m, r, &fl); break;
     case FL_OP_FMA: code = fast_fma (F, a[0] & m, a[1] & m, a[2] & m, r, &fl); break;
+    case FL_OP_FROM_F64: case FL_OP_FROM_F32: code = fast_conv (F, a[0] & m, r, &fl); break;
     default: abort ();
     }
   if (flags)

@@ -174,6 +174,23 @@ START_TEST (fast_equals_mpfr_16bit)
 }
 END_TEST
 
+/* from_f64 / from_f32: the binary64/32 producer = the MPFR path, every mode, random cases
+   weighted toward target values, ties and their neighbours. */
+START_TEST (fast_equals_mpfr_conversions)
+{
+  static const char *const names[] = { "fp16", "bf16", "e4m3fn", "e5m2", "e2m1fn", "e8m0fnu",
+                                       "binary8p3se", "fixed8.8", "uint8", "int32", "fp32", "tf32",
+                                       "exmy_e3m2" };
+  uint64_t seed = tu_seed ("conversions, random cases", 8);
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    for (int m = 0; m < 6; m++)
+      {
+        cross_check (names[i], FL_OP_FROM_F64, tu_det_modes[m], FL_OVF_DEFAULT, 1, seed, 20000);
+        cross_check (names[i], FL_OP_FROM_F32, tu_det_modes[m], FL_OVF_DEFAULT, 1, seed, 20000);
+      }
+}
+END_TEST
+
 /* ---- IEEE 754 corner cases, by hand ------------------------------------------------------- */
 
 static uint64_t
@@ -625,6 +642,7 @@ suite (void)
   tcase_add_loop_test (t, fast_equals_mpfr_8bit, 0, (int) N_SMALL);
   tcase_add_test (t, fast_equals_mpfr_fma);
   tcase_add_loop_test (t, fast_equals_mpfr_16bit, 0, 9);
+  tcase_add_test (t, fast_equals_mpfr_conversions);
   suite_add_tcase (s, t);
   t = tcase_create ("library");
   tcase_set_timeout (t, 600);
