@@ -41,6 +41,7 @@
 #include <string.h>
 #include <fmtlab/refops.h>
 #include "format-impl.h"
+#include "refops-impl.h"
 
 static const char *const op_names[FL_OPS] = {
   "add", "sub", "mul", "div", "sqrt", "fma", "from_f64", "from_f32", "to_f64", "fdp"
@@ -199,6 +200,30 @@ fl_ref_rules_for (const fl_format *f)
     }
 }
 
+void
+fl_tiny_init (fl_tiny *t, const fl_format *f, int after)
+{
+  memset (t, 0, sizeof *t);
+  uint64_t mn;
+  if (!after || !fl_format_minnormal_code (f, &mn))
+    return;
+  mpfr_t v;
+  mpfr_init2 (v, fl_format_prec (f));
+  if (fl_decode (f, mn, v) == FL_CLASS_NORMAL && mpfr_regular_p (v) && mpfr_sgn (v) > 0)
+    {
+      fl_rounding r;
+      fl_rounding_init (&r);
+      t->emin = (long) mpfr_get_exp (v) - 1;
+      for (int s = 0; s < 2; s++)
+        {
+          t->mn[s] = fl_encode_u64 (f, s, 1, t->emin, &r, NULL);
+          t->mn2[s] = fl_encode_u64 (f, s, 1, t->emin + 1, &r, NULL);
+        }
+      t->on = t->mn[0] == mn;
+    }
+  mpfr_clear (v);
+}
+
 /* ---- the reference evaluator --------------------------------------------------------- */
 
 struct fl_ref {
@@ -208,6 +233,7 @@ struct fl_ref {
   fl_format *aux;                 /* binary64 or binary32 for the conversions */
   const fl_format *opf[4];        /* operand formats, then the result format */
   const fl_ref_rules *rules;
+  fl_tiny tiny;
   mpfr_t x[3], y, p;
 };
 
@@ -273,6 +299,12 @@ fl_ref_result_format (const fl_ref *ref)
   return ref->opf[ref->n];
 }
 
+void
+fl_ref_set_tininess_after (fl_ref *ref, int after)
+{
+  fl_tiny_init (&ref->tiny, ref->opf[ref->n], after);
+}
+
 /* The precision that holds x + y exactly (both regular). */
 static mpfr_prec_t
 sum_prec (mpfr_exp_t ex, mpfr_prec_t px, mpfr_exp_t ey, mpfr_prec_t py)
@@ -328,6 +360,13 @@ fl_ref_eval (fl_ref *ref, const uint64_t *a, const fl_rounding *r, unsigned *fla
   if (ref->op == FL_OP_FROM_F64 || ref->op == FL_OP_FROM_F32 || ref->op == FL_OP_TO_F64)
     {
       code = fl_encode (rf, ref->x[0], r, &fl);
+      if (ref->tiny.on && (fl & FL_FLAG_UNDERFLOW) && code == ref->tiny.mn[mpfr_signbit (ref->x[0]) != 0])
+        {
+          unsigned scratch = 0;
+          mpfr_mul_2ui (ref->x[0], ref->x[0], 1, MPFR_RNDN);     /* exact */
+          if (fl_encode (rf, ref->x[0], r, &scratch) == ref->tiny.mn2[mpfr_signbit (ref->x[0]) != 0])
+            fl &= ~FL_FLAG_UNDERFLOW;
+        }
       goto done;
     }
   /* exact ops round nothing, so MPFR's mode only picks the sign of an exact zero sum */
@@ -388,7 +427,16 @@ fl_ref_eval (fl_ref *ref, const uint64_t *a, const fl_rounding *r, unsigned *fla
   else if (mpfr_divby0_p ())
     code = ref->rules->divzero (rf, mpfr_signbit (y) != 0, r, &fl);
   else
-    code = fl_encode (rf, y, r, &fl);
+    {
+      code = fl_encode (rf, y, r, &fl);
+      if (ref->tiny.on && (fl & FL_FLAG_UNDERFLOW) && code == ref->tiny.mn[mpfr_signbit (y) != 0])
+        {
+          unsigned scratch = 0;
+          mpfr_mul_2ui (y, y, 1, MPFR_RNDN);             /* exact */
+          if (fl_encode (rf, y, r, &scratch) == ref->tiny.mn2[mpfr_signbit (y) != 0])
+            fl &= ~FL_FLAG_UNDERFLOW;
+        }
+    }
 done:
   if (flags)
     *flags |= fl;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fmtlab/refops.h>
+#include "refops-impl.h"
 
 typedef unsigned __int128 u128;
 typedef __int128 i128;
@@ -40,7 +41,23 @@ struct fl_fast {
   int32_t *exp;
   mpfr_t pinf, ninf;            /* read-only: encoded through fl_encode */
   fl_format *src;               /* binary64 / binary32 of the conversions */
+  fl_tiny tiny;
 };
+
+void
+fl_fast_set_tininess_after (fl_fast *F, int after)
+{
+  fl_tiny_init (&F->tiny, F->f, after);
+}
+
+/* fl_encode_u64 of a final result, with tininess after rounding when asked for. */
+static inline uint64_t
+enc (const fl_fast *F, int neg, uint64_t sig, long exp, const fl_rounding *r, unsigned *flags)
+{
+  uint64_t code = fl_encode_u64 (F->f, neg, sig, exp, r, flags);
+  fl_tiny_fix_u64 (&F->tiny, F->f, neg, sig, exp, r, code, flags);
+  return code;
+}
 
 int
 fl_fast_mode_ok (const fl_rounding *r)
@@ -111,8 +128,8 @@ fast_conv (const fl_fast *F, uint64_t a, const fl_rounding *r, unsigned *flags)
       return encode_inf (F, neg, r, flags);
     }
   if (ef == 0)
-    return fl_encode_u64 (F->f, neg, frac, 1 - bias - fb, r, flags);
-  return fl_encode_u64 (F->f, neg, frac | (UINT64_C(1) << fb), (long) ef - bias - fb, r, flags);
+    return enc (F, neg, frac, 1 - bias - fb, r, flags);
+  return enc (F, neg, frac | (UINT64_C(1) << fb), (long) ef - bias - fb, r, flags);
 }
 
 fl_status
@@ -222,10 +239,10 @@ encode128 (const fl_fast *F, int negative, u128 S, long e, const fl_rounding *r,
            unsigned *flags)
 {
   if ((S >> 64) == 0)
-    return fl_encode_u64 (F->f, negative, (uint64_t) S, e, r, flags);
+    return enc (F, negative, (uint64_t) S, e, r, flags);
   int k = bitlen128 (S) - 63;
   uint64_t s = (uint64_t) (S >> k) | (uint64_t) ((S & (((u128) 1 << k) - 1)) != 0);
-  return fl_encode_u64 (F->f, negative, s, e + k, r, flags);
+  return enc (F, negative, s, e + k, r, flags);
 }
 
 static inline uint64_t
@@ -247,9 +264,9 @@ sum_encode (const fl_fast *F, int sa, uint64_t A, long ea, int sb, uint64_t B, l
             const fl_rounding *r, unsigned *flags)
 {
   if (A == 0)
-    return fl_encode_u64 (F->f, sb, B, eb, r, flags);
+    return enc (F, sb, B, eb, r, flags);
   if (B == 0)
-    return fl_encode_u64 (F->f, sa, A, ea, r, flags);
+    return enc (F, sa, A, ea, r, flags);
   long ta = ea + bitlen64 (A), tb = eb + bitlen64 (B);   /* exponents just above the tops */
   if (ta < tb)
     {
@@ -274,13 +291,13 @@ sum_encode (const fl_fast *F, int sa, uint64_t A, long ea, int sb, uint64_t B, l
       /* the common case (every format up to 16 bits but the widest exponent ranges) */
       int64_t S = (sa ? -1 : 1) * (int64_t) (A << (ea - e)) + (sb ? -1 : 1) * (int64_t) (B << (eb - e));
       if (S == 0)
-        return fl_encode_u64 (F->f, zero_sum_sign (sa, sb, r), 0, 0, r, flags);
-      return fl_encode_u64 (F->f, S < 0, S < 0 ? (uint64_t) -S : (uint64_t) S, e, r, flags);
+        return enc (F, zero_sum_sign (sa, sb, r), 0, 0, r, flags);
+      return enc (F, S < 0, S < 0 ? (uint64_t) -S : (uint64_t) S, e, r, flags);
     }
   i128 SA = (i128) ((u128) A << (ea - e)), SB = (i128) ((u128) B << (eb - e));
   i128 S = (sa ? -SA : SA) + (sb ? -SB : SB);
   if (S == 0)
-    return fl_encode_u64 (F->f, zero_sum_sign (sa, sb, r), 0, 0, r, flags);
+    return enc (F, zero_sum_sign (sa, sb, r), 0, 0, r, flags);
   int neg = S < 0;
   return encode128 (F, neg, (u128) (neg ? -S : S), e, r, flags);
 }
@@ -322,7 +339,7 @@ fast_add (const fl_fast *F, uint64_t ca, uint64_t cb, int flip, const fl_roundin
       return encode_inf (F, ka == K_INF ? sa : sb, r, flags);
     }
   if (ka == K_ZERO && kb == K_ZERO)
-    return fl_encode_u64 (F->f, zero_sum_sign (sa, sb, r), 0, 0, r, flags);
+    return enc (F, zero_sum_sign (sa, sb, r), 0, 0, r, flags);
   return sum_encode (F, sa, F->sig[ca], F->exp[ca], sb, F->sig[cb], F->exp[cb], r, flags);
 }
 
@@ -342,7 +359,7 @@ fast_mul (const fl_fast *F, uint64_t ca, uint64_t cb, const fl_rounding *r, unsi
         return F->rules->invalid (F->f, r, flags);        /* 7.2b */
       return encode_inf (F, s, r, flags);
     }
-  return fl_encode_u64 (F->f, s, (uint64_t) F->sig[ca] * F->sig[cb],
+  return enc (F, s, (uint64_t) F->sig[ca] * F->sig[cb],
                         (long) F->exp[ca] + F->exp[cb], r, flags);
 }
 
@@ -364,7 +381,7 @@ fast_div (const fl_fast *F, uint64_t ca, uint64_t cb, const fl_rounding *r, unsi
         return encode_inf (F, s, r, flags);
       if (kb == K_ZERO)
         return F->rules->divzero (F->f, s, r, flags);     /* 7.3 */
-      return fl_encode_u64 (F->f, s, 0, 0, r, flags);     /* 0/x, x/inf */
+      return enc (F, s, 0, 0, r, flags);     /* 0/x, x/inf */
     }
   uint64_t A = F->sig[ca], B = F->sig[cb];
   int sh = (int) F->qbits + bitlen64 (B) - bitlen64 (A);
@@ -394,7 +411,7 @@ fast_sqrt (const fl_fast *F, uint64_t ca, const fl_rounding *r, unsigned *flags)
   if (ka == K_NAN)
     return nan_result (F, &ca, 1, r, flags);
   if (ka == K_ZERO)
-    return fl_encode_u64 (F->f, sa, 0, 0, r, flags);      /* sqrt(-0) = -0 */
+    return enc (F, sa, 0, 0, r, flags);      /* sqrt(-0) = -0 */
   if (sa)
     return F->rules->invalid (F->f, r, flags);            /* 7.2g */
   if (ka == K_INF)
@@ -439,7 +456,7 @@ fast_fma (const fl_fast *F, uint64_t ca, uint64_t cb, uint64_t cc, const fl_roun
   uint64_t P = (uint64_t) F->sig[ca] * F->sig[cb];
   long ep = (long) F->exp[ca] + F->exp[cb];
   if (P == 0 && kc == K_ZERO)
-    return fl_encode_u64 (F->f, zero_sum_sign (sp, sc, r), 0, 0, r, flags);
+    return enc (F, zero_sum_sign (sp, sc, r), 0, 0, r, flags);
   return sum_encode (F, sp, P, ep, sc, F->sig[cc], F->exp[cc], r, flags);
 }
 

@@ -314,6 +314,14 @@ fl_oracle_free (fl_oracle *o)
 }
 
 int fl_oracle_is_fast (const fl_oracle *o) { return o->fast != NULL; }
+
+void
+fl_oracle_set_tininess_after (fl_oracle *o, int after)
+{
+  fl_ref_set_tininess_after (o->ref, after);
+  if (o->fast)
+    fl_fast_set_tininess_after (o->fast, after);
+}
 const fl_format *fl_oracle_operand_format (const fl_oracle *o, unsigned i)
 { return fl_ref_operand_format (o->ref, i); }
 const fl_format *fl_oracle_result_format (const fl_oracle *o)
@@ -682,6 +690,7 @@ fl_verify_cases (const fl_verify_opts *opts, size_t ncases, const uint64_t *ops,
     fl_oracle *o = NULL;
     char e2[128];
     fl_oracle_new (opts->f, opts->op, &opts->r, &o, e2, sizeof e2);
+    fl_oracle_set_tininess_after (o, opts->tininess_after);
 #pragma omp for schedule (dynamic, 1)
     for (size_t c = 0; c < nch; c++)
       {

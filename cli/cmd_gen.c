@@ -23,6 +23,7 @@ help (void)
           "      --seed S       seed of the random cases (and of --round sr); default 0\n"
           "      --shard K/N    only the K-th of N equal contiguous parts of the cases\n"
           "      --no-flags     omit the flags field\n"
+          "      --tininess WHEN  underflow flag with tininess before (default) or after rounding\n"
           "  -o, --output FILE  write FILE (atomically) instead of standard output\n"
           CLI_ROUNDING_HELP
           "  -h, --help  -V, --version\n");
@@ -38,13 +39,13 @@ cmd_gen (int argc, char **argv)
   static const struct option opts[] = {
     CLI_ROUNDING_LONGOPTS, { "all", no_argument, NULL, 'a' },
     { "random", required_argument, NULL, 'n' }, { "shard", required_argument, NULL, 's' },
-    { "no-flags", no_argument, NULL, 'F' }, { "output", required_argument, NULL, 'o' },
+    { "no-flags", no_argument, NULL, 'F' }, { "tininess", required_argument, NULL, 'T' }, { "output", required_argument, NULL, 'o' },
     { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
   };
   fl_rounding r;
   fl_rounding_init (&r);
-  int all = 0, random = 0, with_flags = 1, opt;
+  int all = 0, random = 0, with_flags = 1, after = 0, opt;
   uint64_t nrand = 0, sk = 1, sn = 1;
   const char *out = NULL;
   while ((opt = getopt_long (argc, argv, "r:o:hV", opts, NULL)) != -1)
@@ -57,6 +58,11 @@ cmd_gen (int argc, char **argv)
         case 'n': random = 1; nrand = cli_parse_ull ("--random", optarg, UINT64_C(1) << 62); break;
         case 's': refcli_shard (optarg, &sk, &sn); break;
         case 'F': with_flags = 0; break;
+        case 'T':
+          if (strcmp (optarg, "before") && strcmp (optarg, "after"))
+            cli_die (CLI_EXIT_USAGE, "--tininess '%s': expected before or after", optarg);
+          after = strcmp (optarg, "after") == 0;
+          break;
         case 'o': out = optarg; break;
         case 'h': help (); return 0;
         case 'V': cli_version ();
@@ -92,8 +98,11 @@ cmd_gen (int argc, char **argv)
 #endif
   fl_oracle **orc = calloc ((size_t) nthreads, sizeof *orc);
   for (int t = 0; t < nthreads; t++)
-    if (fl_oracle_new (f, op, &r, &orc[t], err, sizeof err) != FL_OK)
-      cli_die (CLI_EXIT_USAGE, "%s", err);
+    {
+      if (fl_oracle_new (f, op, &r, &orc[t], err, sizeof err) != FL_OK)
+        cli_die (CLI_EXIT_USAGE, "%s", err);
+      fl_oracle_set_tininess_after (orc[t], after);
+    }
   for (uint64_t g0 = lo; g0 < hi; g0 += (uint64_t) GROUP * BLOCK)
     {
 #pragma omp parallel for schedule (dynamic, 1) num_threads (nthreads)

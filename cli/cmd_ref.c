@@ -18,6 +18,7 @@ help (void)
           CLI_ROUNDING_HELP
           "      --flags       also print the exception flags\n"
           "      --value       also print the exact value of the result\n"
+          "      --tininess WHEN  underflow with tininess before (default) or after rounding\n"
           "  -h, --help  -V, --version\n");
 }
 
@@ -36,13 +37,13 @@ cmd_ref (int argc, char **argv)
 {
   static const struct option opts[] = {
     CLI_ROUNDING_LONGOPTS, { "flags", no_argument, NULL, 'f' },
-    { "value", no_argument, NULL, 'v' },
+    { "value", no_argument, NULL, 'v' }, { "tininess", required_argument, NULL, 'T' },
     { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
   };
   fl_rounding r;
   fl_rounding_init (&r);
-  int show_flags = 0, show_value = 0, opt;
+  int show_flags = 0, show_value = 0, after = 0, opt;
   while ((opt = getopt_long (argc, argv, "r:hV", opts, NULL)) != -1)
     {
       if (cli_rounding_option (opt, optarg, &r))
@@ -51,6 +52,11 @@ cmd_ref (int argc, char **argv)
         {
         case 'f': show_flags = 1; break;
         case 'v': show_value = 1; break;
+        case 'T':
+          if (strcmp (optarg, "before") && strcmp (optarg, "after"))
+            cli_die (CLI_EXIT_USAGE, "--tininess '%s': expected before or after", optarg);
+          after = strcmp (optarg, "after") == 0;
+          break;
         case 'h': help (); return 0;
         case 'V': cli_version ();
         default: cli_usage_error ();
@@ -96,6 +102,7 @@ cmd_ref (int argc, char **argv)
       for (int i = 0; i < nc; i++)
         a[i] = refcli_code ("code", codes[i], fl_format_bits (fl_ref_operand_format (ref, (unsigned) i)));
       rf = fl_ref_result_format (ref);
+      fl_ref_set_tininess_after (ref, after);
       res = fl_ref_eval (ref, a, &r, &fl);
     }
   printf ("%0*llx", (int) ((fl_format_bits (rf) + 3) / 4), (unsigned long long) res);

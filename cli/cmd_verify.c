@@ -29,7 +29,9 @@ help (void)
           "  --strict-nan      NaN results must match code for code (default: any NaN\n"
           "                    matches any NaN, SPEC A10)\n"
           "  --flags           also compare the flags field where the file has one (underflow:\n"
-          "                    tininess before rounding, as testfloat_gen -tininessbefore)\n"
+          "                    tininess before rounding, as testfloat_gen -tininessbefore,\n"
+          "                    unless --tininess after, testfloat_gen's default)\n"
+          "  --tininess WHEN    before (default) or after rounding\n"
           "  --json            a JSON summary on stdout (the last line goes to stderr)\n"
           "  --progress        progress on stderr even when it is not a terminal\n"
           "  --threads T       OpenMP threads (default: all cores; the subject must be\n"
@@ -171,7 +173,7 @@ cmd_verify (int argc, char **argv)
     { "merge", no_argument, NULL, 'M' }, { "max-report", required_argument, NULL, 'm' },
     { "strict-nan", no_argument, NULL, 'N' }, { "flags", no_argument, NULL, 'f' },
     { "json", no_argument, NULL, 'j' }, { "progress", no_argument, NULL, 'p' },
-    { "threads", required_argument, NULL, 't' },
+    { "threads", required_argument, NULL, 't' }, { "tininess", required_argument, NULL, 'T' },
     { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
   };
@@ -200,6 +202,11 @@ cmd_verify (int argc, char **argv)
         case 'j': json = 1; break;
         case 'p': force_progress = 1; break;
         case 't': vo.threads = (int) cli_parse_ull ("--threads", optarg, 4096); break;
+        case 'T':
+          if (strcmp (optarg, "before") && strcmp (optarg, "after"))
+            cli_die (CLI_EXIT_USAGE, "--tininess '%s': expected before or after", optarg);
+          vo.tininess_after = strcmp (optarg, "after") == 0;
+          break;
         case 'h': help (); return 0;
         case 'V': cli_version ();
         default: cli_usage_error ();
@@ -327,6 +334,7 @@ cmd_verify (int argc, char **argv)
       free (fls);
       free (hasf);
       json_object_set_new (summary, "source", json_string (vectors));
+      json_object_set_new (summary, "tininess", json_string (vo.tininess_after ? "after" : "before"));
     }
   refcli_progress_end (&prog);
   double secs = refcli_now () - t0;

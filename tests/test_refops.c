@@ -33,6 +33,8 @@ now (void)
 
 /* ---- fast path = MPFR path -------------------------------------------------------------- */
 
+static int g_after;   /* cross_check: tininess after rounding in both paths */
+
 /* Compare both paths on every case of 'ncases' (exhaustive when random == 0). */
 static void
 cross_check (const char *name, fl_op op, fl_round_mode mode, fl_overflow ovf, int random,
@@ -41,6 +43,7 @@ cross_check (const char *name, fl_op op, fl_round_mode mode, fl_overflow ovf, in
   fl_format *f = tu_parse (name);
   fl_fast *fast;
   ck_assert_msg (fl_fast_new (f, op, &fast) == FL_OK, "%s %s: no fast path", name, fl_op_name (op));
+  fl_fast_set_tininess_after (fast, g_after);
   char err[256];
   fl_gen *g;
   ck_assert (fl_gen_new (f, op, &g, err, sizeof err) == FL_OK);
@@ -59,6 +62,7 @@ cross_check (const char *name, fl_op op, fl_round_mode mode, fl_overflow ovf, in
     fl_ref *ref;
     char e2[128];
     fl_ref_new (f, op, &ref, e2, sizeof e2);
+    fl_ref_set_tininess_after (ref, g_after);
 #pragma omp for schedule (static, 4096)
     for (uint64_t i = 0; i < total; i++)
       {
@@ -188,6 +192,60 @@ START_TEST (fast_equals_mpfr_conversions)
         cross_check (names[i], FL_OP_FROM_F64, tu_det_modes[m], FL_OVF_DEFAULT, 1, seed, 20000);
         cross_check (names[i], FL_OP_FROM_F32, tu_det_modes[m], FL_OVF_DEFAULT, 1, seed, 20000);
       }
+}
+END_TEST
+
+/* Tininess after rounding: both paths agree (every pair of some 8-bit formats, random fp16
+   cases), and fp16 products near 2^-14 flag underflow exactly when C says the product,
+   rounded to 11 bits with an unbounded exponent, is below 2^-14 and the result is inexact. */
+START_TEST (tininess_after)
+{
+  static const char *const names[] = { "e5m2", "e4m3", "e4m3fn", "binary8p3se", "e2m3fn" };
+  static const fl_op ops[4] = { FL_OP_ADD, FL_OP_MUL, FL_OP_DIV, FL_OP_SQRT };
+  uint64_t seed = tu_seed ("tininess after rounding", 9);
+  g_after = 1;
+  for (size_t i = 0; i < 5; i++)
+    for (int k = 0; k < 4; k++)
+      for (int m = 0; m < 6; m++)
+        cross_check (names[i], ops[k], tu_det_modes[m], FL_OVF_DEFAULT, 0, 0, 0);
+  for (int k = 0; k < 4; k++)
+    cross_check ("fp16", ops[k], FL_RNE, FL_OVF_DEFAULT, 1, seed, 200000);
+  for (int m = 0; m < 6; m++)
+    cross_check ("fp16", FL_OP_FROM_F64, tu_det_modes[m], FL_OVF_DEFAULT, 1, seed, 50000);
+  g_after = 0;
+  fl_format *f = tu_parse ("fp16");
+  fl_ref *ref;
+  char err[256];
+  ck_assert (fl_ref_new (f, FL_OP_MUL, &ref, err, sizeof err) == FL_OK);
+  fl_ref_set_tininess_after (ref, 1);
+  fl_rounding r;
+  fl_rounding_init (&r);
+  long differ = 0;
+  for (uint64_t a = 0x3800; a < 0x4000; a++)          /* [0.5, 2) */
+    for (uint64_t b = 0x03c0; b < 0x0440; b++)        /* around 2^-14 */
+      {
+        uint64_t ops2[2] = { a, b };
+        unsigned fl = 0;
+        fl_ref_eval (ref, ops2, &r, &fl);
+        uint16_t ab = (uint16_t) a, bb = (uint16_t) b;
+        _Float16 ha, hb;
+        memcpy (&ha, &ab, 2);
+        memcpy (&hb, &bb, 2);
+        double x = (double) ha * (double) hb;        /* exact: 22 bits */
+        int e;
+        double fr = frexp (x, &e);
+        double rounded = ldexp (nearbyint (ldexp (fr, 11)), e - 11);
+        int inexact = (double) (_Float16) x != x;
+        int want = inexact && rounded < 0x1p-14;
+        int before = inexact && x < 0x1p-14;
+        differ += want != before;
+        TU_CHECK (((fl & FL_FLAG_UNDERFLOW) != 0) == want, "fp16 mul %04x %04x (%a): underflow %d, "
+                  "C says tiny-after-rounding %d", ab, bb, x, (fl & FL_FLAG_UNDERFLOW) != 0, want);
+      }
+  TU_CHECK (differ > 0, "no case where before and after differ: the test tests nothing");
+  printf ("tininess after rounding: %ld fp16 products near 2^-14 where it differs from before\n", differ);
+  fl_ref_free (ref);
+  fl_format_free (f);
 }
 END_TEST
 
@@ -643,6 +701,7 @@ suite (void)
   tcase_add_test (t, fast_equals_mpfr_fma);
   tcase_add_loop_test (t, fast_equals_mpfr_16bit, 0, 9);
   tcase_add_test (t, fast_equals_mpfr_conversions);
+  tcase_add_test (t, tininess_after);
   suite_add_tcase (s, t);
   t = tcase_create ("library");
   tcase_set_timeout (t, 600);

@@ -44,6 +44,13 @@ same "ref e4m3fn overflow is NaN" "7f" "$($FMTLAB ref e4m3fn add 7e 60)"
 same "ref e4m3fn overflow --overflow sat" "7e" "$($FMTLAB ref e4m3fn add 7e 60 --overflow sat)"
 same "ref e2m1fn 0/0 -> 0, invalid" "0 invalid" "$($FMTLAB ref e2m1fn div 0 0 --flags)"
 same "ref fixed8.0 -5/0 saturates" "80" "$($FMTLAB ref fixed8.0 div fb 00)"
+# IEEE 754 7.5: (2^-14 - 2^-24)(1 + 2^-10) = 2^-14 - 2^-34 rounds to 2^-14 (0400); tiny before
+# rounding, not tiny after (rounded to 11 bits with an unbounded exponent it is 2^-14)
+same "underflow, tininess before rounding" "0400 inexact,underflow" "$($FMTLAB ref fp16 mul 83ff bc01 --flags)"
+same "no underflow, tininess after rounding" "0400 inexact" "$($FMTLAB ref fp16 mul 83ff bc01 --flags --tininess after)"
+printf '83FF BC01 0400 01\n' > "$tmp/ta.txt"
+status "TestFloat's default flags need --tininess after" 1 $FMTLAB verify fp16 mul --vectors "$tmp/ta.txt" --flags
+status "... and pass with it" 0 $FMTLAB verify fp16 mul --vectors "$tmp/ta.txt" --flags --tininess after
 
 # Acceptance 2
 $FMTLAB gen fp16 mul --random 100000 --seed 7 > "$tmp/mul.txt"

@@ -67,6 +67,11 @@ const fl_format *fl_ref_result_format (const fl_ref *ref);
 /* Evaluate on the codes a[0 .. arity-1]; flags (may be NULL) gets FL_FLAG_* bits OR-ed in. */
 uint64_t fl_ref_eval (fl_ref *ref, const uint64_t *a, const fl_rounding *r, unsigned *flags);
 
+/* Underflow flag: IEEE 754 7.5 lets tininess be detected before rounding (the engine's
+   rule and the default here) or after rounding (TestFloat's default).  after = 1 switches
+   this evaluator to after rounding. */
+void fl_ref_set_tininess_after (fl_ref *ref, int after);
+
 /* Exactly rounded dot product sum a[i]*b[i] (one rounding, the posit quire's semantics),
    with the family's special-value rules; n = 0 gives +0. */
 uint64_t fl_ref_fdp (const fl_format *f, const uint64_t *a, const uint64_t *b, size_t n,
@@ -77,6 +82,8 @@ uint64_t fl_ref_fdp (const fl_format *f, const uint64_t *a, const uint64_t *b, s
 typedef struct fl_fast fl_fast;
 fl_status fl_fast_new (const fl_format *f, fl_op op, fl_fast **out);
 void fl_fast_free (fl_fast *fast);
+/* As fl_ref_set_tininess_after; call before sharing the object between threads. */
+void fl_fast_set_tininess_after (fl_fast *fast, int after);
 /* Whether r can take the fast path (deterministic modes: not sr). */
 int fl_fast_mode_ok (const fl_rounding *r);
 uint64_t fl_fast_eval (const fl_fast *fast, const uint64_t *a, const fl_rounding *r,

@@ -48,6 +48,7 @@ fl_status fl_oracle_new (const fl_format *f, fl_op op, const fl_rounding *r, fl_
                          char *err, size_t errlen);
 void fl_oracle_free (fl_oracle *o);
 int fl_oracle_is_fast (const fl_oracle *o);
+void fl_oracle_set_tininess_after (fl_oracle *o, int after);   /* see fl_ref_set_tininess_after */
 uint64_t fl_oracle_eval (fl_oracle *o, const uint64_t *ops, unsigned *flags);
 const fl_format *fl_oracle_operand_format (const fl_oracle *o, unsigned i);
 const fl_format *fl_oracle_result_format (const fl_oracle *o);
@@ -78,6 +79,7 @@ typedef struct {
   fl_rounding r;
   int strict_nan;            /* A10: otherwise any NaN matches any NaN */
   int check_flags;           /* compare the flags field where present */
+  int tininess_after;        /* underflow flag with tininess after rounding (TestFloat's default) */
   size_t max_report;         /* keep at most this many mismatches (the first, in order) */
   int threads;               /* 0: OpenMP's default */
   /* progress: called from one thread now and then with cases done so far */
