@@ -105,6 +105,16 @@ same "... and its flags agree" "15 cases, 0 mismatches" \
 sed 's/^BC00 FE00/BC00 7E00/' "$srcdir/tests/data/f16_sqrt_testfloat.txt" > "$tmp/nan.txt"
 status "any NaN matches any NaN (A10)" 0 $FMTLAB verify binary16 sqrt --vectors "$tmp/nan.txt"
 status "--strict-nan tells NaN codes apart" 1 $FMTLAB verify binary16 sqrt --vectors "$tmp/nan.txt" --strict-nan
+# testfloat_gen f32_add / f32_div / f64_mul / f64_sqrt layout (8 and 16 digits); values by hand:
+# 1+1 = 2; 1/3 = 0x3EAAAAAB (RNE, inexact); 1.5*2 = 3; sqrt(2) = 0x3FF6A09E667F3BCD (inexact)
+printf '3F800000 3F800000 40000000 00\n' > "$tmp/f32add.txt"
+printf '3F800000 40400000 3EAAAAAB 01\n' > "$tmp/f32div.txt"
+printf '3FF8000000000000 4000000000000000 4008000000000000 00\n' > "$tmp/f64mul.txt"
+printf '4000000000000000 3FF6A09E667F3BCD 01\n' > "$tmp/f64sqrt.txt"
+same "TestFloat f32_add line" "1 cases, 0 mismatches" "$($FMTLAB verify binary32 add --vectors "$tmp/f32add.txt" --flags)"
+same "TestFloat f32_div line" "1 cases, 0 mismatches" "$($FMTLAB verify binary32 div --vectors "$tmp/f32div.txt" --flags)"
+same "TestFloat f64_mul line" "1 cases, 0 mismatches" "$($FMTLAB verify binary64 mul --vectors "$tmp/f64mul.txt" --flags)"
+same "TestFloat f64_sqrt line" "1 cases, 0 mismatches" "$($FMTLAB verify binary64 sqrt --vectors "$tmp/f64sqrt.txt" --flags)"
 printf '# a comment\n3C00 3C00 00\n' > "$tmp/c.txt"
 same "comment lines are skipped" "1 cases, 0 mismatches" "$($FMTLAB verify fp16 sqrt --vectors "$tmp/c.txt")"
 ok "--json summary parses" sh -c "$FMTLAB verify fp16 sqrt --vectors '$tmp/c.txt' --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"cases\"]==1 and d[\"mismatches\"]==0'"
