@@ -101,5 +101,8 @@ int cmd_unpack (int argc, char **argv);
    and outliers, max, min positive of a block) as one table in STYLE. */
 int cli_block_probe (const char *name, char *err, size_t errlen);
 void cli_write_block_props (FILE *fp, char **names, size_t n, cli_style style);
+int cmd_ref (int argc, char **argv);
+int cmd_gen (int argc, char **argv);
+int cmd_verify (int argc, char **argv);
 
 #endif

@@ -13,6 +13,9 @@ static const cli_command commands[] = {
   { "blocks", cmd_blocks, "quantize blocks of binary32 values to a block format (MX, NVFP4, OPAL, groups)" },
   { "pack", cmd_pack, "pack codes of 1-16 bits densely (8 codes in B bytes)" },
   { "unpack", cmd_unpack, "unpack densely packed codes to one per byte (or word)" },
+  { "ref", cmd_ref, "one correctly rounded operation: add sub mul div sqrt fma, conversions, fdp" },
+  { "gen", cmd_gen, "test vectors in TestFloat's layout, exhaustive or seeded random" },
+  { "verify", cmd_verify, "check a vector file or a C function (LIB.so:SYMBOL) against the reference" },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
