@@ -32,9 +32,11 @@
      operations give code 0 with the invalid flag, x/0 saturates to the largest value of
      the sign of x (divide-by-zero flag plus the engine's overflow/inexact of saturation),
      negative results in unsigned formats saturate to 0 with the engine's flags.
-   - posits, logarithmic posits, LNS: not in the engine yet (issue 3).  Posits need their
-     own entry: NaR operand -> NaR, x/0 -> NaR, 0/0 -> NaR, sqrt(x<0) -> NaR, no flags,
-     no -0.  See POSIT HOOK below. */
+   - posits and logarithmic posits: NaR operand -> NaR, x/0 -> NaR, 0/0 -> NaR,
+     sqrt(x<0) -> NaR, no flags, no -0; results saturate at +-maxpos/+-minpos (the
+     engine's rounding).
+   - LNS: the float table's shape with the format's codes: NaN -> NaN, invalid -> NaN,
+     x/0 -> +-maxpos (no infinity, A4). */
 #include <config.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,20 +184,61 @@ static const fl_ref_rules fixed_rules = {
   "fixed", ieee_nan_operand, generic_invalid, generic_divzero
 };
 
-/* POSIT HOOK (tested later, issue 3): when the posit family lands, add
-     static const fl_ref_rules posit_rules = { "posit", nar_operand, nar_invalid, nar_divzero };
-   with nar_operand returning the NaR code 10...0 for any NaR operand (no flags),
-   nar_invalid returning NaR (0/0, sqrt(x<0)), and nar_divzero returning NaR (the Posit
-   Standard's x/0 = NaR: so 'ref posit8es0 div 40 00' gives 80), and a case below for its
-   family.  LP takes the same NaR rules; LNS (A4: 1|10...0 = NaN, no Inf) takes float_rules'
-   shape with its NaN code.  The rest of this file is family-independent. */
+/* Posits and logarithmic posits (Posit Standard 2022 §6, SPEC A2/A3): a NaR operand, x/0,
+   0/0 and sqrt(x < 0) all give NaR; posits have no flags for them.  A conversion to
+   binary64 of NaR gives binary64's quiet NaN. */
+static uint64_t
+nar_code (const fl_format *f)
+{
+  return UINT64_C(1) << (fl_format_bits (f) - 1);
+}
+
+static uint64_t
+nar_operand (const fl_format *f, fl_op op, const fl_format *const *opf, const uint64_t *codes,
+             const fl_class *cls, unsigned n, const fl_rounding *r, unsigned *flags)
+{
+  (void) codes;
+  (void) cls;
+  if (op == FL_OP_TO_F64)
+    return encode_nan (opf[n], 0, r, flags);
+  return nar_code (f);
+}
+
+static uint64_t
+nar_invalid (const fl_format *rf, const fl_rounding *r, unsigned *flags)
+{
+  (void) r;
+  (void) flags;
+  return nar_code (rf);
+}
+
+static uint64_t
+nar_divzero (const fl_format *rf, int negative, const fl_rounding *r, unsigned *flags)
+{
+  (void) negative;
+  return nar_invalid (rf, r, flags);
+}
+
+static const fl_ref_rules posit_rules = {
+  "posit", nar_operand, nar_invalid, nar_divzero
+};
+
+/* LNS (A4): NaN operands give the NaN code, invalid operations NaN with the invalid flag,
+   x/0 saturates to the signed largest value (no infinity) with divide-by-zero: the float
+   table's shape, with the format's own codes through fl_encode. */
+static const fl_ref_rules lns_rules = {
+  "lns", ieee_nan_operand, generic_invalid, generic_divzero
+};
+
 const fl_ref_rules *
 fl_ref_rules_for (const fl_format *f)
 {
   switch (fl_format_family (f))
     {
     case FL_FAMILY_FIXED: return &fixed_rules;
-    case FL_FAMILY_FLOAT: return &float_rules;
+    case FL_FAMILY_POSIT:
+    case FL_FAMILY_LOGPOSIT: return &posit_rules;
+    case FL_FAMILY_LNS: return &lns_rules;
     default: return &float_rules;
     }
 }
@@ -245,6 +288,12 @@ fl_ref_new (const fl_format *f, fl_op op, fl_ref **out, char *err, size_t errlen
     {
       snprintf (err, errlen, "operation %s has no fixed arity: use fl_ref_fdp", fl_op_name (op));
       return FL_EINVAL;
+    }
+  if (!fl_format_is_exact (f))
+    {
+      snprintf (err, errlen, "format '%s': reference operations on logarithmic formats are not "
+                "available yet (their values are irrational; see NEWS)", fl_format_name (f));
+      return FL_EUNSUPPORTED;
     }
   fl_ref *ref = calloc (1, sizeof *ref);
   if (!ref)
@@ -350,7 +399,7 @@ fl_ref_eval (fl_ref *ref, const uint64_t *a, const fl_rounding *r, unsigned *fla
   for (unsigned i = 0; i < ref->n; i++)
     {
       cls[i] = fl_decode (ref->opf[i], a[i], ref->x[i]);
-      any_nan |= cls[i] == FL_CLASS_NAN;
+      any_nan |= cls[i] == FL_CLASS_NAN || cls[i] == FL_CLASS_NAR;
     }
   if (any_nan)
     {
@@ -463,7 +512,8 @@ fl_ref_fdp (const fl_format *f, const uint64_t *a, const uint64_t *b, size_t n,
     {
       uint64_t c2[2] = { a[i], b[i] };
       fl_class k2[2] = { fl_decode (f, a[i], va), fl_decode (f, b[i], vb) };
-      if (k2[0] == FL_CLASS_NAN || k2[1] == FL_CLASS_NAN)
+      if (k2[0] == FL_CLASS_NAN || k2[1] == FL_CLASS_NAN || k2[0] == FL_CLASS_NAR
+          || k2[1] == FL_CLASS_NAR)
         {
           const fl_format *opf[3] = { f, f, f };
           code = rules->nan_operand (f, FL_OP_MUL, opf, c2, k2, 2, r, &fl);

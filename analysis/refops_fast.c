@@ -139,7 +139,8 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
   unsigned bits = fl_format_bits (f);
   if (op == FL_OP_FROM_F64 || op == FL_OP_FROM_F32)
     return conv_new (f, op, out);
-  if (bits > 16 || op == FL_OP_TO_F64 || op == FL_OP_FDP || (unsigned) op >= FL_OPS)
+  if (bits > 16 || op == FL_OP_TO_F64 || op == FL_OP_FDP || (unsigned) op >= FL_OPS
+      || !fl_format_is_exact (f))
     return FL_EUNSUPPORTED;
   fl_fast *F = calloc (1, sizeof *F);
   if (!F)
@@ -173,7 +174,7 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
       F->exp[c] = 0;
       switch (k)
         {
-        case FL_CLASS_NAN: F->kind[c] = K_NAN; F->neg[c] = 0; break;
+        case FL_CLASS_NAN: case FL_CLASS_NAR: F->kind[c] = K_NAN; F->neg[c] = 0; break;
         case FL_CLASS_INF: F->kind[c] = K_INF; break;
         case FL_CLASS_ZERO: F->kind[c] = K_ZERO; break;
         default:
