@@ -110,7 +110,7 @@ static const char *const small_formats[] = {
   "exmy_e7m0", "binary8p1se", "binary8p3se", "binary8p4sf", "binary8p5ue", "binary8p3uf",
   "binary8p7sf", "binary6p3se", "binary4p2sf",
   "fixed1.7", "fixed2.6", "fixed3.5", "fixed4.4", "fixed5.3", "fixed6.2", "fixed7.1",
-  "fixed8.0", "int8", "uint8", "ufixed4.4"
+  "fixed8.0", "int8", "uint8", "ufixed4.4", "posit8es0", "posit8es1", "posit8es2", "posit6es1"
 };
 #define N_SMALL (sizeof small_formats / sizeof small_formats[0])
 
@@ -160,7 +160,8 @@ END_TEST
 START_TEST (fast_equals_mpfr_16bit)
 {
   static const char *const names[] = { "fp16", "bf16", "binary16p11se", "e6m9", "exmy_e5m10",
-                                        "fixed8.8", "int16", "uint16", "ufixed2.14" };
+                                        "fixed8.8", "int16", "uint16", "ufixed2.14", "posit16es1",
+                                        "posit16" };
   static const fl_op ops[6] = { FL_OP_ADD, FL_OP_SUB, FL_OP_MUL, FL_OP_DIV, FL_OP_SQRT, FL_OP_FMA };
   uint64_t seed = tu_seed ("16-bit random cases", 16);
   const char *name = names[_i];
@@ -372,6 +373,24 @@ static const corner corners[] = {
   { "fixed8.0", FL_OP_DIV, 0x07, 0x02, 0, FL_RNE, D, 0x04, X, "fixed: 3.5 ties to even 4" },
   { "fixed8.0", FL_OP_DIV, 0x05, 0x02, 0, FL_RNE, D, 0x02, X, "fixed: 2.5 ties to even 2" },
   { "uint8", FL_OP_SUB, 0x01, 0x02, 0, FL_RNE, D, 0x00, O | X, "uint: 1 - 2 saturates to 0" },
+  /* posits (Posit Standard 2022: NaR in gives NaR, x/0 and 0/0 and sqrt(x<0) are NaR, no
+     flags for them; SPEC A2: results saturate at +-maxpos and +-minpos, never 0 or NaR).
+     posit<8,0>: 40 = 1, 60 = 2, 7f = maxpos 64, 01 = minpos 1/64, c0 = -1, 80 = NaR */
+  { "posit8es0", FL_OP_ADD, 0x80, 0x40, 0, FL_RNE, D, 0x80, 0, "posit: NaR + 1 = NaR" },
+  { "posit8es0", FL_OP_MUL, 0x80, 0x00, 0, FL_RNE, D, 0x80, 0, "posit: NaR * 0 = NaR" },
+  { "posit8es0", FL_OP_DIV, 0x40, 0x00, 0, FL_RNE, D, 0x80, 0, "posit: 1/0 = NaR" },
+  { "posit8es0", FL_OP_DIV, 0x00, 0x00, 0, FL_RNE, D, 0x80, 0, "posit: 0/0 = NaR" },
+  { "posit8es0", FL_OP_SQRT, 0xc0, 0, 0, FL_RNE, D, 0x80, 0, "posit: sqrt(-1) = NaR" },
+  { "posit8es0", FL_OP_FMA, 0x40, 0x40, 0x80, FL_RNE, D, 0x80, 0, "posit: fma(1, 1, NaR) = NaR" },
+  { "posit8es0", FL_OP_ADD, 0x40, 0x40, 0, FL_RNE, D, 0x60, 0, "posit: 1 + 1 = 2, exact" },
+  { "posit8es0", FL_OP_SUB, 0x40, 0x40, 0, FL_RNE, D, 0x00, 0, "posit: 1 - 1 = 0 (no -0)" },
+  { "posit8es0", FL_OP_DIV, 0x40, 0xc0, 0, FL_RNE, D, 0xc0, 0, "posit: 1 / -1 = -1" },
+  { "posit8es0", FL_OP_ADD, 0x7f, 0x7f, 0, FL_RNE, D, 0x7f, O | X, "A2: maxpos + maxpos saturates" },
+  { "posit8es0", FL_OP_ADD, 0x7f, 0x7f, 0, FL_RUP, D, 0x7f, O | X, "A2: never NaR, also upward" },
+  { "posit8es0", FL_OP_MUL, 0x01, 0x01, 0, FL_RNE, D, 0x01, U | X, "A2: minpos^2 -> minpos, never 0" },
+  { "posit8es0", FL_OP_MUL, 0x01, 0xff, 0, FL_RNE, D, 0xff, U | X, "A2: -minpos^2 -> -minpos" },
+  { "posit8es0", FL_OP_MUL, 0x01, 0x01, 0, FL_RTZ, D, 0x00, U | X, "A2: directed modes reach 0" },
+  { "posit8es2", FL_OP_MUL, 0x7e, 0x48, 0, FL_RNE, D, 0x7e, X, "B2.3: 2^21 is below the geometric cut 2^22" },
 };
 
 START_TEST (ieee_corners)
@@ -699,7 +718,7 @@ suite (void)
   tcase_set_timeout (t, 600);
   tcase_add_loop_test (t, fast_equals_mpfr_8bit, 0, (int) N_SMALL);
   tcase_add_test (t, fast_equals_mpfr_fma);
-  tcase_add_loop_test (t, fast_equals_mpfr_16bit, 0, 9);
+  tcase_add_loop_test (t, fast_equals_mpfr_16bit, 0, 11);
   tcase_add_test (t, fast_equals_mpfr_conversions);
   tcase_add_test (t, tininess_after);
   suite_add_tcase (s, t);

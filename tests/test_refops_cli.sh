@@ -32,8 +32,8 @@ same "ref fp16 add 3c00 3c00" 4000 "$($FMTLAB ref fp16 add 3c00 3c00)"
 r=$($FMTLAB ref fp16 add 7c00 fc00)
 ok "ref fp16 add 7c00 fc00 is a NaN code ($r)" sh -c "$FMTLAB values fp16 --range $r:$r | grep -q ' nan nan\$'"
 same "ref fp16 add inf -inf raises invalid" "invalid" "$($FMTLAB ref fp16 add 7c00 fc00 --flags | cut -d' ' -f2)"
-# TODO(issue 3, posits): 'fmtlab ref posit8es0 div 40 00' must print 80 (NaR) once the posit
-# family is in the engine; see the POSIT HOOK in analysis/refops.c.
+same "ref posit8es0 div 40 00 (x/0 = NaR)" 80 "$($FMTLAB ref posit8es0 div 40 00)"
+same "gen posit16es1 add --all begins at the first pair" "0000 0000 0000 00" "$($FMTLAB gen posit16es1 add --all | head -1)"
 same "ref --value" "3da8 0x1.6ap+0" "$($FMTLAB ref fp16 sqrt 4000 --value)"
 same "ref fma, one rounding" "1801" "$($FMTLAB ref fp16 fma 3c01 3c01 bc00 --round rup)"
 same "ref to_f64" "3ff0000000000000" "$($FMTLAB ref fp16 to_f64 3c00)"
