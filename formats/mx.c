@@ -186,18 +186,27 @@ fl_mx_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
   mpfr_clear (amax);
 }
 
+/* The largest |x| of a block of doubles; *bad when one is NaN or infinite. */
+static double
+block_amax (const double *x, size_t len, int *bad)
+{
+  double amax = 0;
+  *bad = 0;
+  for (size_t j = 0; j < len; j++)
+    {
+      double a = fabs (x[j]);
+      *bad |= !(a <= 0x1.fffffffffffffp1023);
+      amax = a > amax ? a : amax;
+    }
+  return amax;
+}
+
 void
 fl_mx_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *o,
                   const fl_rounding *r, unsigned *flags, double *tmp)
 {
-  double amax = 0;
-  int bad = 0;
-  for (size_t j = 0; j < len; j++)
-    {
-      double a = fabs (x[j]);
-      bad |= !(a <= 0x1.fffffffffffffp1023);
-      amax = a > amax ? a : amax;
-    }
+  int bad;
+  double amax = block_amax (x, len, &bad);
   if (bad)
     {
       *o->scale = fl_block_nan_code (b->scale);
@@ -288,14 +297,8 @@ void
 fl_nvfp4_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *o,
                      const fl_rounding *r, unsigned *flags, double *tmp)
 {
-  double amax = 0;
-  int bad = 0;
-  for (size_t j = 0; j < len; j++)
-    {
-      double a = fabs (x[j]);
-      bad |= !(a <= 0x1.fffffffffffffp1023);
-      amax = a > amax ? a : amax;
-    }
+  int bad;
+  double amax = block_amax (x, len, &bad);
   if (bad)
     {
       exact_from_doubles (b, x, len, o, r, flags, fl_nvfp4_quant_exact);
