@@ -28,4 +28,4 @@ bench-refops: bench/bench_refops$(EXEEXT) tests/libf16.la
 	./bench/bench_refops$(EXEEXT) --lib tests/.libs/libf16.so $(BENCH_REFOPS_ARGS)
 .PHONY: bench-refops
 EXTRA_DIST += doc/refops.md
-libfmtlab_la_SOURCES += analysis/refops-impl.h
+libfmtlab_la_SOURCES += analysis/refops-impl.h analysis/refops_log.c analysis/refops-log-impl.h
