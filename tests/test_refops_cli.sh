@@ -34,6 +34,15 @@ ok "ref fp16 add 7c00 fc00 is a NaN code ($r)" sh -c "$FMTLAB values fp16 --rang
 same "ref fp16 add inf -inf raises invalid" "invalid" "$($FMTLAB ref fp16 add 7c00 fc00 --flags | cut -d' ' -f2)"
 # TODO(issue 3, posits): 'fmtlab ref posit8es0 div 40 00' must print 80 (NaR) once the posit
 # family is in the engine; see the POSIT HOOK in analysis/refops.c.
+# logarithmic families (refops_log.c): SPEC B4.4 item 3 (2^(1/8) * 2^(1/8) = 2^(2/8), exact),
+# lp8es1rs3 1 + 1 = 2 (40 = 1, 60 = 4: 50 = 2), the lns8f3 linear tie (1 + 2^(1/8))/2
+same "ref lns8f3 mul 01 01" 02 "$($FMTLAB ref lns8f3 mul 01 01)"
+same "ref lp8es1rs3 add 40 40" 50 "$($FMTLAB ref lp8es1rs3 add 40 40)"
+same "ref lns8f3 add 79 78 linear rne: tie to even" 00 "$($FMTLAB ref lns8f3 add 79 78 --domain linear)"
+same "ref lns8f3 add 79 78 linear rna: tie away" 01 "$($FMTLAB ref lns8f3 add 79 78 --domain linear --round rna)"
+same "gen lns8f3 add --all | verify" "65536 cases, 0 mismatches" \
+  "$($FMTLAB gen lns8f3 add --all | $FMTLAB verify lns8f3 add --vectors - | tail -1)"
+status "ref lns8f3 to_f64 --round sr is refused" 2 $FMTLAB ref lns8f3 to_f64 01 --round sr
 same "ref --value" "3da8 0x1.6ap+0" "$($FMTLAB ref fp16 sqrt 4000 --value)"
 same "ref fma, one rounding" "1801" "$($FMTLAB ref fp16 fma 3c01 3c01 bc00 --round rup)"
 same "ref to_f64" "3ff0000000000000" "$($FMTLAB ref fp16 to_f64 3c00)"
