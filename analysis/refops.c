@@ -44,6 +44,7 @@
 #include <fmtlab/refops.h>
 #include "format-impl.h"
 #include "refops-impl.h"
+#include "refops-log-impl.h"
 
 static const char *const op_names[FL_OPS] = {
   "add", "sub", "mul", "div", "sqrt", "fma", "from_f64", "from_f32", "to_f64", "fdp"
@@ -277,6 +278,7 @@ struct fl_ref {
   const fl_format *opf[4];        /* operand formats, then the result format */
   const fl_ref_rules *rules;
   fl_tiny tiny;
+  int logarithmic;                /* refops_log.c: values 2^q, q rational */
   mpfr_t x[3], y, p;
 };
 
@@ -289,12 +291,6 @@ fl_ref_new (const fl_format *f, fl_op op, fl_ref **out, char *err, size_t errlen
       snprintf (err, errlen, "operation %s has no fixed arity: use fl_ref_fdp", fl_op_name (op));
       return FL_EINVAL;
     }
-  if (!fl_format_is_exact (f))
-    {
-      snprintf (err, errlen, "format '%s': reference operations on logarithmic formats are not "
-                "available yet (their values are irrational; see NEWS)", fl_format_name (f));
-      return FL_EUNSUPPORTED;
-    }
   fl_ref *ref = calloc (1, sizeof *ref);
   if (!ref)
     return FL_ENOMEM;
@@ -302,6 +298,7 @@ fl_ref_new (const fl_format *f, fl_op op, fl_ref **out, char *err, size_t errlen
   ref->op = op;
   ref->n = fl_op_arity (op);
   ref->rules = fl_ref_rules_for (f);
+  ref->logarithmic = !fl_format_is_exact (f);
   if (op == FL_OP_FROM_F64 || op == FL_OP_FROM_F32 || op == FL_OP_TO_F64)
     {
       fl_status st = fl_format_parse (op == FL_OP_FROM_F32 ? "fp32" : "fp64", &ref->aux, err,
@@ -320,6 +317,15 @@ fl_ref_new (const fl_format *f, fl_op op, fl_ref **out, char *err, size_t errlen
   mpfr_init2 (ref->y, 64);
   mpfr_init2 (ref->p, 64);
   *out = ref;
+  return FL_OK;
+}
+
+fl_status
+fl_ref_rounding_ok (const fl_format *f, fl_op op, const fl_rounding *r, char *err,
+                    size_t errlen)
+{
+  if (!fl_format_is_exact (f) && !fl_ref_log_rounding_ok (f, op, r, err, errlen))
+    return FL_EUNSUPPORTED;
   return FL_OK;
 }
 
@@ -396,6 +402,20 @@ fl_ref_eval (fl_ref *ref, const uint64_t *a, const fl_rounding *r, unsigned *fla
   int any_nan = 0;
   const fl_format *rf = ref->opf[ref->n];
   exponent_range ();
+  if (ref->logarithmic && ref->op != FL_OP_FROM_F64 && ref->op != FL_OP_FROM_F32)
+    {
+      char err[256];
+      if (!fl_ref_log_rounding_ok (ref->f, ref->op, r, err, sizeof err))
+        {
+          /* refused (fl_ref_rounding_ok says so beforehand): NaN with invalid, no guess */
+          fl |= FL_FLAG_INVALID;
+          code = encode_nan (rf, 0, r, &fl);
+        }
+      else
+        code = fl_ref_log_eval (ref->f, ref->op, ref->rules, ref->opf, ref->n, a, r, &ref->tiny,
+                                &fl);
+      goto done;
+    }
   for (unsigned i = 0; i < ref->n; i++)
     {
       cls[i] = fl_decode (ref->opf[i], a[i], ref->x[i]);
@@ -502,6 +522,8 @@ fl_ref_fdp (const fl_format *f, const uint64_t *a, const uint64_t *b, size_t n,
   unsigned fl = 0;
   uint64_t code;
   exponent_range ();
+  if (!fl_format_is_exact (f))
+    return fl_ref_log_fdp (f, rules, a, b, n, r, flags);
   mpfr_prec_t p = fl_format_prec (f);
   /* NaN operands first, in the order a0 b0 a1 b1 ... */
   mpfr_t va, vb, y;

@@ -291,7 +291,9 @@ fl_oracle_new (const fl_format *f, fl_op op, const fl_rounding *r, fl_oracle **o
     return FL_ENOMEM;
   o->r = *r;
   o->n = fl_op_arity (op);
-  fl_status st = fl_ref_new (f, op, &o->ref, err, errlen);
+  fl_status st = fl_ref_rounding_ok (f, op, r, err, errlen);
+  if (st == FL_OK)
+    st = fl_ref_new (f, op, &o->ref, err, errlen);
   if (st != FL_OK)
     {
       free (o);

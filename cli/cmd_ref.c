@@ -73,6 +73,11 @@ cmd_ref (int argc, char **argv)
   uint64_t res;
   const fl_format *rf = f;
   fl_ref *ref = NULL;
+  {
+    char err[256];
+    if (fl_ref_rounding_ok (f, op, &r, err, sizeof err) != FL_OK)
+      cli_die (CLI_EXIT_USAGE, "%s", err);
+  }
   if (op == FL_OP_FDP)
     {
       if (nc % 2)

@@ -9,6 +9,7 @@
 #include <fmtlab/formats.h>
 
 struct fl_mag_s;
+struct fl_p2sum_s;
 
 /* Where a float family keeps its NaN and infinity codes. */
 typedef enum {
@@ -81,7 +82,15 @@ typedef struct fl_family_ops {
   /* The format whose odd codes are the round-to-nearest cut points of this one in a
      domain (regime families: the (n+1)-bit format); NULL: arithmetic midpoints. */
   const char *(*cut_format) (const fl_format *f, fl_domain d, char *buf, size_t len);
+  /* Logarithmic families only: round the magnitude |x| given as a normalised, positive,
+     nonzero exact sum of powers of two (logdomain-impl.h), every mode, both domains. */
+  uint64_t (*round_sum) (const fl_format *f, int negative, const struct fl_p2sum_s *x,
+                         const fl_rounding *r, unsigned *flags);
 } fl_family_ops;
+
+/* fl_encode_pow2sum on a normalised sum (logdomain-impl.h's fl_p2sum). */
+fl_status fl_encode_p2sum (const fl_format *f, const struct fl_p2sum_s *s, const fl_rounding *r,
+                           uint64_t *code, unsigned *flags, char *err, size_t errlen);
 
 struct fl_format {
   const fl_family_ops *ops;

@@ -8,6 +8,7 @@
 #include <fmtlab/enumerate.h>
 #include "format-impl.h"
 #include "round-impl.h"
+#include "logdomain-impl.h"
 
 const char *
 fl_version (void)
@@ -144,6 +145,95 @@ fl_encode_z (const fl_format *f, int negative, mpz_srcptr sig, long exp,
   if (flags)
     *flags |= fl;
   return code;
+}
+
+fl_status
+fl_encode_p2sum (const fl_format *f, const fl_p2sum *s, const fl_rounding *r, uint64_t *code,
+                 unsigned *flags, char *err, size_t errlen)
+{
+  unsigned fl = 0;
+  fl_status st = FL_OK;
+  if (s->n == 0)
+    {
+      /* an exact zero: +0, or -0 under rdn (IEEE 754 6.3; the logarithmic families have
+         one zero) */
+      MPFR_DECL_INIT (z, 2);
+      mpfr_set_zero (z, r->mode == FL_RDN ? -1 : 1);
+      *code = fl_encode (f, z, r, &fl);
+    }
+  else if (s->n == 1 && mpq_sgn (s->g[0].phi) == 0)
+    {
+      /* a dyadic: the exact encoder */
+      mpz_t a;
+      mpz_init (a);
+      mpz_abs (a, s->g[0].z);
+      *code = fl_encode_z (f, mpz_sgn (s->g[0].z) < 0, a, s->g[0].e, r, &fl);
+      mpz_clear (a);
+    }
+  else if (f->ops->round_sum)
+    {
+      int negative = fl_p2sum_sign (s) < 0;
+      fl_p2sum m;
+      fl_p2sum_init (&m);
+      fl_p2sum_add_sum (&m, s, 0, negative);
+      fl_p2sum_normalise (&m);
+      *code = f->ops->round_sum (f, negative, &m, r, &fl);
+      fl_p2sum_clear (&m);
+    }
+  else if (r->mode == FL_SR)
+    {
+      snprintf (err, errlen, "format '%s': stochastic rounding of an irrational value (a sum of "
+                "powers of two with fractional exponents) into a dyadic format is not "
+                "available", f->name);
+      st = FL_EUNSUPPORTED;
+      *code = 0;
+    }
+  else
+    {
+      /* x is irrational (a group with a fractional exponent survives) and every decision
+         boundary of a dyadic format is dyadic: the encoder is monotone in x, so equal
+         codes (and flags) of both bounds are the answer, and the loop ends */
+      mpfr_t lo, hi;
+      mpfr_inits2 (64, lo, hi, (mpfr_ptr) 0);
+      for (mpfr_prec_t p = 64 + 2 * f->prec;; p *= 2)
+        {
+          fl_p2sum_bounds (s, p, lo, hi);
+          unsigned f1 = 0, f2 = 0;
+          uint64_t c1 = fl_encode (f, lo, r, &f1), c2 = fl_encode (f, hi, r, &f2);
+          if (c1 == c2 && f1 == f2)
+            {
+              *code = c1;
+              fl = f1 | FL_FLAG_INEXACT;
+              break;
+            }
+        }
+      mpfr_clears (lo, hi, (mpfr_ptr) 0);
+    }
+  if (flags)
+    *flags |= fl;
+  return st;
+}
+
+fl_status
+fl_encode_pow2sum (const fl_format *f, size_t n, const int *neg, mpq_srcptr const *q,
+                   const fl_rounding *r, uint64_t *code, unsigned *flags, char *err,
+                   size_t errlen)
+{
+  fl_p2sum s;
+  fl_p2sum_init (&s);
+  for (size_t i = 0; i < n; i++)
+    fl_p2sum_add (&s, neg[i], q[i]);
+  fl_p2sum_normalise (&s);
+  fl_status st = fl_encode_p2sum (f, &s, r, code, flags, err, errlen);
+  fl_p2sum_clear (&s);
+  return st;
+}
+
+fl_status
+fl_encode_log2 (const fl_format *f, int negative, mpq_srcptr q, const fl_rounding *r,
+                uint64_t *code, unsigned *flags, char *err, size_t errlen)
+{
+  return fl_encode_pow2sum (f, 1, &negative, &q, r, code, flags, err, errlen);
 }
 
 int

@@ -177,6 +177,16 @@ lns_round_mag (const fl_format *f, int negative, const fl_mag *m, const fl_round
 }
 
 static uint64_t
+lns_round_sum (const fl_format *f, int negative, const fl_p2sum *x, const fl_rounding *r,
+               unsigned *flags)
+{
+  const fl_lns_params *p = &f->u.lns;
+  fl_logfamily lf = { (uint64_t) (2 * lns_half (p) - 1), 0, lns_round_log, lns_mag_log };
+  uint64_t mag = fl_log_round_sum (f, &lf, negative, x, r, flags);
+  return lns_pack (p, negative, mag);
+}
+
+static uint64_t
 lns_encode_special (const fl_format *f, fl_class c, int negative, const fl_rounding *r,
                     unsigned *flags)
 {
@@ -221,4 +231,5 @@ const fl_family_ops fl_lns_ops = {
   .bits_at_one = lns_bits_at_one,
   .decode_log2 = lns_decode_log2,
   .cut_format = lns_cut_format,
+  .round_sum = lns_round_sum,
 };

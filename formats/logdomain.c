@@ -32,28 +32,6 @@ fl_q_split (mpq_srcptr v, mpz_ptr ipart, mpz_ptr F, unsigned long *len, unsigned
   mpz_clear (r);
 }
 
-/* |x| as an exact mpfr_t. */
-static void
-mag_to_mpfr (mpfr_ptr out, const fl_mag *m)
-{
-  if (m->big)
-    {
-      mpfr_set_prec (out, (mpfr_prec_t) mpz_sizeinbase (m->big, 2) + 1);
-      mpfr_set_z_2exp (out, m->big, m->X, MPFR_RNDN);
-    }
-  else
-    {
-      mpfr_set_prec (out, 66);
-      mpfr_set_uj_2exp (out, m->small, m->X, MPFR_RNDN);
-    }
-}
-
-static int
-mag_is_pow2 (const fl_mag *m)
-{
-  return m->big ? mpz_popcount (m->big) == 1 : (m->small & (m->small - 1)) == 0;
-}
-
 /* Bounds lo <= 2^q <= hi at precision p. */
 static void
 exp2_bounds (mpfr_ptr lo, mpfr_ptr hi, mpq_srcptr q, mpfr_prec_t p)
@@ -102,123 +80,354 @@ fl_log_value (mpfr_ptr out, mpq_srcptr q, int negative)
     mpfr_neg (out, out, MPFR_RNDN);
 }
 
-static int
-q_is_integer (mpq_srcptr q)
+/* ---- exact sums of powers of two ------------------------------------------------------ */
+
+void
+fl_p2sum_init (fl_p2sum *s)
 {
-  return mpz_cmp_ui (mpq_denref (q), 1) == 0;
+  s->n = s->cap = 0;
+  s->g = NULL;
+}
+
+void
+fl_p2sum_clear (fl_p2sum *s)
+{
+  for (size_t i = 0; i < s->cap; i++)
+    {
+      mpq_clear (s->g[i].phi);
+      mpz_clear (s->g[i].z);
+    }
+  free (s->g);
+  fl_p2sum_init (s);
+}
+
+/* The group of fractional part phi (created with z = 0 when absent). */
+static fl_p2group *
+group_of (fl_p2sum *s, mpq_srcptr phi, long e)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (mpq_equal (s->g[i].phi, phi))
+      return &s->g[i];
+  if (s->n == s->cap)
+    {
+      size_t nc = s->cap ? 2 * s->cap : 4;
+      fl_p2group *g = realloc (s->g, nc * sizeof *g);
+      if (!g)
+        abort ();
+      for (size_t i = s->cap; i < nc; i++)
+        {
+          mpq_init (g[i].phi);
+          mpz_init (g[i].z);
+        }
+      s->g = g;
+      s->cap = nc;
+    }
+  fl_p2group *g = &s->g[s->n++];
+  mpq_set (g->phi, phi);
+  mpz_set_ui (g->z, 0);
+  g->e = e;
+  return g;
+}
+
+/* g += (-1)^neg z 2^e */
+static void
+group_add (fl_p2group *g, int neg, mpz_srcptr z, long e)
+{
+  if (mpz_sgn (g->z) == 0)
+    g->e = e;
+  if (e < g->e)
+    {
+      mpz_mul_2exp (g->z, g->z, (mp_bitcnt_t) (g->e - e));
+      g->e = e;
+    }
+  mpz_t t;
+  mpz_init (t);
+  mpz_mul_2exp (t, z, (mp_bitcnt_t) (e - g->e));
+  if (neg)
+    mpz_sub (g->z, g->z, t);
+  else
+    mpz_add (g->z, g->z, t);
+  mpz_clear (t);
+}
+
+void
+fl_p2sum_add_dyadic (fl_p2sum *s, int neg, mpz_srcptr z, long e)
+{
+  mpq_t zero;
+  mpq_init (zero);
+  group_add (group_of (s, zero, e), neg, z, e);
+  mpq_clear (zero);
+}
+
+void
+fl_p2sum_add (fl_p2sum *s, int neg, mpq_srcptr q)
+{
+  mpz_t fl, one;
+  mpq_t phi;
+  mpz_inits (fl, one, NULL);
+  mpq_init (phi);
+  mpz_fdiv_q (fl, mpq_numref (q), mpq_denref (q));
+  mpq_set_z (phi, fl);
+  mpq_sub (phi, q, phi);                                     /* 0 <= phi < 1 */
+  if (!mpz_fits_slong_p (fl))
+    abort ();                                                /* beyond every format */
+  long e = mpz_get_si (fl);
+  mpz_set_ui (one, 1);
+  group_add (group_of (s, phi, e), neg, one, e);
+  mpq_clear (phi);
+  mpz_clears (fl, one, NULL);
+}
+
+void
+fl_p2sum_add_sum (fl_p2sum *s, const fl_p2sum *t, long shift, int neg)
+{
+  for (size_t i = 0; i < t->n; i++)
+    if (mpz_sgn (t->g[i].z))
+      group_add (group_of (s, t->g[i].phi, t->g[i].e + shift), neg, t->g[i].z, t->g[i].e + shift);
+}
+
+void
+fl_p2sum_normalise (fl_p2sum *s)
+{
+  size_t k = 0;
+  for (size_t i = 0; i < s->n; i++)
+    {
+      if (mpz_sgn (s->g[i].z) == 0)
+        continue;
+      mp_bitcnt_t tz = mpz_scan1 (s->g[i].z, 0);
+      mpz_fdiv_q_2exp (s->g[i].z, s->g[i].z, tz);            /* exact */
+      s->g[i].e += (long) tz;
+      if (k != i)
+        {
+          mpq_swap (s->g[k].phi, s->g[i].phi);
+          mpz_swap (s->g[k].z, s->g[i].z);
+          s->g[k].e = s->g[i].e;
+        }
+      k++;
+    }
+  s->n = k;
+}
+
+int
+fl_p2sum_is_pow2 (const fl_p2sum *s, mpq_ptr q, int *negative)
+{
+  if (s->n != 1 || mpz_cmpabs_ui (s->g[0].z, 1) != 0)
+    return 0;
+  mpq_set_si (q, s->g[0].e, 1);
+  mpq_add (q, q, s->g[0].phi);
+  *negative = mpz_sgn (s->g[0].z) < 0;
+  return 1;
+}
+
+void
+fl_p2sum_bounds (const fl_p2sum *s, mpfr_prec_t p, mpfr_ptr lo, mpfr_ptr hi)
+{
+  size_t n = s->n ? s->n : 1;
+  mpfr_t *l = malloc (n * sizeof *l), *h = malloc (n * sizeof *h);
+  mpfr_ptr *pl = malloc (n * sizeof *pl), *ph = malloc (n * sizeof *ph);
+  if (!l || !h || !pl || !ph)
+    abort ();
+  mpfr_t a, b;
+  mpfr_inits2 (p, a, b, (mpfr_ptr) 0);
+  for (size_t i = 0; i < s->n; i++)
+    {
+      const fl_p2group *g = &s->g[i];
+      mpfr_prec_t zp = (mpfr_prec_t) mpz_sizeinbase (g->z, 2) + 2;
+      if (mpq_sgn (g->phi) == 0)
+        {
+          /* a dyadic group: exact */
+          mpfr_init2 (l[i], zp);
+          mpfr_init2 (h[i], zp);
+          mpfr_set_z_2exp (l[i], g->z, g->e, MPFR_RNDN);
+          mpfr_set (h[i], l[i], MPFR_RNDN);
+        }
+      else
+        {
+          mpfr_init2 (l[i], p);
+          mpfr_init2 (h[i], p);
+          exp2_bounds (a, b, g->phi, p);
+          if (mpz_sgn (g->z) > 0)
+            {
+              mpfr_mul_z (l[i], a, g->z, MPFR_RNDD);
+              mpfr_mul_z (h[i], b, g->z, MPFR_RNDU);
+            }
+          else
+            {
+              mpfr_mul_z (l[i], b, g->z, MPFR_RNDD);
+              mpfr_mul_z (h[i], a, g->z, MPFR_RNDU);
+            }
+          mpfr_mul_2si (l[i], l[i], g->e, MPFR_RNDD);       /* exact */
+          mpfr_mul_2si (h[i], h[i], g->e, MPFR_RNDU);
+        }
+      pl[i] = l[i];
+      ph[i] = h[i];
+    }
+  mpfr_set_prec (lo, p);
+  mpfr_set_prec (hi, p);
+  if (s->n == 0)
+    {
+      mpfr_set_zero (lo, 1);
+      mpfr_set_zero (hi, 1);
+    }
+  else
+    {
+      mpfr_sum (lo, pl, (unsigned long) s->n, MPFR_RNDD);
+      mpfr_sum (hi, ph, (unsigned long) s->n, MPFR_RNDU);
+    }
+  for (size_t i = 0; i < s->n; i++)
+    {
+      mpfr_clear (l[i]);
+      mpfr_clear (h[i]);
+    }
+  mpfr_clears (a, b, (mpfr_ptr) 0);
+  free (l);
+  free (h);
+  free (pl);
+  free (ph);
+}
+
+/* The sign of a sum whose groups are nonzero after normalisation. */
+int
+fl_p2sum_sign (const fl_p2sum *s)
+{
+  size_t nz = 0, last = 0;
+  for (size_t i = 0; i < s->n; i++)
+    if (mpz_sgn (s->g[i].z))
+      {
+        nz++;
+        last = i;
+      }
+  if (nz == 0)
+    return 0;
+  if (nz == 1)
+    return mpz_sgn (s->g[last].z);
+  /* at least two groups: not zero (linear independence), so the loop ends */
+  mpfr_t lo, hi;
+  mpfr_inits2 (64, lo, hi, (mpfr_ptr) 0);
+  int sg;
+  for (mpfr_prec_t p = 64;; p *= 2)
+    {
+      fl_p2sum_bounds (s, p, lo, hi);
+      if (mpfr_sgn (lo) > 0)
+        {
+          sg = 1;
+          break;
+        }
+      if (mpfr_sgn (hi) < 0)
+        {
+          sg = -1;
+          break;
+        }
+    }
+  mpfr_clears (lo, hi, (mpfr_ptr) 0);
+  return sg;
+}
+
+/* A one-group sum holding the dyadic |x| = m. */
+static void
+p2sum_of_mag (fl_p2sum *s, const fl_mag *m)
+{
+  fl_p2sum_init (s);
+  if (m->big)
+    fl_p2sum_add_dyadic (s, 0, m->big, m->X);
+  else
+    {
+      mpz_t z;
+      mpz_init (z);
+      mpz_set_ui (z, 0);
+      mpz_import (z, 1, 1, sizeof m->small, 0, 0, &m->small);
+      fl_p2sum_add_dyadic (s, 0, z, m->X);
+      mpz_clear (z);
+    }
+  fl_p2sum_normalise (s);
+}
+
+/* 2x - 2^qa - 2^qb (qa NULL: 0) as a sum. */
+static int
+cmp_mid (const fl_p2sum *x, mpq_srcptr qa, mpq_srcptr qb)
+{
+  fl_p2sum d;
+  fl_p2sum_init (&d);
+  fl_p2sum_add_sum (&d, x, 1, 0);
+  if (qa)
+    fl_p2sum_add (&d, 1, qa);
+  fl_p2sum_add (&d, 1, qb);
+  fl_p2sum_normalise (&d);
+  int c = fl_p2sum_sign (&d);
+  fl_p2sum_clear (&d);
+  return c;
 }
 
 int
 fl_cmp_linear_mid (mpfr_srcptr ax, mpq_srcptr qa, mpq_srcptr qb)
 {
-  mpfr_t x2, alo, ahi, blo, bhi, slo, shi;
-  mpfr_init2 (x2, mpfr_get_prec (ax) + 1);
-  mpfr_mul_2ui (x2, ax, 1, MPFR_RNDN);                      /* exact */
-  int result;
-  if ((qa == NULL || q_is_integer (qa)) && q_is_integer (qb))
-    {
-      /* both neighbours are integer powers of two (or 0): exact dyadic sum */
-      long eb = mpz_get_si (mpq_numref (qb));
-      long ea = qa ? mpz_get_si (mpq_numref (qa)) : eb;
-      mpfr_init2 (slo, (mpfr_prec_t) labs (eb - ea) + 4);
-      mpfr_set_ui_2exp (slo, 1, eb, MPFR_RNDN);
-      if (qa)
-        {
-          mpfr_init2 (alo, 2);
-          mpfr_set_ui_2exp (alo, 1, ea, MPFR_RNDN);
-          mpfr_add (slo, slo, alo, MPFR_RNDN);             /* exact at this precision */
-          mpfr_clear (alo);
-        }
-      result = mpfr_cmp (x2, slo);
-      mpfr_clear (slo);
-      mpfr_clear (x2);
-      return result > 0 ? 1 : result < 0 ? -1 : 0;
-    }
-  mpfr_inits2 (64, alo, ahi, blo, bhi, slo, shi, (mpfr_ptr) 0);
-  for (mpfr_prec_t p = mpfr_get_prec (ax) + 64;; p *= 2)
-    {
-      exp2_bounds (blo, bhi, qb, p);
-      mpfr_set_prec (slo, p);
-      mpfr_set_prec (shi, p);
-      if (qa)
-        {
-          exp2_bounds (alo, ahi, qa, p);
-          mpfr_add (slo, alo, blo, MPFR_RNDD);
-          mpfr_add (shi, ahi, bhi, MPFR_RNDU);
-        }
-      else
-        {
-          mpfr_set (slo, blo, MPFR_RNDD);
-          mpfr_set (shi, bhi, MPFR_RNDU);
-        }
-      if (mpfr_cmp (x2, slo) < 0)
-        {
-          result = -1;
-          break;
-        }
-      if (mpfr_cmp (x2, shi) > 0)
-        {
-          result = 1;
-          break;
-        }
-    }
-  mpfr_clears (x2, alo, ahi, blo, bhi, slo, shi, (mpfr_ptr) 0);
-  return result;
+  fl_p2sum x;
+  fl_p2sum_init (&x);
+  mpz_t z;
+  mpz_init (z);
+  long e = mpfr_get_z_2exp (z, ax);
+  mpz_abs (z, z);
+  fl_p2sum_add_dyadic (&x, 0, z, e);
+  fl_p2sum_normalise (&x);
+  int c = cmp_mid (&x, qa, qb);
+  mpz_clear (z);
+  fl_p2sum_clear (&x);
+  return c;
 }
 
-/* Log-domain rounding of |x| = m: exact when |x| is a power of two, else a Ziv loop on
-   log2|x| (irrational) using the monotonicity of round_log. */
+/* Log-domain rounding of |x|: exact when |x| is a power of two 2^q (round_log of q),
+   else a Ziv loop on log2|x|, which is then irrational, using the monotonicity of
+   round_log (every decision boundary of round_log is rational). */
 static uint64_t
-log_domain (const fl_format *f, const fl_logfamily *lf, int negative, const fl_mag *m,
+log_domain (const fl_format *f, const fl_logfamily *lf, int negative, const fl_p2sum *x,
             const fl_rounding *r, unsigned *flags)
 {
-  mpq_t q;
-  mpq_init (q);
+  mpq_t q, q2;
+  mpq_inits (q, q2, NULL);
   uint64_t code;
-  if (mag_is_pow2 (m))
+  int sneg;
+  if (fl_p2sum_is_pow2 (x, q, &sneg))
     {
-      mpq_set_si (q, m->e, 1);
       code = lf->round_log (f, q, negative, r, flags);
-      mpq_clear (q);
+      mpq_clears (q, q2, NULL);
       return code;
     }
-  mpfr_t x, lo, hi;
-  mpfr_init2 (x, 66);
-  mag_to_mpfr (x, m);
-  mpfr_inits2 (64, lo, hi, (mpfr_ptr) 0);
-  mpq_t q2;
-  mpq_init (q2);
+  mpfr_t xl, xh, lo, hi;
+  mpfr_inits2 (64, xl, xh, lo, hi, (mpfr_ptr) 0);
   for (mpfr_prec_t p = 64;; p *= 2)
     {
+      fl_p2sum_bounds (x, p + 8, xl, xh);
+      if (mpfr_sgn (xl) <= 0)
+        continue;
       mpfr_set_prec (lo, p);
       mpfr_set_prec (hi, p);
-      mpfr_log2 (lo, x, MPFR_RNDD);
-      mpfr_log2 (hi, x, MPFR_RNDU);
+      mpfr_log2 (lo, xl, MPFR_RNDD);
+      mpfr_log2 (hi, xh, MPFR_RNDU);
       mpfr_get_q (q, lo);
       mpfr_get_q (q2, hi);
       unsigned fl1 = 0, fl2 = 0;
       uint64_t c1 = lf->round_log (f, q, negative, r, &fl1);
       uint64_t c2 = lf->round_log (f, q2, negative, r, &fl2);
-      if (c1 == c2)
+      if (c1 == c2 && (fl1 & ~FL_FLAG_INEXACT) == (fl2 & ~FL_FLAG_INEXACT))
         {
           code = c1;
           *flags |= fl1 | fl2 | FL_FLAG_INEXACT;         /* log2|x| is irrational */
           break;
         }
     }
-  mpq_clear (q2);
-  mpq_clear (q);
-  mpfr_clears (x, lo, hi, (mpfr_ptr) 0);
+  mpq_clears (q, q2, NULL);
+  mpfr_clears (xl, xh, lo, hi, (mpfr_ptr) 0);
   return code;
 }
 
 /* Bounds rlo <= (|x| - 2^qa) / (2^qb - 2^qa) <= rhi at precision p (qa NULL: 0). */
 static void
-ratio_bounds (mpfr_srcptr x, mpq_srcptr qa, mpq_srcptr qb, mpfr_prec_t p, mpfr_ptr rlo,
+ratio_bounds (const fl_p2sum *x, mpq_srcptr qa, mpq_srcptr qb, mpfr_prec_t p, mpfr_ptr rlo,
               mpfr_ptr rhi)
 {
-  mpfr_t alo, ahi, blo, bhi, nlo, nhi, dlo, dhi;
-  mpfr_inits2 (p, alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, (mpfr_ptr) 0);
+  mpfr_t xlo, xhi, alo, ahi, blo, bhi, nlo, nhi, dlo, dhi;
+  mpfr_inits2 (p, xlo, xhi, alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, (mpfr_ptr) 0);
+  fl_p2sum_bounds (x, p, xlo, xhi);
   if (qa)
     exp2_bounds (alo, ahi, qa, p);
   else
@@ -229,18 +438,69 @@ ratio_bounds (mpfr_srcptr x, mpq_srcptr qa, mpq_srcptr qb, mpfr_prec_t p, mpfr_p
   exp2_bounds (blo, bhi, qb, p);
   mpfr_set_prec (rlo, p);
   mpfr_set_prec (rhi, p);
-  mpfr_sub (nlo, x, ahi, MPFR_RNDD);
-  mpfr_sub (nhi, x, alo, MPFR_RNDU);
+  mpfr_sub (nlo, xlo, ahi, MPFR_RNDD);
+  mpfr_sub (nhi, xhi, alo, MPFR_RNDU);
   mpfr_sub (dlo, blo, ahi, MPFR_RNDD);
   mpfr_sub (dhi, bhi, alo, MPFR_RNDU);
+  if (mpfr_sgn (nlo) < 0)
+    mpfr_set_zero (nlo, 1);
   mpfr_div (rlo, nlo, dhi, MPFR_RNDD);
   mpfr_div (rhi, nhi, dlo, MPFR_RNDU);
-  mpfr_clears (alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, (mpfr_ptr) 0);
+  mpfr_clears (xlo, xhi, alo, ahi, blo, bhi, nlo, nhi, dlo, dhi, (mpfr_ptr) 0);
+}
+
+/* When N / D is rational (every group of N proportional to D's, same fractional parts),
+   set num/den to it and return 1; else it is irrational. */
+static int
+ratio_rational (const fl_p2sum *N, const fl_p2sum *D, mpz_ptr num, mpz_ptr den)
+{
+  if (N->n != D->n || N->n == 0)
+    return 0;
+  mpq_t r0, ri;
+  mpq_inits (r0, ri, NULL);
+  int ok = 1;
+  for (size_t i = 0; i < N->n && ok; i++)
+    {
+      size_t j;
+      for (j = 0; j < D->n; j++)
+        if (mpq_equal (N->g[i].phi, D->g[j].phi))
+          break;
+      if (j == D->n)
+        {
+          ok = 0;
+          break;
+        }
+      /* N_i / D_j = zN 2^eN / (zD 2^eD) */
+      mpz_set (mpq_numref (ri), N->g[i].z);
+      mpz_set (mpq_denref (ri), D->g[j].z);
+      long de = N->g[i].e - D->g[j].e;
+      if (de >= 0)
+        mpz_mul_2exp (mpq_numref (ri), mpq_numref (ri), (mp_bitcnt_t) de);
+      else
+        mpz_mul_2exp (mpq_denref (ri), mpq_denref (ri), (mp_bitcnt_t) -de);
+      if (mpz_sgn (mpq_denref (ri)) < 0)
+        {
+          mpz_neg (mpq_numref (ri), mpq_numref (ri));
+          mpz_neg (mpq_denref (ri), mpq_denref (ri));
+        }
+      mpq_canonicalize (ri);
+      if (i == 0)
+        mpq_set (r0, ri);
+      else if (!mpq_equal (r0, ri))
+        ok = 0;
+    }
+  if (ok)
+    {
+      mpz_set (num, mpq_numref (r0));
+      mpz_set (den, mpq_denref (r0));
+    }
+  mpq_clears (r0, ri, NULL);
+  return ok;
 }
 
 /* Stochastic rounding in value (A5) between the neighbours t and t+1 of |x|. */
 static int
-sr_between (const fl_format *f, const fl_logfamily *lf, int negative, const fl_mag *m,
+sr_between (const fl_format *f, const fl_logfamily *lf, int negative, const fl_p2sum *x,
             uint64_t t, const fl_rounding *r)
 {
   mpq_t qa, qb;
@@ -248,30 +508,24 @@ sr_between (const fl_format *f, const fl_logfamily *lf, int negative, const fl_m
   if (t)
     lf->mag_log (f, t, qa);
   lf->mag_log (f, t + 1, qb);
-  mpfr_t x;
-  mpfr_init2 (x, 66);
-  mag_to_mpfr (x, m);
-  int up;
-  if ((t == 0 || q_is_integer (qa)) && q_is_integer (qb))
+  /* the exact ratio (|x| - a) / (b - a) when it is rational */
+  fl_p2sum N, D;
+  fl_p2sum_init (&N);
+  fl_p2sum_init (&D);
+  fl_p2sum_add_sum (&N, x, 0, 0);
+  if (t)
     {
-      /* both neighbours dyadic: the exact rational fraction */
-      long eb = mpz_get_si (mpq_numref (qb)), ea = t ? mpz_get_si (mpq_numref (qa)) : eb;
-      mpz_t X, A, B;
-      mpz_inits (X, A, B, NULL);
-      long ex = mpfr_get_z_2exp (X, x);
-      long base = ex;
-      if (t && ea < base) base = ea;
-      if (eb < base) base = eb;
-      mpz_mul_2exp (X, X, (mp_bitcnt_t) (ex - base));
-      mpz_set_ui (A, t ? 1 : 0);
-      mpz_mul_2exp (A, A, (mp_bitcnt_t) (ea - base));
-      mpz_set_ui (B, 1);
-      mpz_mul_2exp (B, B, (mp_bitcnt_t) (eb - base));
-      mpz_sub (X, X, A);
-      mpz_sub (B, B, A);
-      up = fl_sr_up_ratio (r, negative, X, B);
-      mpz_clears (X, A, B, NULL);
+      fl_p2sum_add (&N, 1, qa);
+      fl_p2sum_add (&D, 1, qa);
     }
+  fl_p2sum_add (&D, 0, qb);
+  fl_p2sum_normalise (&N);
+  fl_p2sum_normalise (&D);
+  mpz_t num, den;
+  mpz_inits (num, den, NULL);
+  int up;
+  if (ratio_rational (&N, &D, num, den))
+    up = fl_sr_up_ratio (r, negative, num, den);
   else if (r->sr_bits)
     {
       /* floor(ratio * 2^B): interval evaluation until the floor is certain */
@@ -342,24 +596,26 @@ sr_between (const fl_format *f, const fl_logfamily *lf, int negative, const fl_m
         }
       mpfr_clears (rlo, rhi, u, uw, (mpfr_ptr) 0);
     }
-  mpfr_clear (x);
+  mpz_clears (num, den, NULL);
+  fl_p2sum_clear (&N);
+  fl_p2sum_clear (&D);
   mpq_clears (qa, qb, NULL);
   return up;
 }
 
 uint64_t
-fl_log_round_mag (const fl_format *f, const fl_logfamily *lf, int negative, const fl_mag *m,
+fl_log_round_sum (const fl_format *f, const fl_logfamily *lf, int negative, const fl_p2sum *x,
                   const fl_rounding *r, unsigned *flags)
 {
   int linear = r->domain == FL_DOMAIN_LINEAR;
   int nearest = r->mode == FL_RNE || r->mode == FL_RNA;
   if (r->mode != FL_SR && (!linear || !nearest))
-    return log_domain (f, lf, negative, m, r, flags);   /* directed modes: same in both domains */
+    return log_domain (f, lf, negative, x, r, flags);   /* directed modes: same in both domains */
   /* the neighbours: truncation toward zero, and the next magnitude */
   fl_rounding rz = *r;
   rz.mode = FL_RTZ;
   unsigned fl = 0;
-  uint64_t t = log_domain (f, lf, negative, m, &rz, &fl);
+  uint64_t t = log_domain (f, lf, negative, x, &rz, &fl);
   if (!(fl & FL_FLAG_INEXACT))
     return t;
   *flags |= FL_FLAG_INEXACT;
@@ -371,7 +627,7 @@ fl_log_round_mag (const fl_format *f, const fl_logfamily *lf, int negative, cons
   if (t == 0)
     *flags |= FL_FLAG_UNDERFLOW;
   if (r->mode == FL_SR)
-    return t + (uint64_t) sr_between (f, lf, negative, m, t, r);
+    return t + (uint64_t) sr_between (f, lf, negative, x, t, r);
   if (t == 0 && lf->nearest_nonzero)
     return 1;
   mpq_t qa, qb;
@@ -379,11 +635,7 @@ fl_log_round_mag (const fl_format *f, const fl_logfamily *lf, int negative, cons
   if (t)
     lf->mag_log (f, t, qa);
   lf->mag_log (f, t + 1, qb);
-  mpfr_t x;
-  mpfr_init2 (x, 66);
-  mag_to_mpfr (x, m);
-  int c = fl_cmp_linear_mid (x, t ? qa : NULL, qb);
-  mpfr_clear (x);
+  int c = cmp_mid (x, t ? qa : NULL, qb);                 /* exact: ties are decided */
   mpq_clears (qa, qb, NULL);
   if (c < 0)
     return t;
@@ -392,4 +644,15 @@ fl_log_round_mag (const fl_format *f, const fl_logfamily *lf, int negative, cons
   if (r->mode == FL_RNA)
     return t + 1;
   return (t & 1) ? t + 1 : t;                             /* ties to the even code */
+}
+
+uint64_t
+fl_log_round_mag (const fl_format *f, const fl_logfamily *lf, int negative, const fl_mag *m,
+                  const fl_rounding *r, unsigned *flags)
+{
+  fl_p2sum x;
+  p2sum_of_mag (&x, m);
+  uint64_t mag = fl_log_round_sum (f, lf, negative, &x, r, flags);
+  fl_p2sum_clear (&x);
+  return mag;
 }

@@ -126,6 +126,15 @@ lp_round_mag (const fl_format *f, int negative, const fl_mag *m, const fl_roundi
   return fl_regime_pack (f->u.rg.n, negative, mag);
 }
 
+static uint64_t
+lp_round_sum (const fl_format *f, int negative, const fl_p2sum *x, const fl_rounding *r,
+              unsigned *flags)
+{
+  fl_logfamily lf = { (UINT64_C(1) << (f->u.rg.n - 1)) - 1, 1, lp_round_log, lp_mag_log };
+  uint64_t mag = fl_log_round_sum (f, &lf, negative, x, r, flags);
+  return fl_regime_pack (f->u.rg.n, negative, mag);
+}
+
 static uint64_t lp_max_code (const fl_format *f) { return (UINT64_C(1) << (f->u.rg.n - 1)) - 1; }
 static uint64_t lp_lowest_code (const fl_format *f) { return (UINT64_C(1) << (f->u.rg.n - 1)) + 1; }
 static uint64_t lp_minpos_code (const fl_format *f) { (void) f; return 1; }
@@ -168,4 +177,5 @@ const fl_family_ops fl_logposit_ops = {
   .bits_at_one = lp_bits_at_one,
   .decode_log2 = lp_decode_log2,
   .cut_format = lp_cut_format,
+  .round_sum = lp_round_sum,
 };

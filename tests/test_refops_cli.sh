@@ -5,27 +5,7 @@
 FMTLAB=${FMTLAB:-./fmtlab}
 srcdir=${srcdir:-.}
 F16LIB=${F16LIB:-tests/.libs/libf16.so}
-n=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok () {   # ok DESCRIPTION COMMAND...   -- passes when the command succeeds
-  desc=$1; shift
-  n=$((n + 1))
-  if "$@" > "$tmp/out" 2>&1; then echo "ok $n - $desc"
-  else echo "not ok $n - $desc"; sed 's/^/# /' "$tmp/out" | head -20; failed=$((failed + 1)); fi
-}
-same () {  # same DESCRIPTION EXPECTED ACTUAL
-  n=$((n + 1))
-  if [ "$2" = "$3" ]; then echo "ok $n - $1"
-  else echo "not ok $n - $1"; echo "# expected: $2"; echo "# got:      $3"; failed=$((failed + 1)); fi
-}
-status () {  # status DESCRIPTION EXPECTED-STATUS COMMAND...
-  desc=$1; want=$2; shift 2
-  "$@" > "$tmp/sout" 2> "$tmp/serr"; got=$?
-  same "$desc (exit $want)" "$want" "$got"
-}
+. "$srcdir/tests/tap.sh"
 
 # Acceptance 1
 same "ref fp16 add 3c00 3c00" 4000 "$($FMTLAB ref fp16 add 3c00 3c00)"
@@ -34,6 +14,15 @@ ok "ref fp16 add 7c00 fc00 is a NaN code ($r)" sh -c "$FMTLAB values fp16 --rang
 same "ref fp16 add inf -inf raises invalid" "invalid" "$($FMTLAB ref fp16 add 7c00 fc00 --flags | cut -d' ' -f2)"
 same "ref posit8es0 div 40 00 (x/0 = NaR)" 80 "$($FMTLAB ref posit8es0 div 40 00)"
 same "gen posit16es1 add --all begins at the first pair" "0000 0000 0000 00" "$($FMTLAB gen posit16es1 add --all | head -1)"
+# logarithmic families (refops_log.c): SPEC B4.4 item 3 (2^(1/8) * 2^(1/8) = 2^(2/8), exact),
+# lp8es1rs3 1 + 1 = 2 (40 = 1, 60 = 4: 50 = 2), the lns8f3 linear tie (1 + 2^(1/8))/2
+same "ref lns8f3 mul 01 01" 02 "$($FMTLAB ref lns8f3 mul 01 01)"
+same "ref lp8es1rs3 add 40 40" 50 "$($FMTLAB ref lp8es1rs3 add 40 40)"
+same "ref lns8f3 add 79 78 linear rne: tie to even" 00 "$($FMTLAB ref lns8f3 add 79 78 --domain linear)"
+same "ref lns8f3 add 79 78 linear rna: tie away" 01 "$($FMTLAB ref lns8f3 add 79 78 --domain linear --round rna)"
+same "gen lns8f3 add --all | verify" "65536 cases, 0 mismatches" \
+  "$($FMTLAB gen lns8f3 add --all | $FMTLAB verify lns8f3 add --vectors - | tail -1)"
+status "ref lns8f3 to_f64 --round sr is refused" 2 $FMTLAB ref lns8f3 to_f64 01 --round sr
 same "ref --value" "3da8 0x1.6ap+0" "$($FMTLAB ref fp16 sqrt 4000 --value)"
 same "ref fma, one rounding" "1801" "$($FMTLAB ref fp16 fma 3c01 3c01 bc00 --round rup)"
 same "ref to_f64" "3ff0000000000000" "$($FMTLAB ref fp16 to_f64 3c00)"
@@ -143,5 +132,4 @@ for c in ref gen verify; do
   status "$c --help" 0 $FMTLAB $c --help
 done
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

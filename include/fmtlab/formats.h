@@ -137,6 +137,22 @@ uint64_t fl_encode_u64 (const fl_format *f, int negative, uint64_t sig, long exp
 uint64_t fl_encode_z (const fl_format *f, int negative, mpz_srcptr sig, long exp,
                       const fl_rounding *r, unsigned *flags);
 
+/* Correctly rounded encode of the exact value (-1)^negative 2^q, q rational (the result of
+   a product, quotient or square root of logarithmic values: exact in the log).  Every
+   mode and domain for the logarithmic families; for the dyadic families every
+   deterministic mode (and sr when q is an integer).  Returns FL_EUNSUPPORTED with a
+   message for sr of an irrational value into a dyadic format. */
+fl_status fl_encode_log2 (const fl_format *f, int negative, mpq_srcptr q, const fl_rounding *r,
+                          uint64_t *code, unsigned *flags, char *err, size_t errlen);
+/* The same for the exact sum x = sum_{i<n} (-1)^neg[i] 2^q[i] (sums of logarithmic values).
+   Decided exactly: 2^(j/N) are linearly independent over Q, so x = 0, x dyadic and x a
+   single power of two are recognised exactly; otherwise x is irrational and interval
+   evaluation at doubling precision decides, with exact tie tests (linear-domain
+   midpoints) by the same rule.  An exact zero is +0 (-0 under rdn). */
+fl_status fl_encode_pow2sum (const fl_format *f, size_t n, const int *neg,
+                             mpq_srcptr const *q, const fl_rounding *r, uint64_t *code,
+                             unsigned *flags, char *err, size_t errlen);
+
 /* The value the unbounded grid of the format would have just beyond its largest
    (negative = 0) or most negative (negative = 1) finite value: rounding to it means
    overflow.  Returns the parity of that virtual code, so ties can be broken to even. */

@@ -62,6 +62,11 @@ unsigned fl_flags_from_testfloat (unsigned tf);
 typedef struct fl_ref fl_ref;
 fl_status fl_ref_new (const fl_format *f, fl_op op, fl_ref **out, char *err, size_t errlen);
 void fl_ref_free (fl_ref *ref);
+/* FL_OK when op on f can be evaluated exactly under r, else FL_EUNSUPPORTED with a
+   message (today only to_f64 of a logarithmic format with sr); fl_ref_eval then returns
+   the target's NaN with the invalid flag rather than an approximation. */
+fl_status fl_ref_rounding_ok (const fl_format *f, fl_op op, const fl_rounding *r, char *err,
+                              size_t errlen);
 const fl_format *fl_ref_operand_format (const fl_ref *ref, unsigned i);
 const fl_format *fl_ref_result_format (const fl_ref *ref);
 /* Evaluate on the codes a[0 .. arity-1]; flags (may be NULL) gets FL_FLAG_* bits OR-ed in. */
