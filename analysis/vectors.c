@@ -571,6 +571,18 @@ match_fast (const fl_format *rf, const uint8_t *nanmap, uint64_t e, uint64_t g, 
 
 #define CHUNK 65536
 
+/* The thread count: the requested one, or all of OpenMP's (1 without OpenMP). */
+static int
+resolve_threads (int requested)
+{
+#ifdef _OPENMP
+  return requested > 0 ? requested : omp_get_max_threads ();
+#else
+  (void) requested;
+  return 1;
+#endif
+}
+
 fl_status
 fl_verify_subject (const fl_verify_opts *opts, void (*fn) (void), int random, uint64_t seed,
                    uint64_t lo, uint64_t hi, fl_verify_result *res, char *err, size_t errlen)
@@ -597,13 +609,7 @@ fl_verify_subject (const fl_verify_opts *opts, void (*fn) (void), int random, ui
   if (!ch)
     abort ();
   uint64_t done = 0;
-  int nthreads = opts->threads;
-#ifdef _OPENMP
-  if (nthreads <= 0)
-    nthreads = omp_get_max_threads ();
-#else
-  nthreads = 1;
-#endif
+  int nthreads = resolve_threads (opts->threads);
   fl_oracle_free (probe);
 #pragma omp parallel num_threads (nthreads)
   {
@@ -679,13 +685,7 @@ fl_verify_cases (const fl_verify_opts *opts, size_t ncases, const uint64_t *ops,
   chunk_out *ch = calloc (nch ? nch : 1, sizeof *ch);
   if (!ch)
     abort ();
-  int nthreads = opts->threads;
-#ifdef _OPENMP
-  if (nthreads <= 0)
-    nthreads = omp_get_max_threads ();
-#else
-  nthreads = 1;
-#endif
+  int nthreads = resolve_threads (opts->threads);
   fl_oracle_free (probe);
 #pragma omp parallel num_threads (nthreads)
   {
