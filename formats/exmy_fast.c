@@ -123,6 +123,16 @@ static void
 fl_float_encode_doubles_impl (const fl_format *f, const double *x, uint64_t *codes, size_t n,
                               const fl_rounding *r, unsigned *flags)
 {
+  /* building the exponent table costs about as much as rounding a thousand values:
+     short arrays (a block of 32) go through the general path */
+  if (r->mode != FL_SR && n < 1024)
+    {
+      unsigned fl = 0;
+      for (size_t i = 0; i < n; i++)
+        codes[i] = float_from_double_general (f, x[i], r, &fl);
+      *flags |= fl;
+      return;
+    }
   if (r->mode == FL_SR)
     {
       fl_rounding rr = *r;
