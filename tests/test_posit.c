@@ -307,11 +307,6 @@ START_TEST (test_structure)
           order[k++] = s;                           /* -maxpos ... -minpos, 0, ... maxpos */
       else
         {
-          for (uint64_t L = half - 1; L > half / 2; L--)  /* negatives, largest magnitude first */
-            order[k++] = half | (L & (mask >> 1));
-          for (uint64_t L = 0; L <= half / 2 - 1; L++)
-            ;
-          k = 0;
           /* LNS: magnitude index m = L + 2^(n-2); order -max .. -min, 0, min .. max */
           uint64_t h2 = half >> 1;
           for (uint64_t m = half - 1; m >= 1; m--)
