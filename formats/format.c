@@ -308,6 +308,41 @@ fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t 
   mpfr_clear (v);
 }
 
+/* Fused fake-quantize (first version: encode then decode in chunks; the engine-seam work
+   gives it a fused path per family). */
+void
+fl_quantize_doubles (const fl_format *f, const double *x, double *y, size_t n,
+                     const fl_rounding *r, unsigned *flags)
+{
+  uint64_t codes[256];
+  fl_rounding rc = *r;
+  for (size_t lo = 0; lo < n; lo += 256)
+    {
+      size_t len = n - lo < 256 ? n - lo : 256;
+      rc.stream = r->stream + lo;
+      fl_encode_doubles (f, x + lo, codes, len, &rc, flags);
+      fl_decode_doubles (f, codes, y + lo, len);
+    }
+}
+
+void
+fl_quantize_floats (const fl_format *f, const float *x, float *y, size_t n,
+                    const fl_rounding *r, unsigned *flags)
+{
+  double xd[256], yd[256];
+  fl_rounding rc = *r;
+  for (size_t lo = 0; lo < n; lo += 256)
+    {
+      size_t len = n - lo < 256 ? n - lo : 256;
+      for (size_t i = 0; i < len; i++)
+        xd[i] = x[lo + i];
+      rc.stream = r->stream + lo;
+      fl_quantize_doubles (f, xd, yd, len, &rc, flags);
+      for (size_t i = 0; i < len; i++)
+        y[lo + i] = (float) yd[i];   /* the value is a float whenever the format's are */
+    }
+}
+
 const char *
 fl_class_name (fl_class c)
 {

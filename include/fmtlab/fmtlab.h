@@ -6,5 +6,6 @@
 #include <fmtlab/enumerate.h>
 #include <fmtlab/blocks.h>
 #include <fmtlab/pack.h>
+#include <fmtlab/tensor.h>
 const char *fl_version (void);   /* the library version, "0.1.0" */
 #endif

@@ -171,6 +171,15 @@ void fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, si
                         const fl_rounding *r, unsigned *flags);
 void fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n);
 
+/* Fused fake-quantize: y[i] = the value of the code that x[i] rounds to (the nearest
+   double/float of it for the logarithmic families), without a code array in between;
+   element i uses stream r->stream + i.  Equal to fl_encode_doubles then
+   fl_decode_doubles.  x and y may be the same array. */
+void fl_quantize_doubles (const fl_format *f, const double *x, double *y, size_t n,
+                          const fl_rounding *r, unsigned *flags);
+void fl_quantize_floats (const fl_format *f, const float *x, float *y, size_t n,
+                         const fl_rounding *r, unsigned *flags);
+
 /* Names and words. */
 const char *fl_class_name (fl_class c);
 const char *fl_round_mode_name (fl_round_mode m);
