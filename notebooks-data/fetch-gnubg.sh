@@ -2,7 +2,7 @@
 # fetch-gnubg.sh -- GNU Backgammon's neural nets as .npy files, one per tensor.
 # Source: usr/lib/gnubg/gnubg.wd in Debian's gnubg 1.07.001-1+b1 (amd64), GPL-3+: fetched
 # with `apt-get download`, never committed.  Output: cache/weights/gnubg/NET.PART.npy (24
-# tensors) and cache/weights/gnubg/nets.json; layout and names in doc/data.md.
+# tensors), cache/weights/gnubg/nets.json and the file itself; layout and names in doc/data.md.
 # Exit status: 0 in place, 75 the Debian archive did not answer (notice), 1 error.
 source "$(dirname "$0")/lib.sh"
 
@@ -12,7 +12,7 @@ wd_sha=a022fd85ccab6a06782d2354a5fd20296323377700d7fd70435250cc88005573
 out=weights/gnubg
 nets=(contact race crashed pruning_contact pruning_crashed pruning_race)
 parts=(hidden_weight output_weight hidden_bias output_bias)
-files=("$out/nets.json")
+files=("$out/gnubg.wd" "$out/nets.json")
 for n in "${nets[@]}"; do for p in "${parts[@]}"; do files+=("$out/$n.$p.npy"); done; done
 
 if cached "${files[@]}"; then
@@ -40,6 +40,7 @@ check_sha "$wd" "$wd_sha"
 mkdir -p "$cache/weights"
 stage=$(mktemp -d "$cache/weights/.gnubg.XXXXXX")
 "$PY" "$data_dir/gnubg_to_npy.py" "$wd" "$stage" || { rm -rf "$stage"; die "gnubg.wd: conversion failed"; }
+cp "$wd" "$stage/gnubg.wd"   # kept for the tests' independent check of the layout
 rm -rf "$cache/$out"
 mv "$stage" "$cache/$out"
 

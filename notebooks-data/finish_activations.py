@@ -141,6 +141,21 @@ def main():
             lines.append(" | ".join(["activations/%s/%s" % (d, e["file"]),
                                      "recorded: %s under onnxruntime-web" % model_file,
                                      LICENCE[d], how.replace("|", "/"), sha256(path)]))
+        # The model's own outputs (and Silero's probabilities) beside the recorded tensors.
+        saved = {e["file"] for e in save}
+        for f in sorted(os.listdir(os.path.join(stage, d))):
+            if f in saved or not f.endswith(".npy"):
+                continue
+            path = os.path.join(stage, d, f)
+            shape = "x".join(str(s) for s in np.load(path, mmap_mode="r").shape)
+            what_out = {"speech_prob.npy": "speech probability per frame, rewritten model",
+                        "speech_prob_original.npy": "speech probability per frame, original model"
+                        }.get(f, "model output " + f[len("output."):-len(".npy")])
+            how = "model %s sha256 %s; input: %s; %s; shape %s; tools: %s" % (
+                model_file, model_sha, input_desc, what_out, shape, tool_str)
+            lines.append(" | ".join(["activations/%s/%s" % (d, f),
+                                     "recorded: %s under onnxruntime-web" % model_file,
+                                     LICENCE[d], how.replace("|", "/"), sha256(path)]))
     results = {"ocr": ocr, "det": det, "vad": vad, "recorded": counts, "tools": tools}
     with open(os.path.join(stage, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
