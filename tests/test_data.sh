@@ -73,6 +73,8 @@ nets = [("contact", 250, 128, 5), ("race", 214, 128, 5), ("crashed", 250, 128, 5
 files = sorted(glob.glob(os.path.join(d, "*.npy")))
 assert len(files) == 24, "%d .npy files" % len(files)
 raw = open(os.path.join(d, "gnubg.wd"), "rb").read()
+import hashlib   # the sha256 issue 8 gives for Debian's gnubg 1.07.001-1+b1 gnubg.wd
+assert hashlib.sha256(raw).hexdigest() == "a022fd85ccab6a06782d2354a5fd20296323377700d7fd70435250cc88005573"
 assert abs(np.frombuffer(raw, "<f4", 1)[0] - 472.3782) < 1e-4
 pos, total = 8, 0
 for name, i, h, o in nets:
