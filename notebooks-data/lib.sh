@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced: its variables are used by the scripts
 # lib.sh -- helpers sourced by the notebooks-data fetch and record scripts (see doc/data.md).
 #
 # Exit statuses shared by every script:

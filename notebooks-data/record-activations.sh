@@ -7,6 +7,7 @@
 # tests/test_data.sh reads.  Needs the models of fetch-ppocr.sh and fetch-silero.sh.
 # Exit status: 0 in place, 75 a registry (npm) or a model source did not answer (notice),
 # 1 error.  See doc/data.md.
+# shellcheck source=notebooks-data/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 source_key=activations
@@ -101,7 +102,7 @@ versions=$(node "$recorder" versions)
 "$PY" "$data_dir/finish_activations.py" "$work" "$cache" "$text" "$speech_text" "$versions" \
   "$(espeak-ng --version | head -n1)" "$("$convert" -version | head -n1)" \
   || die "finishing the recorded activations failed"
-rm -rf "$cache/activations"
+rm -rf "${cache:?}/activations"
 mv "$stage" "$cache/activations"
 manifest_replace activations/ "$work/manifest.lines"
 printf '%s\n' "$want_stamp" > "$cache/activations/STAMP"
