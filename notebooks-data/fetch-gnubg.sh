@@ -28,6 +28,8 @@ trap 'rm -rf "$work"' EXIT
 # apt-get download runs as the calling user; cd so the .deb lands in the work directory.
 if ! (cd "$work" && timeout "${FMTLAB_FETCH_TIMEOUT:-120}" \
         apt-get download -q "gnubg:amd64=$version" > "$work/apt.out" 2>&1); then
+  grep -q "Unable to locate\|Version .* was not found" "$work/apt.out" \
+    && offline "$source_key" "gnubg=$version is not in the apt lists (as root: apt-get update)"
   offline "$source_key" "Debian archive did not answer for gnubg=$version ($(grep -m1 '^E:' "$work/apt.out" || tail -n1 "$work/apt.out"))"
 fi
 deb=$(find "$work" -maxdepth 1 -name "gnubg_*.deb" | head -n1)
