@@ -43,9 +43,9 @@ function readNpy(file) {
   const bytes = buf.subarray(start);
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
-  const data = t[0] === 'bool' ? Uint8Array.from(copy, (b) => b !== 0)
-    : new t[1](copy.buffer, 0, bytes.length / t[1].BYTES_PER_ELEMENT);
-  return new ort.Tensor(t[0], t[0] === 'bool' ? Array.from(data, Boolean) : data, shape);
+  // A fresh copy: typed arrays need an aligned buffer, the file's data starts anywhere.
+  const data = new t[1](copy.buffer, 0, bytes.length / t[1].BYTES_PER_ELEMENT);
+  return new ort.Tensor(t[0], data, shape);
 }
 
 const DESCR = { float32: '<f4', float64: '<f8', int64: '<i8', int32: '<i4', bool: '|b1', uint8: '|u1' };
@@ -99,7 +99,7 @@ async function probe(model, feedsJson, names) {
   const result = {};
   for (const n of names) {
     const t = pick(out, feeds, n);
-    result[n] = Array.from(t.data, (v) => (typeof v === 'bigint' ? Number(v) : Number(v)));
+    result[n] = Array.from(t.data, Number);   // bool, int64 (BigInt) and floats alike
   }
   process.stdout.write(JSON.stringify(result) + '\n');
 }
