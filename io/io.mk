@@ -23,3 +23,12 @@ tests_test_io_SOURCES = tests/test_io.c $(TEST_COMMON_SOURCES)
 tests_test_io_CFLAGS = $(TEST_COMMON_CFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_test_io_LDADD = libfmtlab_io.la $(TEST_COMMON_LDADD) $(LIBZIP_LIBS) $(JANSSON_LIBS) \
 	$(PROTOBUF_C_LIBS)
+
+# benchmark: streaming a large file through the readers (doc/tensors.md has the figures)
+noinst_PROGRAMS += bench/bench_io
+bench_bench_io_SOURCES = bench/bench_io.c
+bench_bench_io_LDADD = libfmtlab_io.la libfmtlab.la $(LIBZIP_LIBS) $(JANSSON_LIBS) \
+	$(PROTOBUF_C_LIBS) $(MPFR_LIBS) $(GMP_LIBS) -lm
+EXTRA_DIST += doc/tensors.md fuzz/tensor-fuzz.h fuzz/make-seeds.py fuzz/corpus/npy \
+	fuzz/corpus/npz fuzz/corpus/safetensors fuzz/corpus/text fuzz/fuzz_npy.c fuzz/fuzz_npz.c \
+	fuzz/fuzz_safetensors.c fuzz/fuzz_text.c

@@ -120,7 +120,9 @@ scan (fl_tensor_file *f, locale_t c_locale, text_shape *sh, double *out, char *e
 fl_status
 fl_io_open_text (fl_tensor_file *f, char *err, size_t errlen)
 {
-  if (f->size && memchr (f->map, 0, f->size))
+  if (f->size == 0)
+    return fl_io_error (err, errlen, f, NULL, "empty file: no numbers");
+  if (memchr (f->map, 0, f->size))
     return fl_io_error (err, errlen, f, NULL, "a NUL byte: not a text file");
   locale_t c_locale = newlocale (LC_NUMERIC_MASK, "C", (locale_t) 0);
   if (!c_locale)
