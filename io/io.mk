@@ -1,7 +1,9 @@
 # io/: tensor readers and writers (one reader per file), a convenience library linked into
 # the fmtlab command and the tests.  Uses libfmtlab's public headers only.
 fmtlabinclude_HEADERS += include/fmtlab/tensor.h
-EXTRA_DIST += io/reader-impl.h tests/data/corrupt
+EXTRA_DIST += io/reader-impl.h tests/data/corrupt/make-corrupt.py tests/data/corrupt/npy \
+	tests/data/corrupt/npz tests/data/corrupt/safetensors tests/data/corrupt/raw \
+	tests/data/corrupt/text
 
 noinst_LTLIBRARIES += libfmtlab_io.la
 libfmtlab_io_la_SOURCES = io/reader-impl.h io/npy-impl.h io/tensor.c io/npy.c io/npz.c \
