@@ -43,7 +43,7 @@ fl_plot_fit (const char *path, const fl_plot_page *page, const fl_plot_fit_input
 
   /* left: histogram and fitted densities */
   double ytop = dmax * (1.15 + 0.08 * (double) in->nfits);
-  plvpor (0.06, 0.50, 0.12, 0.88);
+  plvpor (0.09, 0.50, 0.12, 0.88);
   plwind (h->lo, h->hi, 0, ytop > 0 ? ytop : 1);
   plcol0 (PLOT_GRID);
   plbox ("g", 0, 0, "g", 0, 0);
@@ -90,7 +90,7 @@ fl_plot_fit (const char *path, const fl_plot_page *page, const fl_plot_fit_input
   plbox ("bcnst", 0, 0, "bcnstv", 0, 0);
   plmtex ("t", 0.6, 0.5, 0.5, "histogram (grey) and fitted densities");
   plmtex ("b", 3.0, 0.5, 0.5, "x (the tensor's own unit)");
-  plmtex ("l", 4.0, 0.5, 0.5, "probability density (per unit of x)");
+  plmtex ("l", 3.4, 0.5, 0.5, "probability density (per unit of x)");
   if (ok && in->nfits > 0)
     plot_legend (in->nfits, lt, col, sty, 0, 0, PL_POSITION_TOP | PL_POSITION_RIGHT);
 
@@ -142,7 +142,7 @@ fl_plot_fit (const char *path, const fl_plot_page *page, const fl_plot_fit_input
       plbox ("bc", 0, 0, "bc", 0, 0);
       plptex (0.5, 0.5, 1, 0, 0.5, "no MSE to compare");
     }
-  plmtex ("t", 0.6, 0.5, 0.5, "MSE per format: predicted from the fit against measured");
+  plmtex ("t", 0.6, 0.5, 0.5, "MSE per format: predicted by the fit vs measured");
   plmtex ("b", 3.0, 0.5, 0.5, "measured MSE (log scale)");
   plmtex ("l", 4.0, 0.5, 0.5, "predicted MSE (log scale)");
   free (col);

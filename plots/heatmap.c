@@ -80,7 +80,7 @@ fl_plot_heatmap (const char *path, const fl_plot_page *page, const fl_plot_axes 
   plschr (0, 0.85);
   plbox ("bc", 0, 0, "bc", 0, 0);
   plschr (0, 1.0);
-  plmtex ("t", 1.6, 0.5, 0.5, plot_title (page, ax && ax->title ? ax->title : ""));
+  plmtex ("t", 2.4, 0.5, 0.5, plot_title (page, ax && ax->title ? ax->title : ""));
   plschr (0, ncols > 10 ? 0.6 : 0.75);
   for (size_t c = 0; c < ncols; c++)
     plmtex ("bv", 0.7, ((double) c + 0.5) / (double) ncols, 1.0, plot_esc (col[c]));

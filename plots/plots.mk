@@ -11,3 +11,11 @@ libfmtlab_plots_la_LIBADD = $(PLPLOT_LIBS) -lpthread -lm
 fmtlab_SOURCES += cli/cmd_plot.c cli/charts.h cli/charts.c
 fmtlab_CFLAGS += $(GSL_CFLAGS)
 fmtlab_LDADD += libfmtlab_plots.la libfmtlab.la $(PLPLOT_LIBS) $(GSL_LIBS)
+
+# every chart kind rendered and decoded independently (tests/pngstat.py)
+check_PROGRAMS += tests/test_plots
+TESTS += tests/test_plots
+tests_test_plots_SOURCES = tests/test_plots.c $(TEST_COMMON_SOURCES)
+tests_test_plots_CFLAGS = $(TEST_COMMON_CFLAGS) -DPNGSTAT='"$(abs_top_srcdir)/tests/pngstat.py"'
+tests_test_plots_LDADD = libfmtlab_plots.la $(TEST_COMMON_LDADD) $(PLPLOT_LIBS)
+EXTRA_DIST += tests/pngstat.py
