@@ -99,7 +99,7 @@ fl_plot_closure (const char *path, const fl_plot_page *page, const char *format,
   plscmap1 (r, g, b, FL_OUTCOMES);
   double n = (double) side;
   /* a square map on the left, the legend to its right */
-  plvpas (0.08, 0.70, 0.10, 0.90, 1.0);
+  plvpas (0.06, 0.66, 0.10, 0.90, 1.0);
   plwind (0, n, 0, n);
   plimage ((const PLFLT *const *) z, (PLINT) side, (PLINT) side, 0, n, 0, n, 0,
            FL_OUTCOMES - 1, 0, n, 0, n);
