@@ -22,3 +22,4 @@ EXTRA_DIST += tests/pngstat.py
 # the command: 'fmtlab plot' (acceptance commands, bad input) and the report in Chromium
 TESTS += tests/test_plot_cli.sh tests/test_report_html.sh
 EXTRA_DIST += tests/test_plot_cli.sh tests/test_report_html.sh
+EXTRA_DIST += doc/plots.md doc/img/accuracy-8bit.png doc/img/closure-e4m3fn-mul.png
