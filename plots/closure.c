@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "plots-impl.h"
 
 /* index on the axis of the value closest to v among finite values (side if none) */
@@ -85,7 +86,7 @@ fl_plot_closure (const char *path, const fl_plot_page *page, const char *format,
         z[j][i] = c->outcome[i * side + j];
     }
   plot_file pf;
-  fl_status st = plot_open (&pf, path, page, 1200, 900, err, errlen);
+  fl_status st = plot_open (&pf, path, page, 1280, 900, err, errlen);
   if (st != FL_OK)
     {
       free (z);
@@ -99,20 +100,22 @@ fl_plot_closure (const char *path, const fl_plot_page *page, const char *format,
   plscmap1 (r, g, b, FL_OUTCOMES);
   double n = (double) side;
   /* a square map on the left, the legend to its right */
-  plvpas (0.06, 0.66, 0.10, 0.90, 1.0);
+  plvpas (0.09, 0.69, 0.10, 0.90, 1.0);
   plwind (0, n, 0, n);
   plimage ((const PLFLT *const *) z, (PLINT) side, (PLINT) side, 0, n, 0, n, 0,
            FL_OUTCOMES - 1, 0, n, 0, n);
   plot_plain ();
   plbox ("bc", 0, 0, "bc", 0, 0);
   char title[256];
-  snprintf (title, sizeof title, "Closure map of %s %s: outcome of a %s b, every pair of codes",
-            plot_esc (format), plot_esc (op), plot_esc (op));
+  const char *sym = strcmp (op, "add") == 0 ? "+" : strcmp (op, "sub") == 0 ? "−"
+                    : strcmp (op, "mul") == 0 ? "×" : strcmp (op, "div") == 0 ? "÷" : op;
+  snprintf (title, sizeof title, "Closure map of %s %s: a %s b for every pair of codes",
+            plot_esc (format), plot_esc (op), plot_esc (sym));
   plschr (0, 0.95);
   plmtex ("t", 1.6, 0.5, 0.5, plot_title (page, title));
   plschr (0, 0.85);
-  plmtex ("b", 3.2, 0.5, 0.5, "operand b (the codes in value order; NaN codes at the right)");
-  plmtex ("l", 4.0, 0.5, 0.5, "operand a (the codes in value order; NaN codes at the top)");
+  plmtex ("b", 3.2, 0.5, 0.5, "operand b (codes in value order, NaN last)");
+  plmtex ("l", 3.6, 0.5, 0.5, "operand a (codes in value order, NaN last)");
   /* powers of two on both axes: 0, +-1 and a few more across the range */
   double vmax = 0, vmin = INFINITY;
   for (size_t i = 0; i < side; i++)

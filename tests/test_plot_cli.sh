@@ -17,7 +17,7 @@ notblank () {  # notblank FILE W H -- size and pixel variance of a PNG
 ok "plot accuracy (svg)" $FMTLAB plot accuracy e4m3fn e5m2 posit8es1 lp8es1rs3 -o "$tmp/acc.svg"
 ok "acc.svg is SVG" grep -q '<svg' "$tmp/acc.svg"
 ok "plot closure e4m3fn mul (png)" $FMTLAB plot closure e4m3fn mul -o "$tmp/c.png"
-ok "closure map drawn (1200x900, not blank)" notblank "$tmp/c.png" 1200 900
+ok "closure map drawn (1280x900, not blank)" notblank "$tmp/c.png" 1280 900
 # the share of NaN pairs: 2 NaN codes of 256 (OFP8) -> 256^2 - 254^2 = 1020 of 65536 = 1.6%
 same "closure finding: NaN share" "1.6%" \
   "$($FMTLAB plot closure e4m3fn mul -o "$tmp/c2.png" 2>/dev/null | grep -o '[0-9.]*% NaN' | cut -d' ' -f1)"
