@@ -1,6 +1,7 @@
 /* charts.c -- analyses to charts, for 'fmtlab plot' and 'fmtlab report' (see charts.h). */
 #include <config.h>
 #include <math.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -446,5 +447,432 @@ out:
   free (pc);
   free (names);
   free (buf);
+  return st;
+}
+
+/* ---- charts from result tables ('fmtlab compare --csv' and the like) ------------------- */
+
+/* A CSV table with a header row; fields may be double-quoted ("" inside is a quote). */
+typedef struct {
+  size_t ncols, nrows;
+  char **head;
+  char **cell;       /* nrows x ncols */
+} csv_table;
+
+static void
+csv_free (csv_table *t)
+{
+  for (size_t i = 0; i < t->ncols; i++)
+    free (t->head ? t->head[i] : NULL);
+  for (size_t i = 0; t->cell && i < t->nrows * t->ncols; i++)
+    free (t->cell[i]);
+  free (t->head);
+  free (t->cell);
+  memset (t, 0, sizeof *t);
+}
+
+/* split one line into at most max fields (malloc'ed); returns the count or -1 */
+static long
+csv_split (const char *line, char **field, size_t max)
+{
+  size_t n = 0;
+  const char *p = line;
+  for (;;)
+    {
+      size_t cap = strlen (p) + 1, k = 0;
+      char *f = malloc (cap);
+      if (!f || n >= max)
+        {
+          free (f);
+          goto fail;
+        }
+      if (*p == '"')
+        {
+          p++;
+          for (;;)
+            {
+              if (!*p)
+                {
+                  free (f);
+                  goto fail;       /* unterminated quote */
+                }
+              if (*p == '"' && p[1] == '"')
+                {
+                  f[k++] = '"';
+                  p += 2;
+                }
+              else if (*p == '"')
+                {
+                  p++;
+                  break;
+                }
+              else
+                f[k++] = *p++;
+            }
+        }
+      else
+        while (*p && *p != ',')
+          f[k++] = *p++;
+      f[k] = 0;
+      field[n++] = f;
+      if (*p == ',')
+        {
+          p++;
+          continue;
+        }
+      if (*p)
+        goto fail;                 /* text after a closing quote */
+      return (long) n;
+    }
+fail:
+  for (size_t i = 0; i < n; i++)
+    free (field[i]);
+  return -1;
+}
+
+static fl_status
+csv_read (const char *path, csv_table *t, char *err, size_t errlen)
+{
+  memset (t, 0, sizeof *t);
+  FILE *fp = fopen (path, "r");
+  if (!fp)
+    {
+      snprintf (err, errlen, "%s: cannot open: %s", path, strerror (errno));
+      return FL_EINVAL;
+    }
+  char *line = NULL;
+  size_t cap = 0, rcap = 0, lineno = 0;
+  ssize_t len;
+  char *field[256];
+  fl_status st = FL_OK;
+  while ((len = getline (&line, &cap, fp)) >= 0)
+    {
+      lineno++;
+      while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = 0;
+      if (len == 0)
+        {
+          if (t->ncols)
+            break;        /* a blank line ends the table ('fmtlab info --csv' appends more) */
+          continue;
+        }
+      long n = csv_split (line, field, 256);
+      if (n < 0 || (t->ncols && (size_t) n != t->ncols))
+        {
+          if (n > 0)
+            for (long i = 0; i < n; i++)
+              free (field[i]);
+          snprintf (err, errlen, "%s:%zu: %s", path, lineno, n < 0 ? "malformed CSV line"
+                    : "not as many fields as the header");
+          st = FL_EINVAL;
+          break;
+        }
+      if (!t->ncols)
+        {
+          t->ncols = (size_t) n;
+          t->head = malloc ((size_t) n * sizeof *t->head);
+          if (!t->head)
+            {
+              st = FL_ENOMEM;
+              break;
+            }
+          memcpy (t->head, field, (size_t) n * sizeof *field);
+          continue;
+        }
+      if (t->nrows == rcap)
+        {
+          rcap = rcap ? 2 * rcap : 64;
+          char **c = realloc (t->cell, rcap * t->ncols * sizeof *c);
+          if (!c)
+            {
+              for (long i = 0; i < n; i++)
+                free (field[i]);
+              st = FL_ENOMEM;
+              break;
+            }
+          t->cell = c;
+        }
+      memcpy (t->cell + t->nrows * t->ncols, field, (size_t) n * sizeof *field);
+      t->nrows++;
+    }
+  free (line);
+  fclose (fp);
+  if (st == FL_ENOMEM)
+    snprintf (err, errlen, "%s: out of memory", path);
+  if (st == FL_OK && t->nrows == 0)
+    {
+      snprintf (err, errlen, "%s: no table rows (expected a CSV with a header, as "
+                "'fmtlab compare --csv' writes)", path);
+      st = FL_EINVAL;
+    }
+  if (st != FL_OK)
+    csv_free (t);
+  return st;
+}
+
+static long
+csv_col (const csv_table *t, const char *name)
+{
+  for (size_t i = 0; i < t->ncols; i++)
+    if (strcmp (t->head[i], name) == 0)
+      return (long) i;
+  return -1;
+}
+
+static fl_status
+need_cols (const csv_table *t, const char *path, const char *const *names, long *idx, size_t n,
+           char *err, size_t errlen)
+{
+  for (size_t i = 0; i < n; i++)
+    if ((idx[i] = csv_col (t, names[i])) < 0)
+      {
+        snprintf (err, errlen, "%s: no column '%s' (expected the CSV of 'fmtlab compare --csv')",
+                  path, names[i]);
+        return FL_EINVAL;
+      }
+  return FL_OK;
+}
+
+static double
+num (const char *s)
+{
+  char *end;
+  double v = strtod (s, &end);
+  return end != s && *end == 0 ? v : NAN;
+}
+
+/* index of s in the list, appended when absent */
+static size_t
+intern (const char **list, size_t *n, const char *s)
+{
+  for (size_t i = 0; i < *n; i++)
+    if (strcmp (list[i], s) == 0)
+      return i;
+  list[*n] = s;
+  return (*n)++;
+}
+
+fl_status
+cli_chart_sqnr (const char *path, const fl_plot_page *pg, const char *table, int bars,
+                char *finding, size_t flen, char *err, size_t errlen)
+{
+  csv_table t;
+  fl_status st = csv_read (table, &t, err, errlen);
+  if (st != FL_OK)
+    return st;
+  static const char *const names[] = { "tensor", "format", "sqnr_db" };
+  long c[3];
+  const char **tens = calloc (t.nrows, sizeof *tens), **fmts = calloc (t.nrows, sizeof *fmts);
+  double *v = NULL;
+  if (!tens || !fmts)
+    {
+      snprintf (err, errlen, "out of memory");
+      st = FL_ENOMEM;
+      goto out;
+    }
+  if ((st = need_cols (&t, table, names, c, 3, err, errlen)) != FL_OK)
+    goto out;
+  size_t nt = 0, nf = 0;
+  for (size_t r = 0; r < t.nrows; r++)
+    {
+      intern (tens, &nt, t.cell[r * t.ncols + c[0]]);
+      intern (fmts, &nf, t.cell[r * t.ncols + c[1]]);
+    }
+  v = malloc (nt * nf * sizeof *v);
+  if (!v)
+    {
+      snprintf (err, errlen, "out of memory");
+      st = FL_ENOMEM;
+      goto out;
+    }
+  for (size_t k = 0; k < nt * nf; k++)
+    v[k] = NAN;
+  for (size_t r = 0; r < t.nrows; r++)
+    {
+      size_t i = intern (tens, &nt, t.cell[r * t.ncols + c[0]]);
+      size_t j = intern (fmts, &nf, t.cell[r * t.ncols + c[1]]);
+      v[i * nf + j] = num (t.cell[r * t.ncols + c[2]]);
+    }
+  size_t at = append (finding, flen, 0, "Highest SQNR per tensor:");
+  for (size_t i = 0; i < nt; i++)
+    {
+      size_t best = nf;
+      for (size_t j = 0; j < nf; j++)
+        if (!isnan (v[i * nf + j]) && (best == nf || v[i * nf + j] > v[i * nf + best]))
+          best = j;
+      if (best < nf)
+        at = append (finding, flen, at, "%s %s %s %.1f dB", i ? ";" : "", tens[i], fmts[best],
+                     v[i * nf + best]);
+    }
+  append (finding, flen, at, ".");
+  fl_plot_sqnr_input in = { tens, nt, fmts, nf, v };
+  st = bars ? fl_plot_sqnr_bars (path, pg, &in, err, errlen)
+            : fl_plot_sqnr_heatmap (path, pg, &in, err, errlen);
+out:
+  free (tens);
+  free (fmts);
+  free (v);
+  csv_free (&t);
+  return st;
+}
+
+/* the family a format name belongs to, for the error-against-bits lines */
+static const char *
+family_of (const char *name)
+{
+  char e[256];
+  if (fl_block_name_p (name))
+    {
+      fl_block *b;
+      if (fl_block_parse (name, &b, e, sizeof e) != FL_OK)
+        return "other";
+      fl_block_kind k = fl_block_kind_of (b);
+      fl_block_free (b);
+      return k == FL_BLOCK_MX ? "MX blocks" : k == FL_BLOCK_NVFP4 ? "NVFP4"
+             : k == FL_BLOCK_OPAL ? "OPAL" : "grouped integers";
+    }
+  fl_format *f;
+  if (fl_format_parse (name, &f, e, sizeof e) != FL_OK)
+    return "other";
+  fl_family fam = fl_format_family (f);
+  fl_format_free (f);
+  switch (fam)
+    {
+    case FL_FAMILY_FLOAT: return "minifloats";
+    case FL_FAMILY_FIXED: return "integers and fixed point";
+    case FL_FAMILY_POSIT: return "posits";
+    case FL_FAMILY_LOGPOSIT: return "logarithmic posits";
+    case FL_FAMILY_LNS: return "LNS";
+    }
+  return "other";
+}
+
+fl_status
+cli_chart_errbits (const char *path, const fl_plot_page *pg, const char *table,
+                   const char *measure, char *finding, size_t flen, char *err, size_t errlen)
+{
+  csv_table t;
+  fl_status st = csv_read (table, &t, err, errlen);
+  if (st != FL_OK)
+    return st;
+  const char *names[] = { "format", "bits_per_element", measure };
+  long c[3];
+  size_t nr = t.nrows;
+  const char **fmts = calloc (nr, sizeof *fmts), **fams = calloc (nr, sizeof *fams);
+  const char **tens = calloc (nr, sizeof *tens);
+  double *sum = calloc (nr, sizeof *sum), *cnt = calloc (nr, sizeof *cnt);
+  double *bits = calloc (nr, sizeof *bits);
+  double *xs = calloc (nr, sizeof *xs), *ys = calloc (nr, sizeof *ys);
+  const char **ls = calloc (nr, sizeof *ls);
+  fl_plot_errbits_series *ser = calloc (nr, sizeof *ser);
+  size_t *famof = calloc (nr, sizeof *famof);
+  if (!fmts || !fams || !tens || !sum || !cnt || !bits || !xs || !ys || !ls || !ser || !famof)
+    {
+      snprintf (err, errlen, "out of memory");
+      st = FL_ENOMEM;
+      goto out;
+    }
+  if ((st = need_cols (&t, table, names, c, 3, err, errlen)) != FL_OK)
+    goto out;
+  long ct = csv_col (&t, "tensor");
+  size_t nf = 0, ntens = 0;
+  /* one point per format: the measure's mean over the tensors of the table */
+  for (size_t r = 0; r < nr; r++)
+    {
+      size_t j = intern (fmts, &nf, t.cell[r * t.ncols + c[0]]);
+      if (ct >= 0)
+        intern (tens, &ntens, t.cell[r * t.ncols + ct]);
+      double b = num (t.cell[r * t.ncols + c[1]]), y = num (t.cell[r * t.ncols + c[2]]);
+      if (isfinite (b))
+        bits[j] = b;
+      if (isfinite (y))
+        {
+          sum[j] += y;
+          cnt[j] += 1;
+        }
+    }
+  size_t nfam = 0;
+  for (size_t j = 0; j < nf; j++)
+    famof[j] = intern (fams, &nfam, family_of (fmts[j]));
+  /* each family's points sorted by bits, laid out in xs/ys/ls */
+  int higher_is_better = strcmp (measure, "sqnr_db") == 0 || strcmp (measure, "cosine") == 0;
+  int ylog = !higher_is_better;
+  size_t at_pt = 0;
+  for (size_t k = 0; k < nfam; k++)
+    {
+      size_t first = at_pt;
+      for (size_t j = 0; j < nf; j++)
+        if (famof[j] == k)
+          {
+            size_t p = at_pt++;
+            double y = cnt[j] > 0 ? sum[j] / cnt[j] : NAN;
+            /* insertion by bits */
+            while (p > first && xs[p - 1] > bits[j])
+              {
+                xs[p] = xs[p - 1];
+                ys[p] = ys[p - 1];
+                ls[p] = ls[p - 1];
+                p--;
+              }
+            xs[p] = bits[j];
+            ys[p] = y;
+            ls[p] = fmts[j];
+          }
+      /* the best format of the family at each width: the curve a reader picks from */
+      size_t w = first;
+      for (size_t p = first; p < at_pt; p++)
+        {
+          if (w > first && xs[w - 1] == xs[p])
+            {
+              int better = higher_is_better ? ys[p] > ys[w - 1] : ys[p] < ys[w - 1];
+              if (better || isnan (ys[w - 1]))
+                {
+                  ys[w - 1] = ys[p];
+                  ls[w - 1] = ls[p];
+                }
+              continue;
+            }
+          xs[w] = xs[p];
+          ys[w] = ys[p];
+          ls[w] = ls[p];
+          w++;
+        }
+      at_pt = w;
+      ser[k] = (fl_plot_errbits_series) { fams[k], xs + first, ys + first, ls + first,
+                                          at_pt - first };
+    }
+  char label[200];
+  const char *nice = strcmp (measure, "mse") == 0 ? "MSE" : strcmp (measure, "rmse") == 0 ? "RMSE"
+                     : strcmp (measure, "sqnr_db") == 0 ? "SQNR (dB)" : measure;
+  if (ntens > 1)
+    snprintf (label, sizeof label, "%s, mean over %zu tensors", nice, ntens);
+  else
+    snprintf (label, sizeof label, "%s", nice);
+  size_t at = append (finding, flen, 0, "%s of the best format of each family, from the "
+                      "fewest to the most bits per element:", measure);
+  for (size_t k = 0; k < nfam; k++)
+    {
+      const fl_plot_errbits_series *s = &ser[k];
+      at = append (finding, flen, at, "%s %s %.3g (%s, %.4g b)", k ? ";" : "", s->family,
+                   s->error[0], s->format[0], s->bits[0]);
+      if (s->n > 1)
+        at = append (finding, flen, at, " to %.3g (%s, %.4g b)", s->error[s->n - 1],
+                     s->format[s->n - 1], s->bits[s->n - 1]);
+    }
+  append (finding, flen, at, ".");
+  st = fl_plot_errbits (path, pg, label, ylog, ser, nfam, err, errlen);
+out:
+  free (fmts);
+  free (fams);
+  free (tens);
+  free (sum);
+  free (cnt);
+  free (bits);
+  free (xs);
+  free (ys);
+  free (ls);
+  free (ser);
+  free (famof);
+  csv_free (&t);
   return st;
 }

@@ -38,4 +38,14 @@ fl_status cli_chart_hist (const char *path, const fl_plot_page *pg, cli_source *
                           char *const *cand, size_t ncand, const char *scale, size_t bins,
                           char *finding, size_t flen, char *err, size_t errlen);
 
+/* Charts from a result table: the CSV of 'fmtlab compare --csv' (columns tensor, format,
+   sqnr_db, bits_per_element, mse ...).  SQNR per tensor x format as a heat map or grouped
+   bars; error against bits per element, one line per family (the measure averaged over
+   the tensors of the table; log axis except for sqnr_db and cosine). */
+fl_status cli_chart_sqnr (const char *path, const fl_plot_page *pg, const char *table, int bars,
+                          char *finding, size_t flen, char *err, size_t errlen);
+fl_status cli_chart_errbits (const char *path, const fl_plot_page *pg, const char *table,
+                             const char *measure, char *finding, size_t flen, char *err,
+                             size_t errlen);
+
 #endif

@@ -20,6 +20,13 @@ help (void)
           "  hist --in SOURCE --formats F1,F2,...\n"
           "                              histogram of log2|x| and of x of one tensor with each\n"
           "                              format's range and grid, clipped and flushed mass\n"
+          "  sqnr --table FILE.csv [--bars]\n"
+          "                              SQNR per tensor x format as a heat map (or grouped\n"
+          "                              bars) from the CSV of 'fmtlab compare --csv'\n"
+          "  errbits --table FILE.csv [--measure COLUMN]\n"
+          "                              error against bits per element, one line per family\n"
+          "                              (COLUMN of the table, default mse; averaged over its\n"
+          "                              tensors)\n"
           "SOURCE: FILE[:NAME] (a tensor file; NAME or glob selecting one tensor) or\n"
           "synthetic:NAME[:N] (normal, laplace, student3, lognormal; N elements, default 10^6).\n\n"
           "  -o, --output FILE   the chart (required); written to a temporary name and renamed\n"
@@ -30,6 +37,10 @@ help (void)
           "      --formats LIST  comma-separated candidates (scalar or block formats)\n"
           "      --scale S       none (default) or absmax (scalar formats: s = absmax / max)\n"
           "      --bins N        bins of each histogram (default 120)\n"
+          "  sqnr, errbits:\n"
+          "      --table FILE    the result table (CSV with a header)\n"
+          "      --bars          sqnr: grouped bars instead of the heat map\n"
+          "      --measure COL   errbits: the column to draw (mse, rmse, sqnr_db, ...)\n"
           "  closure:\n"
           CLI_ROUNDING_HELP
           "  -h, --help  -V, --version\n");
@@ -61,11 +72,15 @@ cmd_plot (int argc, char **argv)
     { "width", required_argument, NULL, 'W' }, { "height", required_argument, NULL, 'H' },
     { "in", required_argument, NULL, 'i' }, { "formats", required_argument, NULL, 'f' },
     { "scale", required_argument, NULL, 's' }, { "bins", required_argument, NULL, 'b' },
+    { "table", required_argument, NULL, 'T' }, { "bars", no_argument, NULL, 'R' },
+    { "measure", required_argument, NULL, 'M' },
     CLI_ROUNDING_LONGOPTS,
     { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
   };
   const char *out = NULL, *in = NULL, *formats = NULL, *scale = "none";
+  const char *table = NULL, *measure = NULL;
+  int bars = 0;
   size_t bins = 120;
   int rounding_given = 0;
   fl_plot_page page = { 0, 0, NULL };
@@ -83,6 +98,9 @@ cmd_plot (int argc, char **argv)
       case 'f': formats = optarg; break;
       case 's': scale = optarg; break;
       case 'b': bins = (size_t) cli_parse_ull ("--bins", optarg, 100000); break;
+      case 'T': table = optarg; break;
+      case 'R': bars = 1; break;
+      case 'M': measure = optarg; break;
       case 'h': help (); return 0;
       case 'V': cli_version ();
       default:
@@ -94,7 +112,8 @@ cmd_plot (int argc, char **argv)
         cli_usage_error ();
       }
   if (optind >= argc)
-    cli_die (CLI_EXIT_USAGE, "missing KIND (accuracy, density, closure or hist); see 'fmtlab plot --help'");
+    cli_die (CLI_EXIT_USAGE, "missing KIND (accuracy, density, closure, hist, sqnr or errbits); "
+             "see 'fmtlab plot --help'");
   const char *kind = argv[optind++];
   if (!out)
     cli_die (CLI_EXIT_USAGE, "missing -o FILE (the chart: .png, .svg or .pdf)");
@@ -103,6 +122,11 @@ cmd_plot (int argc, char **argv)
   int is_hist = strcmp (kind, "hist") == 0, is_closure = strcmp (kind, "closure") == 0;
   if (!is_hist && (in || formats || strcmp (scale, "none") || bins != 120))
     cli_die (CLI_EXIT_USAGE, "--in, --formats, --scale and --bins are options of 'plot hist'");
+  int is_sqnr = strcmp (kind, "sqnr") == 0, is_errbits = strcmp (kind, "errbits") == 0;
+  if (!is_sqnr && !is_errbits && table)
+    cli_die (CLI_EXIT_USAGE, "--table is an option of 'plot sqnr' and 'plot errbits'");
+  if ((!is_sqnr && bars) || (!is_errbits && measure))
+    cli_die (CLI_EXIT_USAGE, "--bars is an option of 'plot sqnr', --measure of 'plot errbits'");
   if (!is_closure && rounding_given)
     cli_die (CLI_EXIT_USAGE, "the rounding options are options of 'plot closure'");
   if (bins == 0)
@@ -164,9 +188,20 @@ cmd_plot (int argc, char **argv)
         free (cand[i]);
       free (cand);
     }
+  else if (is_sqnr || is_errbits)
+    {
+      if (nargs != 0)
+        cli_die (CLI_EXIT_USAGE, "plot %s: unexpected argument '%s' (use --table)", kind,
+                 argv[optind]);
+      if (!table)
+        cli_die (CLI_EXIT_USAGE, "plot %s: --table FILE.csv is required", kind);
+      st = is_sqnr ? cli_chart_sqnr (out, &page, table, bars, finding, sizeof finding, err, sizeof err)
+                   : cli_chart_errbits (out, &page, table, measure ? measure : "mse", finding,
+                                        sizeof finding, err, sizeof err);
+    }
   else
-    cli_die (CLI_EXIT_USAGE, "'%s': unknown chart kind (expected accuracy, density, closure or hist)",
-             kind);
+    cli_die (CLI_EXIT_USAGE, "'%s': unknown chart kind (expected accuracy, density, closure, "
+             "hist, sqnr or errbits)", kind);
   if (st != FL_OK)
     cli_die (CLI_EXIT_USAGE, "%s", err);
   fprintf (stderr, "wrote %s\n", out);

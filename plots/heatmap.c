@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "plots-impl.h"
 
 /* viridis at five stops (van der Walt and Smith, matplotlib 2.0) */
@@ -50,7 +51,13 @@ fl_plot_heatmap (const char *path, const fl_plot_page *page, const fl_plot_axes 
   if (st != FL_OK)
     return st;
   set_scale ();
-  plvpor (0.24, 0.84, 0.20, 0.88);
+  /* room under the map for the column names, written vertically */
+  size_t longest = 0;
+  for (size_t c = 0; c < ncols; c++)
+    if (strlen (col[c]) > longest)
+      longest = strlen (col[c]);
+  double bottom = 0.08 + 0.013 * (double) (longest < 24 ? longest : 24) * 700.0 / (double) (h < 560 ? 560 : h);
+  plvpor (0.24, 0.84, bottom, 0.85);
   plwind (0, (double) ncols, 0, (double) nrows);
   for (size_t r = 0; r < nrows; r++)
     for (size_t c = 0; c < ncols; c++)
@@ -90,7 +97,7 @@ fl_plot_heatmap (const char *path, const fl_plot_page *page, const fl_plot_axes 
             plot_esc (row[r]));
   plschr (0, 0.85);
   if (ax && ax->xlabel)
-    plmtex ("t", 0.4, 0.5, 0.5, ax->xlabel);
+    plmtex ("t", 0.6, 0.5, 0.5, ax->xlabel);
   /* the colour bar */
   const char *axis_opts[] = { "bcvtm" };
   const char *labels[] = { zlabel ? zlabel : "" };

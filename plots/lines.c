@@ -43,7 +43,7 @@ fl_plot_lines (const char *path, const fl_plot_page *page, const fl_plot_axes *a
     }
   double dx = x1 > x0 ? x1 - x0 : 1, dy = y1 > y0 ? y1 - y0 : 1;
   x0 -= 0.05 * dx;
-  x1 += 0.08 * dx;
+  x1 += (n && s[0].point_label ? 0.15 : 0.05) * dx;   /* room for the point labels */
   y0 -= 0.05 * dy;
   /* headroom for the legend */
   y1 += (n > 1 ? 0.12 * (double) (n < 8 ? n : 8) : 0.08) * dy;

@@ -43,6 +43,36 @@ x = np.load('$tmp/w.npy').astype(np.float64)
 print('%.3g%%' % (100 * np.mean((x != 0) & (np.abs(x) <= 2.0**-10))))")
 same "flushed share of e4m3fn (numpy)" "$want" \
   "$($FMTLAB plot hist --in "$tmp/w.npy" --formats e4m3fn -o "$tmp/h3.png" 2>/dev/null | sed 's/.*e4m3fn [^/]* \/ \([^.;]*[0-9.]*%\).*/\1/')"
+# result tables: the CSV layout of 'fmtlab compare --csv' (hand-written values)
+cat > "$tmp/cmp.csv" <<'CSV'
+tensor,file,format,scale,mse,sqnr_db,bits_per_element
+w,w.npy,e4m3fn,absmax,0.00046,33.4,8
+w,w.npy,e5m2,absmax,0.0018,27.4,8
+w,w.npy,e2m1fn,absmax,0.03,15.2,4
+w,w.npy,int8,absmax,0.0002,37.0,8
+w,w.npy,int4,absmax,0.07,11.5,4
+w,w.npy,mxfp4,none,0.012,19.2,4.25
+w,w.npy,"mx:elem=e4m3fn,k=32",none,0.0003,35.2,8.25
+v,v.npy,e4m3fn,absmax,0.0005,33.0,8
+v,v.npy,int8,absmax,0.0004,34.0,8
+CSV
+ok "plot sqnr (heat map)" $FMTLAB plot sqnr --table "$tmp/cmp.csv" -o "$tmp/sq.png"
+ok "heat map drawn" notblank "$tmp/sq.png" 1100 560
+ok "plot sqnr --bars" $FMTLAB plot sqnr --bars --table "$tmp/cmp.csv" -o "$tmp/sqb.png"
+ok "bars drawn" notblank "$tmp/sqb.png" 1100 720
+# the best format per tensor, by awk from the same table
+want=$(awk -F, 'NR > 1 && NF == 7 { if (!($1 in b) || $6 > b[$1]) { b[$1] = $6; f[$1] = $3 } }
+                END { printf "w %s %.1f dB; v %s %.1f dB", f["w"], b["w"], f["v"], b["v"] }' "$tmp/cmp.csv")
+same "sqnr finding: best per tensor (awk)" "Highest SQNR per tensor: $want." \
+  "$($FMTLAB plot sqnr --table "$tmp/cmp.csv" -o "$tmp/sq2.png" 2>/dev/null)"
+ok "plot errbits" $FMTLAB plot errbits --table "$tmp/cmp.csv" -o "$tmp/eb.png"
+ok "errbits drawn" notblank "$tmp/eb.png" 1100 720
+ok "plot errbits --measure sqnr_db" $FMTLAB plot errbits --measure sqnr_db --table "$tmp/cmp.csv" -o "$tmp/eb2.svg"
+printf 'tensor,format\nw,e4m3fn\n' > "$tmp/nosqnr.csv"
+status "table without sqnr_db" 2 $FMTLAB plot sqnr --table "$tmp/nosqnr.csv" -o "$tmp/x.png"; one_line "sqnr_db"
+printf 'tensor,format,sqnr_db\nw,"e4m3fn,1\n' > "$tmp/badq.csv"
+status "malformed CSV" 2 $FMTLAB plot sqnr --table "$tmp/badq.csv" -o "$tmp/x.png"; one_line "badq.csv:2"
+status "errbits with a missing column" 2 $FMTLAB plot errbits --measure kl --table "$tmp/cmp.csv" -o "$tmp/x.png"; one_line "kl"
 ok "--help" $FMTLAB plot --help
 ok "-- ends the options" $FMTLAB plot -o "$tmp/dd.png" density -- e2m1fn
 
