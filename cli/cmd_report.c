@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "cli.h"
 #include "charts.h"
 
@@ -45,6 +46,7 @@ typedef struct {
   size_t nf;
   char **in;               /* --in FILEs */
   size_t nin;
+  const char *table;       /* --table: a result table (fmtlab compare --csv) */
   cli_out md, html;        /* index.md, index.html (temporary until the end) */
   size_t charts, step, nsteps;
   double t0;
@@ -61,7 +63,7 @@ now (void)
 static void
 help (void)
 {
-  printf ("Usage: fmtlab report [--out DIR] [--in FILE]... [FORMAT...]\n\n"
+  printf ("Usage: fmtlab report [--out DIR] [--in FILE]... [--table FILE.csv] [FORMAT...]\n\n"
           "The main job: tables and charts of the common ML formats (or the FORMATs given for\n"
           "the tables) and of tensors, with an index (index.md and a self-contained index.html):\n"
           "  DIR/formats.csv, .json, .md      properties (as 'fmtlab info')\n"
@@ -74,6 +76,8 @@ help (void)
           "  --out DIR     output directory (default notebooks-data/report; created)\n"
           "  --in FILE     a tensor file (.npy ...): a histogram chart per tensor (at most %d\n"
           "                per file); repeatable\n"
+          "  --table FILE  a result table in the CSV layout of 'fmtlab compare --csv': SQNR\n"
+          "                heat map and bars, error against bits per element\n"
           "  -h, --help  -V, --version\n", MAX_TENSORS_PER_FILE);
 }
 
@@ -474,11 +478,48 @@ section_tensors (report *r)
           if (!spec)
             cli_die (CLI_EXIT_USAGE, "out of memory");
           snprintf (spec, sl, "%s:%s", r->in[k], ti->name);
-          hist_chart (r, spec, spec);
+          /* the chart's name from the file's base name and the tensor's */
+          const char *base = strrchr (r->in[k], '/') ? strrchr (r->in[k], '/') + 1 : r->in[k];
+          hist_chart (r, spec, spec + (base - r->in[k]));
           free (spec);
           shown++;
         }
       fl_tensor_close (tf);
+    }
+}
+
+static void
+section_results (report *r)
+{
+  if (!r->table)
+    return;
+  report_heading (r, "Comparison of formats");
+  char text[1200];
+  snprintf (text, sizeof text, "From the result table %s.", r->table);
+  report_para (r, text);
+  char err[1024], finding[4096];
+  static const struct { const char *file, *title, *shows; int kind; } charts[] = {
+    { "charts/sqnr-heatmap.png", "SQNR per tensor and format",
+      "Signal-to-quantization-noise ratio (dB, higher is better) of every tensor in every "
+      "format.", 0 },
+    { "charts/sqnr-bars.png", "SQNR per tensor and format, as bars",
+      "The same table as grouped bars.", 1 },
+    { "charts/error-bits.png", "Error against bits per element",
+      "The mean squared error (mean over the tensors) of the best format of each family at "
+      "each width, against its bits per element (scales included).", 2 },
+  };
+  for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++)
+    {
+      progress (r, charts[i].file);
+      fl_status st = charts[i].kind < 2
+        ? cli_chart_sqnr (at (r, "%s", charts[i].file), NULL, r->table, charts[i].kind,
+                          finding, sizeof finding, err, sizeof err)
+        : cli_chart_errbits (at (r, "%s", charts[i].file), NULL, r->table, "mse", finding,
+                             sizeof finding, err, sizeof err);
+      if (st == FL_OK)
+        report_chart (r, charts[i].file, charts[i].title, charts[i].shows, finding);
+      else
+        chart_failed (r, charts[i].file, err);
     }
 }
 
@@ -487,6 +528,7 @@ section_tensors (report *r)
 typedef void (*report_section) (report *r);
 static const report_section sections[] = {
   section_tables, section_accuracy, section_closure, section_synthetic, section_tensors,
+  section_results,
 };
 
 static const char html_head[] =
@@ -511,6 +553,7 @@ cmd_report (int argc, char **argv)
 {
   static const struct option opts[] = {
     { "out", required_argument, NULL, 'd' }, { "in", required_argument, NULL, 'i' },
+    { "table", required_argument, NULL, 'T' },
     { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
   };
@@ -526,6 +569,7 @@ cmd_report (int argc, char **argv)
       {
       case 'd': r.dir = optarg; break;
       case 'i': r.in[r.nin++] = optarg; break;
+      case 'T': r.table = optarg; break;
       case 'h': help (); return 0;
       case 'V': cli_version ();
       default: cli_usage_error ();
@@ -534,13 +578,20 @@ cmd_report (int argc, char **argv)
     cli_die (CLI_EXIT_USAGE, "--out: empty directory name");
   /* every input is checked before anything is written */
   char err[1024];
+  size_t ntensor_charts = 0;
   for (size_t k = 0; k < r.nin; k++)
     {
       fl_tensor_file *tf;
       if (fl_tensor_open (r.in[k], NULL, &tf, err, sizeof err) != FL_OK)
         cli_die (CLI_EXIT_USAGE, "%s", err);
+      size_t shown = 0;
+      for (size_t i = 0; i < fl_tensor_file_count (tf) && shown < MAX_TENSORS_PER_FILE; i++)
+        shown += fl_tensor_file_info (tf, i)->readable && fl_tensor_file_info (tf, i)->count > 0;
+      ntensor_charts += shown;
       fl_tensor_close (tf);
     }
+  if (r.table && access (r.table, R_OK) != 0)
+    cli_die (CLI_EXIT_USAGE, "%s: cannot read: %s", r.table, strerror (errno));
   r.nf = optind < argc ? (size_t) (argc - optind) : N_DEFAULT;
   r.f = malloc (r.nf * sizeof *r.f);
   if (!r.f)
@@ -555,8 +606,9 @@ cmd_report (int argc, char **argv)
   make_dirs (at (&r, "charts"));
   r.t0 = now ();
   r.nsteps = 1 + 4 + sizeof closures / sizeof closures[0] + sizeof synthetic / sizeof synthetic[0];
-  for (size_t k = 0; k < r.nin; k++)
-    r.nsteps += MAX_TENSORS_PER_FILE;   /* at most; the count shown is an upper bound */
+  r.nsteps += ntensor_charts;
+  if (r.table)
+    r.nsteps += 3;
 
   cli_out_open (&r.md, at (&r, "index.md"));
   cli_out_open (&r.html, at (&r, "index.html"));

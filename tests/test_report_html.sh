@@ -15,8 +15,18 @@ fi
 . "$srcdir/tests/tap.sh"
 rep="$tmp/rep"
 
+# a tensor (numpy, seed 11) and a result table in the layout of 'fmtlab compare --csv'
+$PY -c "
+import numpy as np
+np.save('$tmp/w.npy', np.random.default_rng(11).laplace(size=50000).astype(np.float32))"
+printf 'tensor,format,mse,sqnr_db,bits_per_element\nw,e4m3fn,0.0005,33.4,8\nw,int8,0.0002,37,8\nw,e2m1fn,0.03,15.2,4\n' > "$tmp/cmp.csv"
 # two formats for the tables keep it short; the charts are the report's own
-ok "report runs" $FMTLAB report --out "$rep" e4m3fn posit8es1
+ok "report runs" $FMTLAB report --out "$rep" --in "$tmp/w.npy" --table "$tmp/cmp.csv" e4m3fn posit8es1
+ok "the tensor's histogram is in the index" grep -q 'charts/hist-w.npy_w.png' "$rep/index.md"
+ok "the comparison charts are in the index" grep -q 'charts/error-bits.png' "$rep/index.md"
+status "report with a missing --in file" 2 $FMTLAB report --out "$tmp/rep-bad" --in "$tmp/none.npy"
+one_line "none.npy"
+ok "nothing written for it" test ! -e "$tmp/rep-bad"
 ok "index.md and index.html written" test -s "$rep/index.md" -a -s "$rep/index.html"
 nimg=$(grep -c '^!\[' "$rep/index.md")
 ok "index.md shows at least 8 charts ($nimg)" test "$nimg" -ge 8
