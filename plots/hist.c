@@ -180,7 +180,7 @@ fl_plot_hist (const char *path, const fl_plot_page *page, const fl_plot_hist_inp
       plbox ("bcnst", 0, 0, "bcnstv", 0, 0);
       plmtex ("t", 0.6, 0.5, 0.5, "Histogram of x (linear axes)");
       plmtex ("b", 2.6, 0.5, 0.5, "x (the tensor's own unit)");
-      plmtex ("l", 5.0, 0.5, 0.5, "count per bin");
+      plmtex ("l", 5.0, 0.5, 0.5, "count");
     }
   return plot_close (&pf, 1, err, errlen);
 }
