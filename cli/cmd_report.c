@@ -47,7 +47,11 @@ typedef struct {
   char **in;               /* --in FILEs */
   size_t nin;
   const char *table;       /* --table: a result table (fmtlab compare --csv) */
-  cli_out md, html;        /* index.md, index.html (temporary until the end) */
+  FILE *mb, *hb;           /* bodies of index.md and index.html, in memory until the end */
+  char *mbuf, *hbuf;
+  size_t mlen, hlen;
+  const char *toc[64];     /* section titles, for the table of contents */
+  size_t ntoc;
   size_t charts, step, nsteps;
   double t0;
 } report;
@@ -146,32 +150,34 @@ html_text (FILE *fp, const char *s)
 static void
 report_heading (report *r, const char *title)
 {
-  fprintf (r->md.fp, "\n## %s\n\n", title);
-  fputs ("<h2>", r->html.fp);
-  html_text (r->html.fp, title);
-  fputs ("</h2>\n", r->html.fp);
+  fprintf (r->mb, "\n## %s\n\n", title);
+  if (r->ntoc < 64)
+    r->toc[r->ntoc] = title;
+  fprintf (r->hb, "<h2 id=\"s%zu\">", r->ntoc++);
+  html_text (r->hb, title);
+  fputs ("</h2>\n", r->hb);
 }
 
 static void
 report_para (report *r, const char *text)
 {
-  fprintf (r->md.fp, "%s\n\n", text);
-  fputs ("<p>", r->html.fp);
-  html_text (r->html.fp, text);
-  fputs ("</p>\n", r->html.fp);
+  fprintf (r->mb, "%s\n\n", text);
+  fputs ("<p>", r->hb);
+  html_text (r->hb, text);
+  fputs ("</p>\n", r->hb);
 }
 
 static void
 report_link (report *r, const char *file, const char *what)
 {
-  fprintf (r->md.fp, "- [%s](%s): %s\n", file, file, what);
-  fputs ("<li><a href=\"", r->html.fp);
-  html_text (r->html.fp, file);
-  fputs ("\">", r->html.fp);
-  html_text (r->html.fp, file);
-  fputs ("</a>: ", r->html.fp);
-  html_text (r->html.fp, what);
-  fputs ("</li>\n", r->html.fp);
+  fprintf (r->mb, "- [%s](%s): %s\n", file, file, what);
+  fputs ("<li><a href=\"", r->hb);
+  html_text (r->hb, file);
+  fputs ("\">", r->hb);
+  html_text (r->hb, file);
+  fputs ("</a>: ", r->hb);
+  html_text (r->hb, what);
+  fputs ("</li>\n", r->hb);
 }
 
 static void
@@ -187,21 +193,21 @@ report_chart (report *r, const char *file, const char *title, const char *shows,
               const char *finding)
 {
   r->charts++;
-  fprintf (r->md.fp, "### %s\n\n![%s](%s)\n\n%s %s\n\n", title, title, file, shows,
+  fprintf (r->mb, "### %s\n\n![%s](%s)\n\n%s %s\n\n", title, title, file, shows,
            finding);
-  fputs ("<figure><h3>", r->html.fp);
-  html_text (r->html.fp, title);
-  fputs ("</h3><a href=\"", r->html.fp);
-  html_text (r->html.fp, file);
-  fputs ("\"><img src=\"", r->html.fp);
-  html_text (r->html.fp, file);
-  fputs ("\" alt=\"", r->html.fp);
-  html_text (r->html.fp, title);
-  fputs ("\"></a><figcaption>", r->html.fp);
-  html_text (r->html.fp, shows);
-  fputs (" <strong>", r->html.fp);
-  html_text (r->html.fp, finding);
-  fputs ("</strong></figcaption></figure>\n", r->html.fp);
+  fputs ("<figure><h3>", r->hb);
+  html_text (r->hb, title);
+  fputs ("</h3><a href=\"", r->hb);
+  html_text (r->hb, file);
+  fputs ("\"><img src=\"", r->hb);
+  html_text (r->hb, file);
+  fputs ("\" alt=\"", r->hb);
+  html_text (r->hb, title);
+  fputs ("\"></a><figcaption>", r->hb);
+  html_text (r->hb, shows);
+  fputs (" <strong>", r->hb);
+  html_text (r->hb, finding);
+  fputs ("</strong></figcaption></figure>\n", r->hb);
 }
 
 static void
@@ -231,8 +237,8 @@ props_html (report *r)
   char line[4096];
   int col[NKEEP];
   int header = 1;
-  fputs ("<details><summary>Properties of the formats (from formats.csv)</summary>\n<table>\n",
-         r->html.fp);
+  fputs ("<details open><summary>Properties of the formats (from formats.csv)</summary>\n<table>\n",
+         r->hb);
   while (fgets (line, sizeof line, fp))
     {
       line[strcspn (line, "\r\n")] = 0;
@@ -256,28 +262,28 @@ props_html (report *r)
                 if (strcmp (field[j], keep[k]) == 0)
                   col[k] = j;
             }
-          fputs ("<tr>", r->html.fp);
+          fputs ("<tr>", r->hb);
           for (int k = 0; k < NKEEP; k++)
             {
-              fputs ("<th>", r->html.fp);
-              html_text (r->html.fp, keep[k]);
-              fputs ("</th>", r->html.fp);
+              fputs ("<th>", r->hb);
+              html_text (r->hb, keep[k]);
+              fputs ("</th>", r->hb);
             }
-          fputs ("</tr>\n", r->html.fp);
+          fputs ("</tr>\n", r->hb);
           header = 0;
           continue;
         }
-      fputs ("<tr>", r->html.fp);
+      fputs ("<tr>", r->hb);
       for (int k = 0; k < NKEEP; k++)
         {
-          fputs ("<td>", r->html.fp);
+          fputs ("<td>", r->hb);
           if (col[k] >= 0 && col[k] < nf)
-            html_text (r->html.fp, field[col[k]]);
-          fputs ("</td>", r->html.fp);
+            html_text (r->hb, field[col[k]]);
+          fputs ("</td>", r->hb);
         }
-      fputs ("</tr>\n", r->html.fp);
+      fputs ("</tr>\n", r->hb);
     }
-  fputs ("</table></details>\n", r->html.fp);
+  fputs ("</table></details>\n", r->hb);
   fclose (fp);
 }
 
@@ -318,14 +324,14 @@ section_tables (report *r)
             "accuracy by binade, and every value of the %zu formats of at most 16 bits.",
             r->nf, nvalues);
   report_para (r, text);
-  fputs ("<ul>\n", r->html.fp);
+  fputs ("<ul>\n", r->hb);
   report_link (r, "formats.md", "properties (Markdown); also formats.csv and formats.json");
   report_link (r, "formats.csv", "properties, one row per format (pandas.read_csv)");
   report_link (r, "formats.json", "properties as JSON");
   report_link (r, "accuracy.csv", "worst and mean decimal accuracy per binade per format");
   report_link (r, "values/", "every code of each format with its exact value (values/FORMAT.csv)");
-  fputs ("</ul>\n", r->html.fp);
-  fputs ("\n", r->md.fp);
+  fputs ("</ul>\n", r->hb);
+  fputs ("\n", r->mb);
   props_html (r);
 }
 
@@ -545,7 +551,8 @@ static const char html_head[] =
   "a{color:#0072B2}code{background:#f3f3f3;padding:0 .2em}\n"
   "table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ccc;padding:.2em .5em;"
   "text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}\n"
-  ".meta{color:#555;font-size:.9em}\n"
+  ".meta{color:#555;font-size:.9em}nav{background:#f6f8fa;border:1px solid #ddd;border-radius:6px;"
+  "padding:.5em 1em;display:inline-block}nav ol{margin:.3em 0}\n"
   "</style></head><body>\n";
 
 int
@@ -610,26 +617,45 @@ cmd_report (int argc, char **argv)
   if (r.table)
     r.nsteps += 3;
 
-  cli_out_open (&r.md, at (&r, "index.md"));
-  cli_out_open (&r.html, at (&r, "index.html"));
-  fprintf (r.md.fp, "# fmtlab report\n\nfmtlab %s. Every value below comes from exact (MPFR) "
-           "decoding and correctly rounded reference arithmetic; the charts are drawn from "
-           "those results. Regenerate with `fmtlab report --out %s`.\n", fl_version (), r.dir);
-  fputs (html_head, r.html.fp);
-  fprintf (r.html.fp, "<h1>fmtlab report</h1>\n<p class=\"meta\">fmtlab %s. Every value below "
-           "comes from exact (MPFR) decoding and correctly rounded reference arithmetic; the "
-           "charts are drawn from those results. Regenerate with <code>fmtlab report --out ",
-           fl_version ());
-  html_text (r.html.fp, r.dir);
-  fputs ("</code>.</p>\n", r.html.fp);
+  r.mb = open_memstream (&r.mbuf, &r.mlen);
+  r.hb = open_memstream (&r.hbuf, &r.hlen);
+  if (!r.mb || !r.hb)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
   for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
     sections[s] (&r);
   double total = now () - r.t0;
-  fprintf (r.md.fp, "\n---\n%zu charts, written in %.1f s.\n", r.charts, total);
-  fprintf (r.html.fp, "<hr><p class=\"meta\">%zu charts, written in %.1f s.</p>\n</body></html>\n",
-           r.charts, total);
-  cli_out_commit (&r.md);
-  cli_out_commit (&r.html);
+  if (fclose (r.mb) != 0 || fclose (r.hb) != 0)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  /* the indexes: head, contents, the sections' bodies */
+  cli_out md, html;
+  FILE *m = cli_out_open (&md, at (&r, "index.md"));
+  FILE *h = cli_out_open (&html, at (&r, "index.html"));
+  fprintf (m, "# fmtlab report\n\nfmtlab %s. Every value below comes from exact (MPFR) "
+           "decoding and correctly rounded reference arithmetic; the charts are drawn from "
+           "those results. %zu charts, written in %.1f s by `fmtlab report --out %s`.\n\n",
+           fl_version (), r.charts, total, r.dir);
+  fputs (html_head, h);
+  fprintf (h, "<h1>fmtlab report</h1>\n<p class=\"meta\">fmtlab %s. Every value below "
+           "comes from exact (MPFR) decoding and correctly rounded reference arithmetic; the "
+           "charts are drawn from those results. %zu charts, written in %.1f s by "
+           "<code>fmtlab report --out ", fl_version (), r.charts, total);
+  html_text (h, r.dir);
+  fputs ("</code>.</p>\n<nav><strong>Contents</strong><ol>\n", h);
+  for (size_t i = 0; i < r.ntoc && i < 64; i++)
+    {
+      fprintf (m, "%zu. %s\n", i + 1, r.toc[i]);
+      fprintf (h, "<li><a href=\"#s%zu\">", i);
+      html_text (h, r.toc[i]);
+      fputs ("</a></li>\n", h);
+    }
+  fputs ("</ol></nav>\n", h);
+  fwrite (r.mbuf, 1, r.mlen, m);
+  fwrite (r.hbuf, 1, r.hlen, h);
+  fputs ("</body></html>\n", h);
+  free (r.mbuf);
+  free (r.hbuf);
+  cli_out_commit (&md);
+  cli_out_commit (&html);
   fprintf (stderr, "report: %zu charts and the tables under %s/ in %.1f s; open %s/index.html\n",
            r.charts, r.dir, total, r.dir);
   /* the properties table on stdout too, so the main job shows its result */

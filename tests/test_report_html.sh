@@ -35,7 +35,7 @@ ok "index links the tables" grep -q 'formats.csv' "$rep/index.html"
 # every relative link of both indexes exists
 missing=$(cd "$rep" && { grep -o '](\([^)]*\))' index.md | sed 's/^](//; s/)$//';
                          grep -o '\(src\|href\)="[^"]*"' index.html | sed 's/^[a-z]*="//; s/"$//'; } |
-          sort -u | while read -r f; do [ -e "$f" ] || echo "$f"; done)
+          grep -v "^#" | sort -u | while read -r f; do [ -e "$f" ] || echo "$f"; done)
 same "every link resolves" "" "$missing"
 ok "no network reference in index.html" sh -c "! grep -E -q '(https?:)?//' '$rep/index.html'"
 same "no temporary file left" "" "$(find "$rep" -name '*.tmp*')"
