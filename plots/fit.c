@@ -110,7 +110,7 @@ fl_plot_fit (const char *path, const fl_plot_page *page, const fl_plot_fit_input
     {
       double pad = hi > lo ? 0.08 * (hi - lo) : 0.5;
       lo -= pad;
-      hi += pad;
+      hi += 2.5 * pad;      /* room for the format names right of the points */
       plwind (lo, hi, lo, hi);
       plcol0 (PLOT_GRID);
       plbox ("gl", 1, 0, "gl", 1, 0);
@@ -142,7 +142,7 @@ fl_plot_fit (const char *path, const fl_plot_page *page, const fl_plot_fit_input
       plbox ("bc", 0, 0, "bc", 0, 0);
       plptex (0.5, 0.5, 1, 0, 0.5, "no MSE to compare");
     }
-  plmtex ("t", 0.6, 0.5, 0.5, "MSE per format: predicted by the fit vs measured");
+  plmtex ("t", 0.6, 0.5, 0.5, "MSE per format: predicted vs measured");
   plmtex ("b", 3.0, 0.5, 0.5, "measured MSE (log scale)");
   plmtex ("l", 4.0, 0.5, 0.5, "predicted MSE (log scale)");
   free (col);
