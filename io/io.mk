@@ -53,3 +53,4 @@ tests_test_onnx_models_LDADD = $(ONNX_GGUF_TEST_LDADD)
 EXTRA_DIST += tests/gguf_write.py tests/gen_gguf.py tests/gen_onnx.py tests/onnx_ref.py \
 	tests/data/corrupt/gen_gguf_onnx.py tests/data/corrupt/gguf-onnx.expect \
 	tests/data/corrupt/gguf tests/data/corrupt/onnx
+EXTRA_DIST += doc/gguf-onnx.md fuzz/fuzz_gguf.c fuzz/fuzz_onnx.c fuzz/corpus/gguf fuzz/corpus/onnx
