@@ -25,6 +25,9 @@
 #define GGUF_JSON_ARRAY_FULL 64
 #define GGUF_JSON_ARRAY_HEAD 8
 #define GGUF_JSON_STRING_MAX 65536
+/* Metadata values kept in the JSON in all: beyond it every array is summarised by its
+   count alone, so that small nested arrays cannot make the JSON many times the file. */
+#define GGUF_JSON_BUDGET 65536
 
 enum {
   GGUF_U8, GGUF_I8, GGUF_U16, GGUF_I16, GGUF_U32, GGUF_I32, GGUF_F32, GGUF_BOOL,
@@ -96,6 +99,7 @@ typedef struct {
   const unsigned char *p;
   size_t size, pos;
   const char *what;       /* the field a failed read was after */
+  long budget;            /* metadata values the JSON may still take (GGUF_JSON_BUDGET) */
 } gguf_cursor;
 
 static int
@@ -305,7 +309,8 @@ gguf_value (gguf_cursor *c, uint32_t t, int depth, int want_json, json_t **out,
       return -2;
     }
   json_t *arr = NULL, *head = NULL;
-  int full = count <= GGUF_JSON_ARRAY_FULL;
+  int full = count <= GGUF_JSON_ARRAY_FULL && c->budget >= (long) count;
+  long keep_head = c->budget >= GGUF_JSON_ARRAY_HEAD ? GGUF_JSON_ARRAY_HEAD : 0;
   if (want_json)
     {
       arr = json_array ();
@@ -314,7 +319,8 @@ gguf_value (gguf_cursor *c, uint32_t t, int depth, int want_json, json_t **out,
     }
   for (uint64_t i = 0; i < count; i++)
     {
-      int keep = want_json && (full || i < GGUF_JSON_ARRAY_HEAD);
+      int keep = want_json && (full || i < (uint64_t) keep_head);
+      c->budget -= keep;
       json_t *e = NULL;
       int r = gguf_value (c, et, depth + 1, keep, &e, why, whylen);
       if (r)
@@ -332,7 +338,10 @@ gguf_value (gguf_cursor *c, uint32_t t, int depth, int want_json, json_t **out,
       json_object_set_new (o, "type", json_string ("array"));
       json_object_set_new (o, "of", json_string (gguf_type_names[et]));
       json_object_set_new (o, "count", json_integer ((json_int_t) count));
-      json_object_set_new (o, "head", head);
+      if (keep_head)
+        json_object_set_new (o, "head", head);
+      else
+        json_decref (head);
       arr = o;
     }
   *out = arr;
@@ -370,7 +379,7 @@ dup_bytes (const unsigned char *s, uint64_t len)
 fl_status
 fl_io_open_gguf (struct fl_tensor_file *f, char *err, size_t errlen)
 {
-  gguf_cursor c = { f->map, f->size, 0, NULL };
+  gguf_cursor c = { f->map, f->size, 0, NULL, GGUF_JSON_BUDGET };
   uint32_t version;
   uint64_t n_tensors, n_kv;
   char why[160] = "";

@@ -95,6 +95,7 @@ wire_message (const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
       if (wire_varint (p, len, &pos, &tag))
         goto bad_varint;
       uint64_t field = tag >> 3;
+      w->alloc += 40;           /* protobuf-c's scan record of each field occurrence */
       if (field == 0 || field > 0x1fffffff)
         {
           w->problem = "a field number 0 or beyond 2^29";
@@ -900,8 +901,9 @@ fl_io_open_onnx (struct fl_tensor_file *f, char *err, size_t errlen)
   wire_walk ww = { 0, NULL, "" };
   if (wire_message (&onnx__model_proto__descriptor, f->map, f->size, 0, &ww))
     return fl_io_error (err, errlen, f, NULL, "not a valid ONNX model: %s", ww.problem);
-  /* a legitimate model unpacks to about its own size; refuse what would take far more
-     (packed fields of one-byte varints grow eightfold) */
+  /* a legitimate model unpacks to about its own size (1.1 to 2 times for the PP-OCR and
+     Silero models); refuse what would take far more (packed fields of one-byte varints grow
+     eightfold, each field occurrence costs protobuf-c a 40-byte scan record) */
   if (ww.alloc > 2 * (uint64_t) f->size + (16u << 20))
     return fl_io_error (err, errlen, f, NULL, "not a valid ONNX model: unpacking would "
                         "allocate %llu bytes for a file of %zu",
