@@ -162,32 +162,55 @@ cur_string (gguf_cursor *c, const unsigned char **s, uint64_t *len, const char *
   return 0;
 }
 
-static json_t *
-json_from_bytes (const unsigned char *s, uint64_t len)
+/* A NUL-terminated copy of n bytes (at most GGUF_JSON_STRING_MAX) in which every byte
+   that is not part of valid UTF-8, and every NUL, is replaced by U+FFFD: jansson takes
+   UTF-8 only, and names and strings in files are not always. */
+static char *
+utf8_copy (const unsigned char *s, uint64_t len)
 {
-  /* jansson wants UTF-8: keep valid text as is, replace invalid bytes by U+FFFD. */
   size_t n = len > GGUF_JSON_STRING_MAX ? GGUF_JSON_STRING_MAX : (size_t) len;
-  json_t *j = json_stringn ((const char *) s, n);
-  if (j)
-    return j;
   char *buf = malloc (3 * n + 1);
   if (!buf)
     return NULL;
   size_t o = 0;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n;)
     {
+      /* the length of a valid sequence at s + i, or 0 */
       unsigned char b = s[i];
-      if (b < 0x80 && b != 0)
-        buf[o++] = (char) b;
+      size_t k = b >= 0x01 && b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2
+                 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+      if (k > n - i)
+        k = 0;
+      for (size_t j = 1; j < k; j++)
+        if ((s[i + j] & 0xc0) != 0x80)
+          k = 0;
+      if (k == 3 && ((b == 0xe0 && s[i + 1] < 0xa0) || (b == 0xed && s[i + 1] >= 0xa0)))
+        k = 0;                  /* overlong, or a UTF-16 surrogate */
+      if (k == 4 && ((b == 0xf0 && s[i + 1] < 0x90) || (b == 0xf4 && s[i + 1] >= 0x90)))
+        k = 0;                  /* overlong, or beyond U+10FFFF */
+      if (k)
+        {
+          memcpy (buf + o, s + i, k);
+          o += k;
+          i += k;
+        }
       else
         {
-          buf[o++] = (char) 0xef;
-          buf[o++] = (char) 0xbf;
-          buf[o++] = (char) 0xbd;
+          memcpy (buf + o, "\xef\xbf\xbd", 3);
+          o += 3;
+          i++;
         }
     }
-  j = json_stringn (buf, o);
-  free (buf);
+  buf[o] = 0;
+  return buf;
+}
+
+static json_t *
+json_from_bytes (const unsigned char *s, uint64_t len)
+{
+  char *t = utf8_copy (s, len);
+  json_t *j = t ? json_string (t) : NULL;
+  free (t);
   return j;
 }
 
@@ -430,17 +453,16 @@ fl_io_open_gguf (struct fl_tensor_file *f, char *err, size_t errlen)
       uint32_t type;
       if (cur_string (&c, &key, &klen, "a metadata key") || cur_u32 (&c, &type, "a metadata value type"))
         goto truncated_meta;
-      char *kname = dup_bytes (key, klen);
-      if (!kname)
-        {
-          st = FL_ENOMEM;
-          goto fail;
-        }
-      if (klen == 0 || strlen (kname) != klen)
+      if (klen == 0 || memchr (key, 0, (size_t) klen))
         {
           fl_io_error (err, errlen, f, NULL, "metadata key %llu is empty or holds a NUL byte",
                        (unsigned long long) k);
-          free (kname);
+          goto fail;
+        }
+      char *kname = utf8_copy (key, klen);
+      if (!kname)
+        {
+          st = FL_ENOMEM;
           goto fail;
         }
       if (json_object_get (meta, kname))
