@@ -918,6 +918,9 @@ fl_io_open_onnx (struct fl_tensor_file *f, char *err, size_t errlen)
   if (!s->model)
     return fl_io_error (err, errlen, f, NULL, "not a valid ONNX model (protobuf-c could not "
                         "unpack it)");
+  /* every field now lives in protobuf-c's copy: the mapped pages can go back */
+  if (f->map)
+    madvise ((void *) f->map, f->size, MADV_DONTNEED);
   const Onnx__ModelProto *m = s->model;
   if (!m->graph)
     return fl_io_error (err, errlen, f, NULL, "not an ONNX model: no graph");
