@@ -138,3 +138,18 @@ if not os.path.lexists(link):
 gs = graph("main", [], [external("esc", [4], "escape.bin", 16, 16)])
 with open(os.path.join(out, "sub", "symlink.onnx"), "wb") as fp:
     fp.write(helper.make_model(gs).SerializeToString())
+
+# If nodes nested N deep (then_branch inside then_branch ...), a Constant at the bottom.
+# Message depth: model 0, graph 1, and 3 more per level (node, attribute, graph); the
+# Constant's tensor is 3 below its graph: 20 levels put it at 64, the deepest accepted.
+def nested_ifs(levels):
+    g = graph("g%d" % levels, [const_t("bottom", [1.0])])
+    for k in range(levels, 0, -1):
+        g = graph("g%d" % (k - 1), [helper.make_node("If", ["c"], ["o"], name="if%d" % k,
+                                                     then_branch=g)])
+    return helper.make_model(g).SerializeToString()
+
+
+for levels in (20, 21):
+    with open(os.path.join(out, "nested%d.onnx" % levels), "wb") as fp:
+        fp.write(nested_ifs(levels))

@@ -273,6 +273,9 @@ START_TEST (test_gguf_tensors)
   const fl_tensor_info *odd = fl_tensor_file_info (f, find (f, "odd"));
   ck_assert_str_eq (odd->dtype_name, "ggml type 200");
   ck_assert_int_eq (odd->readable, 0);
+  /* its size is unknown: taken up to the next tensor (offset 480 to 512, gen_gguf.py's
+     32-byte alignment) */
+  ck_assert_uint_eq (odd->nbytes, 32);
   double x;
   char err[512] = "";
   ck_assert_int_eq (fl_tensor_read_doubles (f, find (f, "q6k"), 0, 1, &x, err, sizeof err),
@@ -401,9 +404,16 @@ START_TEST (test_onnx_details)
   json_decref (doc);
   fl_tensor_close (f);
 
-  /* external data through a symbolic link that leaves the model's directory */
+  /* the depth limit: 20 nested If levels are read, 21 refused (64 protobuf levels) */
+  fl_tensor_file *g_nested = open_ok (tpath ("nested20.onnx"));
+  value_is (g_nested, "bottom", 0, 1.0);
+  fl_tensor_close (g_nested);
   fl_tensor_file *g = NULL;
   char err[512] = "";
+  ck_assert_int_ne (fl_tensor_open (tpath ("nested21.onnx"), NULL, &g, err, sizeof err), FL_OK);
+  ck_assert_msg (strstr (err, "nested deeper than 64"), "%s", err);
+
+  /* external data through a symbolic link that leaves the model's directory */
   ck_assert_int_ne (fl_tensor_open (tpath ("sub/symlink.onnx"), NULL, &g, err, sizeof err), FL_OK);
   ck_assert_msg (strstr (err, "symlink.onnx") && strstr (err, "tensor 'esc'")
                  && strstr (err, "outside the model's directory"), "%s", err);
