@@ -1,7 +1,8 @@
-/* fuzz_onnx.c -- libFuzzer target for the ONNX reader (io/onnx.c): the input is written to
-   model.onnx in a private temporary directory (so external data can only name files there),
-   opened as ONNX, its metadata and the first and last elements of every readable tensor are
-   read.  Seeds: fuzz/corpus/onnx/. */
+/* fuzz_onnx.c -- libFuzzer target for the ONNX reader (io/onnx.c); seeds in
+   fuzz/corpus/onnx/.  Not through tensor-fuzz.h: the input is written to model.onnx in a
+   private temporary directory, so that external data can only name files there (and not
+   whatever /tmp holds); its metadata and the first and last elements of every readable
+   tensor are read. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 #include <fmtlab/tensor.h>
 
 static char dir[] = "/tmp/fuzz_onnx_XXXXXX";
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
