@@ -478,7 +478,7 @@ suite (void)
 
 #else /* FL_TEST_REAL_MODELS */
 
-static char models_dir[1024];
+static char models_dir[900];
 static char found_path[4][1024];
 static const char *const model_names[4] = {
   "ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx",
@@ -533,6 +533,13 @@ main (void)
 #ifdef FL_TEST_REAL_MODELS
   const char *d = getenv ("FMTLAB_MODELS_DIR");
   snprintf (models_dir, sizeof models_dir, "%s", d && *d ? d : TOP_SRCDIR "/notebooks-data/cache");
+  /* the notebooks-data fetch scripts put them in cache/models/; else anywhere below */
+  for (int i = 0; i < 4; i++)
+    {
+      snprintf (found_path[i], sizeof found_path[i], "%s/models/%s", models_dir, model_names[i]);
+      if (access (found_path[i], R_OK) != 0)
+        found_path[i][0] = 0;
+    }
   nftw (models_dir, visit, 16, FTW_PHYS);
   for (int i = 0; i < 4; i++)
     if (!found_path[i][0])
