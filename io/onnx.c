@@ -264,7 +264,9 @@ onnx_type_name (int32_t t, char *buf, size_t len)
 
 typedef struct onnx_path {
   const struct onnx_path *parent;   /* NULL: the main graph */
-  const char *node, *attr;          /* the node and attribute holding this subgraph */
+  const char *node, *attr;          /* the node and attribute holding this subgraph (node
+                                       NULL: an unnamed node, "node<node_index>") */
+  size_t node_index;
   long index;                       /* GRAPHS: the position in the list; -1 for GRAPH */
   const char *function;             /* a model-local function (parent NULL) */
 } onnx_path;
@@ -307,22 +309,32 @@ grow (void **v, size_t *cap, size_t n, size_t elem)
   return 0;
 }
 
+/* Add a candidate named A SEP B SUFFIX.  Names come from the file: their length is
+   bounded with strnlen before anything is copied, so a node with a huge name repeated over
+   many attributes costs no more than ONNX_MAX_NAME per tensor. */
 static int
-cand_add (onnx_walk *w, char *name, const onnx_path *path, int kind)
+cand_add (onnx_walk *w, const onnx_path *path, int kind, const char *a, const char *sep,
+          const char *b, const char *suffix)
 {
+  size_t la = strnlen (a, ONNX_MAX_NAME + 1), ls = strlen (sep);
+  size_t lb = strnlen (b, ONNX_MAX_NAME + 1), lx = strlen (suffix);
+  if (la + ls + lb + lx > ONNX_MAX_NAME)
+    {
+      w->st = fl_io_error (w->err, w->errlen, w->f, NULL, "a tensor name longer than %d "
+                           "bytes", ONNX_MAX_NAME);
+      return -1;
+    }
+  char *name = malloc (la + ls + lb + lx + 1);
   if (!name || grow ((void **) &w->c, &w->cap, w->n, sizeof *w->c))
     {
       free (name);
       w->st = FL_ENOMEM;
       return -1;
     }
-  if (strlen (name) > ONNX_MAX_NAME)
-    {
-      w->st = fl_io_error (w->err, w->errlen, w->f, NULL, "a tensor name of %zu bytes (at "
-                           "most %d)", strlen (name), ONNX_MAX_NAME);
-      free (name);
-      return -1;
-    }
+  memcpy (name, a, la);
+  memcpy (name + la, sep, ls);
+  memcpy (name + la + ls, b, lb);
+  memcpy (name + la + ls + lb, suffix, lx + 1);
   onnx_cand *c = &w->c[w->n++];
   memset (c, 0, sizeof *c);
   c->name = name;
@@ -348,8 +360,8 @@ str_join (const char *a, const char *sep, const char *b)
 static int walk_graph (onnx_walk *w, const Onnx__GraphProto *g, const onnx_path *path);
 
 static const onnx_path *
-path_new (onnx_walk *w, const onnx_path *parent, const char *node, const char *attr,
-          long index, const char *function)
+path_new (onnx_walk *w, const onnx_path *parent, const char *node, size_t node_index,
+          const char *attr, long index, const char *function)
 {
   onnx_path *p = calloc (1, sizeof *p);
   if (!p || grow ((void **) &w->paths, &w->cap_paths, w->n_paths, sizeof *w->paths))
@@ -360,6 +372,7 @@ path_new (onnx_walk *w, const onnx_path *parent, const char *node, const char *a
     }
   p->parent = parent;
   p->node = node;
+  p->node_index = node_index;
   p->attr = attr;
   p->index = index;
   p->function = function;
@@ -367,15 +380,15 @@ path_new (onnx_walk *w, const onnx_path *parent, const char *node, const char *a
   return p;
 }
 
+/* a node's name, else its first output, else NULL */
 static const char *
-node_label (const Onnx__NodeProto *nd, char *buf, size_t len, size_t k)
+node_name (const Onnx__NodeProto *nd)
 {
   if (nd->name && *nd->name)
     return nd->name;
   if (nd->n_output > 0 && nd->output[0] && *nd->output[0])
     return nd->output[0];
-  snprintf (buf, len, "node%zu", k);
-  return buf;
+  return NULL;
 }
 
 static int
@@ -385,7 +398,12 @@ walk_nodes (onnx_walk *w, Onnx__NodeProto *const *nodes, size_t n_nodes, const o
     {
       const Onnx__NodeProto *nd = nodes[k];
       char lbuf[32];
-      const char *label = node_label (nd, lbuf, sizeof lbuf, k);
+      const char *named = node_name (nd), *label = named;
+      if (!label)
+        {
+          snprintf (lbuf, sizeof lbuf, "node%zu", k);
+          label = lbuf;
+        }
       int is_constant = nd->op_type && strcmp (nd->op_type, "Constant") == 0
                         && (!nd->domain || !*nd->domain || strcmp (nd->domain, "ai.onnx") == 0);
       const char *out0 = nd->n_output > 0 && nd->output[0] && *nd->output[0] ? nd->output[0] : label;
@@ -398,14 +416,14 @@ walk_nodes (onnx_walk *w, Onnx__NodeProto *const *nodes, size_t n_nodes, const o
               /* a Constant's value, whichever attribute carries it, is named by its output */
               if (at->t && strcmp (an, "value") == 0)
                 {
-                  if (cand_add (w, strdup (out0), path, CAND_TENSOR))
+                  if (cand_add (w, path, CAND_TENSOR, out0, "", "", ""))
                     return -1;
                   w->c[w->n - 1].t = at->t;
                   continue;
                 }
               if (at->sparse_tensor && at->sparse_tensor->values && strcmp (an, "sparse_value") == 0)
                 {
-                  if (cand_add (w, str_join (out0, ":", "values"), path, CAND_TENSOR))
+                  if (cand_add (w, path, CAND_TENSOR, out0, ":", "values", ""))
                     return -1;
                   w->c[w->n - 1].t = at->sparse_tensor->values;
                   continue;
@@ -414,7 +432,7 @@ walk_nodes (onnx_walk *w, Onnx__NodeProto *const *nodes, size_t n_nodes, const o
               int i = strcmp (an, "value_int") == 0, is = strcmp (an, "value_ints") == 0;
               if (f || fs || i || is)
                 {
-                  if (cand_add (w, strdup (out0), path, f || fs ? CAND_F32 : CAND_I64))
+                  if (cand_add (w, path, f || fs ? CAND_F32 : CAND_I64, out0, "", "", ""))
                     return -1;
                   onnx_cand *c = &w->c[w->n - 1];
                   c->vector = fs || is;
@@ -427,7 +445,7 @@ walk_nodes (onnx_walk *w, Onnx__NodeProto *const *nodes, size_t n_nodes, const o
           /* tensor attributes of any other node (ConstantOfShape's value, ...) */
           if (at->t)
             {
-              if (cand_add (w, str_join (label, ":", an), path, CAND_TENSOR))
+              if (cand_add (w, path, CAND_TENSOR, label, ":", an, ""))
                 return -1;
               w->c[w->n - 1].t = at->t;
             }
@@ -435,23 +453,20 @@ walk_nodes (onnx_walk *w, Onnx__NodeProto *const *nodes, size_t n_nodes, const o
             {
               char idx[32];
               snprintf (idx, sizeof idx, "[%zu]", i);
-              char *base = str_join (label, ":", an);
-              char *nm = base ? str_join (base, "", idx) : NULL;
-              free (base);
-              if (cand_add (w, nm, path, CAND_TENSOR))
+              if (cand_add (w, path, CAND_TENSOR, label, ":", an, idx))
                 return -1;
               w->c[w->n - 1].t = at->tensors[i];
             }
           /* subgraphs */
           if (at->g)
             {
-              const onnx_path *p = path_new (w, path, label, an, -1, NULL);
+              const onnx_path *p = path_new (w, path, named, k, an, -1, NULL);
               if (!p || walk_graph (w, at->g, p))
                 return -1;
             }
           for (size_t i = 0; i < at->n_graphs; i++)
             {
-              const onnx_path *p = path_new (w, path, label, an, (long) i, NULL);
+              const onnx_path *p = path_new (w, path, named, k, an, (long) i, NULL);
               if (!p || walk_graph (w, at->graphs[i], p))
                 return -1;
             }
@@ -468,7 +483,7 @@ walk_graph (onnx_walk *w, const Onnx__GraphProto *g, const onnx_path *path)
       const Onnx__TensorProto *t = g->initializer[i];
       char buf[48];
       snprintf (buf, sizeof buf, "initializer%zu", i);
-      if (cand_add (w, strdup (t->name && *t->name ? t->name : buf), path, CAND_TENSOR))
+      if (cand_add (w, path, CAND_TENSOR, t->name && *t->name ? t->name : buf, "", "", ""))
         return -1;
       w->c[w->n - 1].t = t;
     }
@@ -480,7 +495,7 @@ walk_graph (onnx_walk *w, const Onnx__GraphProto *g, const onnx_path *path)
       char buf[48];
       snprintf (buf, sizeof buf, "sparse_initializer%zu", i);
       const char *nm = s->values->name && *s->values->name ? s->values->name : buf;
-      if (cand_add (w, str_join (nm, ":", "values"), path, CAND_TENSOR))
+      if (cand_add (w, path, CAND_TENSOR, nm, ":", "values", ""))
         return -1;
       w->c[w->n - 1].t = s->values;
     }
@@ -488,7 +503,7 @@ walk_graph (onnx_walk *w, const Onnx__GraphProto *g, const onnx_path *path)
 }
 
 /* "If_0.then_branch/Loop_3.body/" for a subgraph path, "" for the main graph; NULL when
-   longer than ONNX_MAX_NAME. */
+   longer than ONNX_MAX_NAME (or out of memory). */
 static char *
 path_string (const onnx_path *p)
 {
@@ -497,19 +512,26 @@ path_string (const onnx_path *p)
   char *up = path_string (p->parent);
   if (!up)
     return NULL;
-  char part[64] = "";
-  if (p->function)
+  char node[32], part[32] = "";
+  const char *nd = p->node;
+  if (!nd)
     {
-      char *r = str_join ("function:", p->function, "/");
-      free (up);
-      return r;
+      snprintf (node, sizeof node, "node%zu", p->node_index);
+      nd = node;
     }
   if (p->index >= 0)
     snprintf (part, sizeof part, "[%ld]", p->index);
-  size_t n = strlen (up) + strlen (p->node) + strlen (p->attr) + strlen (part) + 3;
+  const char *fmt = "%s%s.%s%s/";
+  if (p->function)
+    {
+      fmt = "%sfunction:%s%s%s/";
+      nd = p->function;
+    }
+  size_t n = strlen (up) + strnlen (nd, ONNX_MAX_NAME + 1)
+             + strnlen (p->attr, ONNX_MAX_NAME + 1) + strlen (part) + 16;
   char *r = n > ONNX_MAX_NAME ? NULL : malloc (n);
   if (r)
-    snprintf (r, n, "%s%s.%s%s/", up, p->node, p->attr, part);
+    snprintf (r, n, fmt, up, nd, p->function ? "" : p->attr, part);
   free (up);
   return r;
 }
@@ -930,7 +952,7 @@ fl_io_open_onnx (struct fl_tensor_file *f, char *err, size_t errlen)
   for (size_t i = 0; !r && i < m->n_functions; i++)
     {
       const Onnx__FunctionProto *fn = m->functions[i];
-      const onnx_path *p = path_new (&w, NULL, "", "", -1, fn->name ? fn->name : "");
+      const onnx_path *p = path_new (&w, NULL, "", 0, "", -1, fn->name ? fn->name : "");
       r = !p || walk_nodes (&w, fn->node, fn->n_node, p);
     }
   fl_status st = r ? (w.st != FL_OK ? w.st : FL_ENOMEM) : FL_OK;

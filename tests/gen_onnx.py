@@ -153,3 +153,10 @@ def nested_ifs(levels):
 for levels in (20, 21):
     with open(os.path.join(out, "nested%d.onnx" % levels), "wb") as fp:
         fp.write(nested_ifs(levels))
+
+# Unnamed nodes without outputs hold subgraphs whose tensor names collide: their paths use
+# "node<index>".
+un = [helper.make_node("If", ["c"], [], then_branch=graph("a", [const_t("x", [1.0])])),
+      helper.make_node("If", ["c"], [], then_branch=graph("b", [const_t("x", [2.0])]))]
+with open(os.path.join(out, "unnamed.onnx"), "wb") as fp:
+    fp.write(helper.make_model(graph("main", un)).SerializeToString())

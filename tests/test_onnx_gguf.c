@@ -363,6 +363,12 @@ START_TEST (test_onnx_against_onnx)
   ck_assert_uint_eq (rc.tensors, 40);
   ck_assert_uint_eq (rc.ints, 11);
   ck_assert_uint_eq (rc.opaque, 4);    /* strings, c64, f8 (onnx 1.12), type99 */
+  rc = compare_with_onnx (tpath ("unnamed.onnx"));
+  ck_assert_uint_eq (rc.floats, 2);
+  fl_tensor_file *f = open_ok (tpath ("unnamed.onnx"));
+  value_is (f, "node0.then_branch/x", 0, 1.0);
+  value_is (f, "node1.then_branch/x", 0, 2.0);
+  fl_tensor_close (f);
 }
 END_TEST
 

@@ -175,6 +175,8 @@ put("onnx", "dup_names.onnx", model([w4, w4]), "tensor 'w': duplicate tensor nam
 put("onnx", "dup_constants.onnx", model(nodes=[helper.make_node("Constant", [], ["k"], value=w4),
                                                helper.make_node("Constant", [], ["k"], value=w4)]),
     "tensor 'k': duplicate tensor name")
+put("onnx", "long_name.onnx", model(nodes=[helper.make_node("Constant", [], ["n" * 5000], value=w4)]),
+    "a tensor name longer than 4096 bytes")
 put("onnx", "negative_dim.onnx", model([t_raw("w", TensorProto.FLOAT, [-1], b"")]),
     "tensor 'w': dimension 0 is negative")
 put("onnx", "dims_overflow.onnx", model([t_raw("w", TensorProto.FLOAT, [2 ** 40, 2 ** 40], b"")]),
