@@ -426,6 +426,68 @@ START_TEST (test_onnx_details)
 }
 END_TEST
 
+/* ---- every truncation of a valid file ---- */
+
+static unsigned char *
+slurp (const char *path, size_t *n)
+{
+  FILE *fp = fopen (path, "rb");
+  ck_assert_msg (fp != NULL, "%s: %s", path, strerror (errno));
+  fseek (fp, 0, SEEK_END);
+  *n = (size_t) ftell (fp);
+  fseek (fp, 0, SEEK_SET);
+  unsigned char *b = malloc (*n + 1);
+  ck_assert_uint_eq (fread (b, 1, *n, fp), *n);
+  fclose (fp);
+  return b;
+}
+
+/* Open every proper prefix of src.  A GGUF prefix always lacks part of the file (the last
+   tensor's data ends it), so each must be refused; an ONNX prefix that ends between two
+   fields is a valid, smaller message, so each must be either read or refused, never crash.
+   Refusals are one line naming the file.  Returns the number refused. */
+static size_t
+open_prefixes (const char *src, const char *dst, int must_fail)
+{
+  size_t n, refused = 0;
+  unsigned char *b = slurp (src, &n);
+  for (size_t len = 0; len < n; len++)
+    {
+      FILE *fp = fopen (dst, "wb");
+      ck_assert_ptr_nonnull (fp);
+      ck_assert_uint_eq (fwrite (b, 1, len, fp), len);
+      fclose (fp);
+      fl_tensor_file *f = NULL;
+      char err[1024] = "";
+      if (fl_tensor_open (dst, NULL, &f, err, sizeof err) == FL_OK)
+        {
+          ck_assert_msg (!must_fail, "%s cut to %zu of %zu bytes: opened", src, len, n);
+          double x;
+          for (size_t i = 0; i < fl_tensor_file_count (f); i++)
+            if (fl_tensor_file_info (f, i)->readable && fl_tensor_file_info (f, i)->count)
+              fl_tensor_read_doubles (f, i, 0, 1, &x, err, sizeof err);
+          fl_tensor_close (f);
+          continue;
+        }
+      refused++;
+      ck_assert_msg (strstr (err, dst) && !strchr (err, '\n'), "cut to %zu: '%s'", len, err);
+    }
+  free (b);
+  return refused;
+}
+
+START_TEST (test_truncations)
+{
+  gen_gguf ();
+  gen_onnx ();
+  size_t r = open_prefixes (tpath ("all.gguf"), tpath ("cut.gguf"), 1);
+  size_t o = open_prefixes (tpath ("synth.onnx"), tpath ("cut.onnx"), 0);
+  printf ("truncations: every prefix of all.gguf refused (%zu), %zu prefixes of synth.onnx "
+          "refused, the rest read\n", r, o);
+  ck_assert_uint_gt (o, 0);
+}
+END_TEST
+
 /* ---- the corrupt corpus ---- */
 
 START_TEST (test_corrupt_corpus)
@@ -476,8 +538,9 @@ suite (void)
   tcase_add_test (o, test_onnx_details);
   suite_add_tcase (s, o);
   TCase *c = tcase_create ("corrupt");
-  tcase_set_timeout (c, 60);
+  tcase_set_timeout (c, 120);
   tcase_add_test (c, test_corrupt_corpus);
+  tcase_add_test (c, test_truncations);
   suite_add_tcase (s, c);
   return s;
 }
