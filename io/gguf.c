@@ -451,7 +451,8 @@ fl_io_open_gguf (struct fl_tensor_file *f, char *err, size_t errlen)
       const unsigned char *key;
       uint64_t klen;
       uint32_t type;
-      if (cur_string (&c, &key, &klen, "a metadata key") || cur_u32 (&c, &type, "a metadata value type"))
+      if (cur_string (&c, &key, &klen, "a metadata key")
+          || cur_u32 (&c, &type, "a metadata value type"))
         goto truncated_meta;
       if (klen == 0 || memchr (key, 0, (size_t) klen))
         {
@@ -563,12 +564,15 @@ fl_io_open_gguf (struct fl_tensor_file *f, char *err, size_t errlen)
           shape[ndims - 1 - d] = ne[d];       /* ne[0] is innermost */
         }
 
-      const ggml_type_info *ti = type < GGML_NTYPES && ggml_types[type].blck ? &ggml_types[type] : NULL;
+      const ggml_type_info *ti
+        = type < GGML_NTYPES && ggml_types[type].blck ? &ggml_types[type] : NULL;
       fl_dtype dt;
       int readable = ggml_to_dtype (type, &dt);
-      char tybuf[32];
-      const char *tyname = ti ? ti->name : (snprintf (tybuf, sizeof tybuf, "ggml type %lu",
-                                                     (unsigned long) type), tybuf);
+      char tyname[32];
+      if (ti)
+        snprintf (tyname, sizeof tyname, "%s", ti->name);
+      else
+        snprintf (tyname, sizeof tyname, "ggml type %lu", (unsigned long) type);
       if (ti && ti->blck > 1 && (ndims == 0 || ne[0] % ti->blck != 0))
         {
           fl_io_error (err, errlen, f, tname, "%s rows of %llu elements are not whole blocks "

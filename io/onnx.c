@@ -406,7 +406,8 @@ walk_nodes (onnx_walk *w, Onnx__NodeProto *const *nodes, size_t n_nodes, const o
         }
       int is_constant = nd->op_type && strcmp (nd->op_type, "Constant") == 0
                         && (!nd->domain || !*nd->domain || strcmp (nd->domain, "ai.onnx") == 0);
-      const char *out0 = nd->n_output > 0 && nd->output[0] && *nd->output[0] ? nd->output[0] : label;
+      const char *out0
+        = nd->n_output > 0 && nd->output[0] && *nd->output[0] ? nd->output[0] : label;
       for (size_t a = 0; a < nd->n_attribute; a++)
         {
           const Onnx__AttributeProto *at = nd->attribute[a];
@@ -421,7 +422,8 @@ walk_nodes (onnx_walk *w, Onnx__NodeProto *const *nodes, size_t n_nodes, const o
                   w->c[w->n - 1].t = at->t;
                   continue;
                 }
-              if (at->sparse_tensor && at->sparse_tensor->values && strcmp (an, "sparse_value") == 0)
+              if (at->sparse_tensor && at->sparse_tensor->values
+                  && strcmp (an, "sparse_value") == 0)
                 {
                   if (cand_add (w, path, CAND_TENSOR, out0, ":", "values", ""))
                     return -1;
