@@ -1,7 +1,9 @@
 # io/: tensor readers and writers (one reader per file), a convenience library linked into
 # the fmtlab command and the tests.  Uses libfmtlab's public headers only.
 fmtlabinclude_HEADERS += include/fmtlab/tensor.h
-EXTRA_DIST += io/reader-impl.h tests/data/corrupt
+EXTRA_DIST += io/reader-impl.h tests/data/corrupt/make-corrupt.py tests/data/corrupt/npy \
+	tests/data/corrupt/npz tests/data/corrupt/safetensors tests/data/corrupt/raw \
+	tests/data/corrupt/text
 
 noinst_LTLIBRARIES += libfmtlab_io.la
 libfmtlab_io_la_SOURCES = io/reader-impl.h io/npy-impl.h io/tensor.c io/npy.c io/npz.c \
@@ -59,6 +61,7 @@ tests_test_onnx_gguf_LDADD = $(ONNX_GGUF_TEST_LDADD)
 tests_test_onnx_models_SOURCES = tests/test_onnx_gguf.c $(TEST_COMMON_SOURCES)
 tests_test_onnx_models_CFLAGS = $(ONNX_GGUF_TEST_CFLAGS) -DFL_TEST_REAL_MODELS
 tests_test_onnx_models_LDADD = $(ONNX_GGUF_TEST_LDADD)
-# (tests/data/corrupt/ is distributed whole, above)
-EXTRA_DIST += tests/gguf_write.py tests/gen_gguf.py tests/gen_onnx.py tests/onnx_ref.py
+EXTRA_DIST += tests/gguf_write.py tests/gen_gguf.py tests/gen_onnx.py tests/onnx_ref.py \
+	tests/data/corrupt/gen_gguf_onnx.py tests/data/corrupt/gguf-onnx.expect \
+	tests/data/corrupt/gguf tests/data/corrupt/onnx
 EXTRA_DIST += doc/gguf-onnx.md fuzz/fuzz_gguf.c fuzz/fuzz_onnx.c fuzz/corpus/gguf fuzz/corpus/onnx

@@ -218,9 +218,59 @@ npz_load (fl_tensor_file *f, size_t i, char *err, size_t errlen)
   return FL_OK;
 }
 
+static uint64_t
+le (const unsigned char *p, int n)
+{
+  uint64_t v = 0;
+  while (n--)
+    v = v << 8 | p[n];
+  return v;
+}
+
+/* The end-of-central-directory record's member count against the directory's size, before
+   libzip allocates a table of that many members: a 200-byte file claiming 65535 members
+   would otherwise cost megabytes.  Archives without the record are left to libzip. */
+static fl_status
+check_directory (fl_tensor_file *f, char *err, size_t errlen)
+{
+  const unsigned char *m = f->map;
+  if (f->size < 22)
+    return FL_OK;
+  size_t lo = f->size > 22 + 65535 ? f->size - 22 - 65535 : 0;
+  for (size_t at = f->size - 22 + 1; at-- > lo;)
+    {
+      if (le (m + at, 4) != 0x06054b50)
+        continue;
+      uint64_t count = le (m + at + 10, 2), cd_size = le (m + at + 12, 4),
+               cd_off = le (m + at + 16, 4);
+      if ((count == 0xffff || cd_size == 0xffffffff || cd_off == 0xffffffff) && at >= 20
+          && le (m + at - 20, 4) == 0x07064b50)
+        {
+          uint64_t z = le (m + at - 20 + 8, 8);
+          if (z > f->size || f->size - z < 56 || le (m + z, 4) != 0x06064b50)
+            return fl_io_error (err, errlen, f, NULL, "zip64 directory record outside the "
+                                "file");
+          count = le (m + z + 32, 8);
+          cd_size = le (m + z + 40, 8);
+          cd_off = le (m + z + 48, 8);
+        }
+      uint64_t need;
+      if (fl_io_mul_u64 (count, 46, &need) || need > cd_size || cd_size > f->size
+          || cd_off > f->size - cd_size)
+        return fl_io_error (err, errlen, f, NULL, "zip directory of %llu bytes at %llu cannot "
+                            "hold the %llu members it claims", (unsigned long long) cd_size,
+                            (unsigned long long) cd_off, (unsigned long long) count);
+      return FL_OK;
+    }
+  return FL_OK;
+}
+
 fl_status
 fl_io_open_npz (fl_tensor_file *f, char *err, size_t errlen)
 {
+  fl_status cst = check_directory (f, err, errlen);
+  if (cst != FL_OK)
+    return cst;
   npz_state *s = calloc (1, sizeof *s);
   if (!s)
     return fl_io_error (err, errlen, f, NULL, "out of memory");

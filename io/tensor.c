@@ -816,9 +816,7 @@ release_pages (const fl_tensor_file *f, const unsigned char *p, const unsigned c
 {
   if (!f->map || p < f->map || q > f->map + f->size)
     return;
-  static long page;
-  if (!page)
-    page = sysconf (_SC_PAGESIZE);
+  long page = sysconf (_SC_PAGESIZE);
   uintptr_t lo = (uintptr_t) p & ~(uintptr_t) (page - 1);
   uintptr_t hi = (uintptr_t) q & ~(uintptr_t) (page - 1);
   if (hi > lo)

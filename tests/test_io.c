@@ -747,6 +747,7 @@ START_TEST (test_corpus)
             raw_args (path, op = &o);
           fl_tensor_file *f;
           fl_status st = fl_tensor_open (path, op, &f, err, sizeof err);
+          int opened = st == FL_OK;
           /* a file that opens must fail when its tensors are read */
           for (size_t i = 0; st == FL_OK && i < fl_tensor_file_count (f); i++)
             {
@@ -756,7 +757,7 @@ START_TEST (test_corpus)
                 st = fl_tensor_read_doubles (f, i, k, in->count - k < 256 ? in->count - k : 256,
                                              buf, err, sizeof err);
             }
-          if (st == FL_OK)
+          if (opened)
             fl_tensor_close (f);
           TU_CHECK (st != FL_OK, "%s: read without an error", path);
           TU_CHECK (strncmp (err, path, strlen (path)) == 0 && err[strlen (path)] == ':'
@@ -771,6 +772,32 @@ START_TEST (test_corpus)
       closedir (d);
     }
   ck_assert_int_ge (files, 25);
+}
+END_TEST
+
+/* ---- open errors ---- */
+
+START_TEST (test_open_errors)
+{
+  fl_tensor_file *f;
+  char err[512], path[600];
+  snprintf (path, sizeof path, "%s/missing.npy", tmpdir);
+  ck_assert_int_eq (fl_tensor_open (path, NULL, &f, err, sizeof err), FL_EINVAL);
+  ck_assert_msg (strstr (err, "missing.npy: cannot open: No such file") != NULL, "%s", err);
+  ck_assert_int_eq (fl_tensor_open (tmpdir, NULL, &f, err, sizeof err), FL_EINVAL);
+  ck_assert_msg (strstr (err, ": not a regular file") != NULL, "%s", err);
+  /* binary content, no known magic or extension, no dtype */
+  const char *b = tpath ("blob.bin");
+  write_file (b, "\x01\x02\x03\xff", 4);
+  ck_assert_int_eq (fl_tensor_open (b, NULL, &f, err, sizeof err), FL_EINVAL);
+  ck_assert_msg (strstr (err, "blob.bin: unknown file type") != NULL, "%s", err);
+  /* control bytes of a file name are escaped: the message stays on one line */
+  const char *n = tpath ("bad\nname.npy");
+  write_file (n, "\x93NUMPY\x01", 7);
+  ck_assert_int_eq (fl_tensor_open (n, NULL, &f, err, sizeof err), FL_EINVAL);
+  ck_assert_msg (strstr (err, "bad\\x0aname.npy: truncated before the .npy version") != NULL,
+                 "%s", err);
+  ck_assert_ptr_null (strchr (err, '\n'));
 }
 END_TEST
 
@@ -811,6 +838,7 @@ suite (void)
   tcase_add_test (t, test_dtype_names);
   tcase_add_test (t, test_narrow_floats);
   tcase_add_test (t, test_spec_split);
+  tcase_add_test (t, test_open_errors);
   suite_add_tcase (s, t);
   TCase *n = tcase_create ("npy");
   tcase_set_timeout (n, 120);

@@ -35,8 +35,10 @@ typedef enum {
 
 /* "f32", "bf16", "i8", "q4_0", ... (lower case, as fmtlab prints them); NULL for OPAQUE */
 const char *fl_dtype_name (fl_dtype t);
-/* Parse "f64 f32 f16 bf16 f8_e4m3 f8_e5m2 i64 ... u8 bool" (also numpy's "<f4" style is not
-   accepted here: this is fmtlab's own spelling).  0 on success. */
+/* Parse a dtype name, case-insensitively: fmtlab's own ("f64 f32 f16 bf16 f8_e4m3 f8_e5m2
+   i64 i32 i16 i8 u64 u32 u16 u8 bool q8_0 q4_0 q4_1") or a common alias (float64 double
+   float32 float float16 half bfloat16 float8_e4m3fn float8_e5m2 int8..int64
+   uint8..uint64); numpy's "<f4" style is not accepted.  0 on success, -1 otherwise. */
 int fl_dtype_parse (const char *s, fl_dtype *t);
 /* Bytes per element (0 for block and opaque types). */
 size_t fl_dtype_size (fl_dtype t);
