@@ -12,6 +12,12 @@
 
 static char dir[] = "/tmp/fuzz_onnx_XXXXXX";
 
+static void
+remove_dir (void)
+{
+  rmdir (dir);          /* empty: each input's model.onnx is removed after its run */
+}
+
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
@@ -22,6 +28,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       if (!mkdtemp (dir))
         return 0;
+      atexit (remove_dir);
       ready = 1;
     }
   char path[64];
