@@ -40,9 +40,12 @@ const char *fl_dtype_name (fl_dtype t);
 int fl_dtype_parse (const char *s, fl_dtype *t);
 /* Bytes per element (0 for block and opaque types). */
 size_t fl_dtype_size (fl_dtype t);
-/* 1 when every element converts to a double exactly (all but i64/u64 beyond 2^53, which
-   are rounded to nearest and reported by fl_tensor_read_doubles through *inexact). */
+/* 1 for the floating-point types (f64 ... f8_e5m2) and the llama.cpp blocks, whose
+   elements read as real numbers; 0 for integers, bool and opaque types. */
 int fl_dtype_is_float (fl_dtype t);
+/* 1 when every element converts to a double exactly: all but i64 and u64 (beyond 2^53
+   their elements are rounded to the nearest double) and opaque types. */
+int fl_dtype_exact_double (fl_dtype t);
 
 #define FL_TENSOR_MAXDIM 16
 
@@ -75,7 +78,9 @@ typedef struct {
   uint64_t raw_offset;
 } fl_tensor_open_opts;
 
-void fl_tensor_open_opts_init (fl_tensor_open_opts *o);   /* AUTO, no raw layout */
+/* AUTO, no raw layout (raw_dtype FL_DT_OPAQUE).  With kind AUTO, a raw_dtype other than
+   FL_DT_OPAQUE means RAW: a caller that was given a dtype reads the file as a raw array. */
+void fl_tensor_open_opts_init (fl_tensor_open_opts *o);
 
 typedef struct fl_tensor_file fl_tensor_file;
 
