@@ -13,3 +13,8 @@ TESTS += tests/test_metrics
 tests_test_metrics_SOURCES = tests/test_metrics.c $(TEST_COMMON_SOURCES)
 tests_test_metrics_CFLAGS = $(TEST_COMMON_CFLAGS) $(GSL_CFLAGS)
 tests_test_metrics_LDADD = libfmtlab_analysis.la $(TEST_COMMON_LDADD) $(GSL_LIBS)
+
+# the tensor commands (they need io/ and analysis/)
+fmtlab_SOURCES += cli/tensorcli.h cli/tensorcli.c cli/cmd_tensors.c cli/cmd_compare.c \
+	cli/cmd_quantize.c cli/verify_quantize.c
+fmtlab_LDADD += libfmtlab_analysis.la libfmtlab.la $(GSL_LIBS)

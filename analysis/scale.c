@@ -34,6 +34,7 @@ struct fl_quantizer
   fl_granularity g;
   fl_rounding r;
   double maxf;                 /* scalar: the largest finite value */
+  double clip_hi, clip_lo;     /* scalar: where nearest rounding would overflow */
   uint64_t max_code, lowest_code;
 };
 
@@ -404,6 +405,32 @@ fl_scale_of_group (const fl_format *f, const fl_scale_strategy *s, const fl_roun
 
 /* ---------------------------------------------------------------- the quantizer */
 
+/* A scaled value is clipped beyond the midpoint between the largest (most negative)
+   finite value and the next value of the unbounded grid: there nearest rounding
+   overflows, and saturation changes the result. */
+static void
+clip_bounds (fl_quantizer *qz)
+{
+  mpfr_t b, m;
+  mpfr_inits2 (fl_format_prec (qz->fmt) + 2, b, m, (mpfr_ptr) 0);
+  for (int neg = 0; neg < 2; neg++)
+    {
+      uint64_t c = neg ? fl_format_lowest_code (qz->fmt) : fl_format_max_code (qz->fmt);
+      fl_decode (qz->fmt, c, m);
+      fl_format_beyond (qz->fmt, neg, b);
+      mpfr_add (m, m, b, MPFR_RNDN);
+      mpfr_div_2ui (m, m, 1, MPFR_RNDN);
+      double v = mpfr_get_d (m, MPFR_RNDN);
+      if (!isfinite (v) || mpfr_nan_p (b))
+        v = neg ? -INFINITY : INFINITY;
+      if (neg)
+        qz->clip_lo = v;
+      else
+        qz->clip_hi = v;
+    }
+  mpfr_clears (b, m, (mpfr_ptr) 0);
+}
+
 fl_status
 fl_quantizer_new (const char *name, const fl_scale_strategy *s, const fl_granularity *g,
                   const fl_rounding *r, fl_quantizer **out, char *err, size_t errlen)
@@ -440,6 +467,7 @@ fl_quantizer_new (const char *name, const fl_scale_strategy *s, const fl_granula
       qz->elem = qz->fmt;
       qz->name = strdup (fl_format_name (qz->fmt));
       qz->maxf = fl_format_max_double (qz->fmt);
+      clip_bounds (qz);
       if (r->overflow == FL_OVF_DEFAULT && s->kind != FL_SCALE_NONE)
         qz->r.overflow = FL_OVF_SAT;
       else if (!fl_format_overflow_ok (qz->fmt, r->overflow))
@@ -634,7 +662,47 @@ fl_quantizer_scales (const fl_quantizer *qz, int ndim, const uint64_t *shape,
 }
 
 /* The one place where a block format quantizes (fl_quantize_doubles will take block
-   formats too: then this becomes that call). */
+   formats too: then this becomes that call).  a is initialised here. */
+static fl_status
+block_quantize (const fl_quantizer *qz, uint64_t start, const double *x, size_t n,
+                fl_block_array *a, char *err, size_t errlen)
+{
+  fl_rounding rc = qz->r;
+  rc.stream = qz->r.stream + start;
+  fl_status st = fl_block_array_init (a, qz->blk, n, err, errlen);
+  if (st == FL_OK)
+    st = fl_block_quantize_doubles (qz->blk, x, n, a, &rc, NULL, err, errlen);
+  return st;
+}
+
+fl_status
+fl_quantizer_block_codes (const fl_quantizer *qz, uint64_t start, const double *x, size_t n,
+                          fl_block_array *a, char *err, size_t errlen)
+{
+  if (!qz->blk)
+    {
+      snprintf (err, errlen, "'%s' is not a block format", qz->name);
+      return FL_EINVAL;
+    }
+  double *xb = malloc ((n ? n : 1) * sizeof *xb);
+  if (!xb)
+    {
+      snprintf (err, errlen, "out of memory");
+      return FL_ENOMEM;
+    }
+  for (size_t i = 0; i < n; i++)
+    xb[i] = isfinite (x[i]) ? x[i] : 0;
+  fl_status st = block_quantize (qz, start, xb, n, a, err, errlen);
+  free (xb);
+  return st;
+}
+
+const fl_block *
+fl_quantizer_block (const fl_quantizer *qz)
+{
+  return qz->blk;
+}
+
 static fl_status
 apply_block (const fl_quantizer *qz, uint64_t start, const double *x, double *q, size_t n,
              uint64_t *codes, fl_metrics *m, fl_code_hist *hist, char *err, size_t errlen)
@@ -649,18 +717,13 @@ apply_block (const fl_quantizer *qz, uint64_t start, const double *x, double *q,
       snprintf (err, errlen, "out of memory");
       st = FL_ENOMEM;
     }
-  fl_rounding rc = qz->r;
   for (size_t lo = 0; lo < n && st == FL_OK; lo += run)
     {
       size_t len = n - lo < run ? n - lo : run;
       fl_block_array a;
       for (size_t i = 0; i < len; i++)
         xb[i] = isfinite (x[lo + i]) ? x[lo + i] : 0;
-      st = fl_block_array_init (&a, qz->blk, len, err, errlen);
-      if (st != FL_OK)
-        break;
-      rc.stream = qz->r.stream + start + lo;
-      st = fl_block_quantize_doubles (qz->blk, xb, len, &a, &rc, NULL, err, errlen);
+      st = block_quantize (qz, start + lo, xb, len, &a, err, errlen);
       if (st == FL_OK)
         {
           fl_block_dequantize_doubles (qz->blk, &a, qb);
@@ -716,7 +779,7 @@ fl_quantizer_apply (const fl_quantizer *qz, int ndim, const uint64_t *shape,
           double s = scale[group_of (qz, start + lo + i, dim, inner)];
           xs[i] = x[lo + i];
           y[i] = xs[i] / s;
-          clip[i] = fabs (y[i]) > qz->maxf && isfinite (y[i]);
+          clip[i] = (y[i] > qz->clip_hi || y[i] < qz->clip_lo) && isfinite (y[i]);
         }
       rc.stream = qz->r.stream + start + lo;
       if (want_codes)

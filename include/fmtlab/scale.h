@@ -22,7 +22,9 @@
    Block formats (MX, NVFP4, OPAL, groups, q4_0 ...) bring their own scales and blocks:
    the strategy and granularity are then ignored.
 
-   Clipping: an element is clipped when |x / s| exceeds M (scalar formats), or when its
+   Clipping: an element is clipped when x / s lies beyond the midpoint between the largest
+   (or most negative) finite value and the next value of the format's unbounded grid, where
+   nearest rounding would overflow (scalar formats), or when its
    element code is the element format's largest magnitude and |q| < |x| (block formats).
    A quantizer whose strategy can clip (percentile, mse, kl) saturates unless the caller
    forces another overflow policy.  Stochastic rounding uses stream r.stream + i for
@@ -33,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <fmtlab/formats.h>
+#include <fmtlab/blocks.h>
 #include <fmtlab/metrics.h>
 
 #ifdef __cplusplus
@@ -126,6 +129,13 @@ fl_status fl_quantizer_apply (const fl_quantizer *qz, int ndim, const uint64_t *
                               const double *scale, uint64_t start, const double *x,
                               double *q, size_t n, uint64_t *codes, fl_metrics *m,
                               fl_code_hist *hist, char *err, size_t errlen);
+
+/* Block formats: the block array of elements [start, start + n) (a is initialised here;
+   the caller clears it; start a multiple of the block size; non-finite inputs as 0), and
+   the block format itself (NULL for a scalar format). */
+fl_status fl_quantizer_block_codes (const fl_quantizer *qz, uint64_t start, const double *x,
+                                    size_t n, fl_block_array *a, char *err, size_t errlen);
+const fl_block *fl_quantizer_block (const fl_quantizer *qz);
 
 /* Storage in bits per element for a tensor of count elements in ngroups scale groups:
    the code width plus the scales (binary32 each; pow2: 8 bits, an exponent; none: 0),
