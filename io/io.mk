@@ -5,11 +5,23 @@ EXTRA_DIST += io/reader-impl.h
 
 noinst_LTLIBRARIES += libfmtlab_io.la
 libfmtlab_io_la_SOURCES = io/reader-impl.h io/npy-impl.h io/tensor.c io/npy.c io/npz.c \
-	io/safetensors.c io/raw.c io/text.c io/writer.c
-# The GGUF and ONNX readers (io/gguf.c, io/onnx.c) come from their own branch: whoever
-# adds them to libfmtlab_io_la_SOURCES removes $(IO_PENDING_CPPFLAGS) here.
-IO_PENDING_CPPFLAGS = -DFL_IO_WITHOUT_GGUF_ONNX
-libfmtlab_io_la_CPPFLAGS = $(AM_CPPFLAGS) $(IO_PENDING_CPPFLAGS)
+	io/safetensors.c io/raw.c io/text.c io/writer.c io/gguf.c io/onnx.c
+# The ONNX reader's protobuf-c code is generated at build time, in the build tree, from
+# the schema configure found ($(ONNX_PROTO), Debian's libonnx-dev); copied under the name
+# onnx.proto first, since protoc-c names its output after the schema file.
+nodist_libfmtlab_io_la_SOURCES = io/onnx.pb-c.c io/onnx.pb-c.h
+BUILT_SOURCES += io/onnx.pb-c.c io/onnx.pb-c.h
+CLEANFILES += io/onnx.pb-c.c io/onnx.pb-c.h
+io/onnx.pb-c.c: $(ONNX_PROTO)
+	$(AM_V_GEN)rm -rf io/onnx-gen.tmp && $(MKDIR_P) io/onnx-gen.tmp \
+	  && cp "$(ONNX_PROTO)" io/onnx-gen.tmp/onnx.proto \
+	  && $(PROTOC_C) --c_out=io/onnx-gen.tmp --proto_path=io/onnx-gen.tmp \
+	       io/onnx-gen.tmp/onnx.proto \
+	  && mv io/onnx-gen.tmp/onnx.pb-c.h io/onnx-gen.tmp/onnx.pb-c.c io/ \
+	  && rm -rf io/onnx-gen.tmp
+io/onnx.pb-c.h: io/onnx.pb-c.c
+	@test -f $@ || { rm -f io/onnx.pb-c.c; $(MAKE) $(AM_MAKEFLAGS) io/onnx.pb-c.c; }
+libfmtlab_io_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/io
 libfmtlab_io_la_CFLAGS = $(AM_CFLAGS) $(LIBZIP_CFLAGS) $(JANSSON_CFLAGS) $(PROTOBUF_C_CFLAGS)
 libfmtlab_io_la_LIBADD = $(LIBZIP_LIBS) $(JANSSON_LIBS) $(PROTOBUF_C_LIBS) -lpthread
 
