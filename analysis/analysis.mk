@@ -18,3 +18,5 @@ tests_test_metrics_LDADD = libfmtlab_analysis.la $(TEST_COMMON_LDADD) $(GSL_LIBS
 fmtlab_SOURCES += cli/tensorcli.h cli/tensorcli.c cli/cmd_tensors.c cli/cmd_compare.c \
 	cli/cmd_quantize.c cli/verify_quantize.c
 fmtlab_LDADD += libfmtlab_analysis.la libfmtlab.la $(GSL_LIBS)
+TESTS += tests/test_compare_cli.sh
+EXTRA_DIST += tests/test_compare_cli.sh tests/compare/sqnr_ref.py tests/compare/write_formats.py

@@ -328,10 +328,15 @@ fl_kl_levels (const fl_format *f)
   return npos < KL_MAX_LEVELS ? (npos ? npos : 1) : KL_MAX_LEVELS;
 }
 
+/* A group of fewer than KL_BINS values gets as many bins as values (at least the number
+   of levels): the search costs the square of the bins, and most would be empty. */
 static double
 kl_scale (const fl_format *f, const double *x, size_t n, double a, double maxf)
 {
-  double *hist = calloc (KL_BINS, sizeof *hist);
+  size_t nq = fl_kl_levels (f), nbins = n < KL_BINS ? n : KL_BINS;
+  if (nbins < nq)
+    nbins = nq;
+  double *hist = calloc (nbins, sizeof *hist);
   if (!hist)
     return a / maxf;
   for (size_t i = 0; i < n; i++)
@@ -339,12 +344,12 @@ kl_scale (const fl_format *f, const double *x, size_t n, double a, double maxf)
       double v = fabs (x[i]);
       if (!isfinite (v))
         continue;
-      size_t b = (size_t) (v / a * KL_BINS);
-      hist[b < KL_BINS ? b : KL_BINS - 1] += 1;
+      size_t b = (size_t) (v / a * (double) nbins);
+      hist[b < nbins ? b : nbins - 1] += 1;
     }
-  size_t i = fl_kl_calibrate (hist, KL_BINS, fl_kl_levels (f));
+  size_t i = fl_kl_calibrate (hist, nbins, nq);
   free (hist);
-  return a * (double) i / KL_BINS / maxf;
+  return a * (double) i / (double) nbins / maxf;
 }
 
 static int
@@ -629,36 +634,64 @@ fl_quantizer_scales (const fl_quantizer *qz, int ndim, const uint64_t *shape,
     return st;
   if (qz->g.kind == FL_GRAN_TENSOR)
     return fl_scale_of_group (qz->fmt, &qz->s, &qz->r, x, count, scale, err, errlen);
+  /* several groups: OpenMP over the groups (the mse search inside runs serially then);
+     each group's scale depends on its values only */
+  int failed = 0;
   if (qz->g.kind == FL_GRAN_BLOCK)
     {
-      for (uint64_t g = 0; g < ngroups && st == FL_OK; g++)
+      #pragma omp parallel for schedule(dynamic, 16)
+      for (uint64_t g = 0; g < ngroups; g++)
         {
+          char e2[256];
           uint64_t lo = g * qz->g.k, len = count - lo < qz->g.k ? count - lo : qz->g.k;
-          st = fl_scale_of_group (qz->fmt, &qz->s, &qz->r, x + lo, len, scale + g, err, errlen);
+          if (fl_scale_of_group (qz->fmt, &qz->s, &qz->r, x + lo, len, scale + g, e2,
+                                 sizeof e2) != FL_OK)
+            {
+              #pragma omp atomic write
+              failed = 1;
+            }
         }
-      return st;
     }
-  /* channels: gather each channel's elements, then scale them */
-  channel_layout (qz, ndim, shape, &dim, &inner);
-  uint64_t per = dim ? count / dim : 0;
-  double *buf = malloc ((per ? per : 1) * sizeof *buf);
-  if (!buf)
+  else
     {
-      snprintf (err, errlen, "out of memory for a channel of %llu values",
-                (unsigned long long) per);
+      /* channels: gather each channel's elements, then scale them */
+      channel_layout (qz, ndim, shape, &dim, &inner);
+      uint64_t per = dim ? count / dim : 0;
+      uint64_t outer = dim && inner ? count / (dim * inner) : 0;
+      #pragma omp parallel
+      {
+        double *buf = malloc ((per ? per : 1) * sizeof *buf);
+        #pragma omp for schedule(dynamic, 1)
+        for (uint64_t c = 0; c < dim; c++)
+          {
+            char e2[256];
+            uint64_t m = 0;
+            if (!buf)
+              {
+                #pragma omp atomic write
+                failed = 1;
+                continue;
+              }
+            for (uint64_t o = 0; o < outer; o++)
+              for (uint64_t j = 0; j < inner; j++)
+                buf[m++] = x[(o * dim + c) * inner + j];
+            if (fl_scale_of_group (qz->fmt, &qz->s, &qz->r, buf, m, scale + c, e2,
+                                   sizeof e2) != FL_OK)
+              {
+                #pragma omp atomic write
+                failed = 1;
+              }
+          }
+        free (buf);
+      }
+    }
+  if (failed)
+    {
+      snprintf (err, errlen, "out of memory for the scales of %llu groups",
+                (unsigned long long) ngroups);
       return FL_ENOMEM;
     }
-  uint64_t outer = dim && inner ? count / (dim * inner) : 0;
-  for (uint64_t c = 0; c < dim && st == FL_OK; c++)
-    {
-      uint64_t m = 0;
-      for (uint64_t o = 0; o < outer; o++)
-        for (uint64_t j = 0; j < inner; j++)
-          buf[m++] = x[(o * dim + c) * inner + j];
-      st = fl_scale_of_group (qz->fmt, &qz->s, &qz->r, buf, m, scale + c, err, errlen);
-    }
-  free (buf);
-  return st;
+  return FL_OK;
 }
 
 /* The one place where a block format quantizes (fl_quantize_doubles will take block

@@ -13,7 +13,8 @@
                    the best of 128 thresholds absmax * j / 128, then of 64 thresholds
                    between that one's neighbours
      kl            s = t / M, t the threshold of TensorRT's entropy calibration: a
-                   2048-bin histogram of |x| on [0, absmax], the number of bins i that
+                   2048-bin histogram of |x| on [0, absmax] (as many bins as values for
+                   a smaller group, at least the levels), the number of bins i that
                    minimises KL(P_i || Q_i), t = i * bin width (fl_kl_calibrate)
      pow2          s = 2^ceil (log2 (absmax / M)): the smallest power of two that clips
                    nothing
@@ -81,6 +82,8 @@ fl_status fl_scale_of_group (const fl_format *f, const fl_scale_strategy *s,
    the counts of the bins from i on added to bin i-1; Q = P merged into nq groups of equal
    numbers of bins, each group's total spread evenly over its nonzero bins of P; returns
    the i that minimises KL(P || Q) (the smallest on ties); the threshold is i bin widths.
+   Empty bins of P and Q get 1e-4 of mass taken evenly from their nonempty bins first
+   (MXNet's and ONNX Runtime's smoothing), so that the divergence stays finite.
    Returns nbins when the histogram is empty. */
 size_t fl_kl_calibrate (const double *hist, size_t nbins, size_t nq);
 /* The number of quantization levels used for format f: its positive finite values,
