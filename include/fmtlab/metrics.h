@@ -3,7 +3,8 @@
    An accumulator takes pairs (x, q) of an input element and its fake-quantized value, in
    any number of chunks, and can be merged with another one (chunks read in turn, or by
    several threads).  Merging in a fixed order gives results that do not depend on the
-   thread count.  Sums are kept in long double (64-bit significand on x86).
+   thread count.  Sums are kept in double over runs of 256 elements and in long double
+   (64-bit significand on x86) across runs.
 
    Elements whose input is NaN or infinite are counted and kept out of every metric.  A
    finite input whose quantized value is not finite (an overflow policy of inf or nan)
