@@ -20,3 +20,8 @@ fmtlab_SOURCES += cli/tensorcli.h cli/tensorcli.c cli/cmd_tensors.c cli/cmd_comp
 fmtlab_LDADD += libfmtlab_analysis.la libfmtlab.la $(GSL_LIBS)
 TESTS += tests/test_compare_cli.sh
 EXTRA_DIST += tests/test_compare_cli.sh tests/compare/sqnr_ref.py tests/compare/write_formats.py
+# benchmark (not a test): make bench-compare (writes a 1 GiB file under $TMPDIR or /tmp)
+EXTRA_DIST += bench/bench_compare.sh
+bench-compare: fmtlab$(EXEEXT)
+	$(srcdir)/bench/bench_compare.sh ./fmtlab$(EXEEXT)
+.PHONY: bench-compare
