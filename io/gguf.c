@@ -8,7 +8,7 @@
    innermost (fastest varying) dimension, first: the logical C shape is ne reversed.
    Every count and length is checked against the bytes that remain before it is used, so
    a hostile file can neither allocate more than its own size nor read outside itself.
-   See doc/readers.md. */
+   See doc/gguf-onnx.md. */
 #include <config.h>
 #include <math.h>
 #include <stdio.h>

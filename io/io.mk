@@ -35,3 +35,22 @@ tests_test_io_SOURCES = tests/test_io.c $(TEST_COMMON_SOURCES)
 tests_test_io_CFLAGS = $(TEST_COMMON_CFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_test_io_LDADD = libfmtlab_io.la $(TEST_COMMON_LDADD) $(LIBZIP_LIBS) $(JANSSON_LIBS) \
 	$(PROTOBUF_C_LIBS)
+
+# The GGUF and ONNX readers: files written at test time by /usr/bin/python3 (struct, onnx),
+# the corrupt corpus of tests/data/corrupt/; test_onnx_models checks the real ONNX models
+# of notebooks-data/cache (skipped when they have not been fetched).
+ONNX_GGUF_TEST_CFLAGS = $(TEST_COMMON_CFLAGS) $(JANSSON_CFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+ONNX_GGUF_TEST_LDADD = libfmtlab_io.la $(TEST_COMMON_LDADD) $(LIBZIP_LIBS) $(JANSSON_LIBS) \
+	$(PROTOBUF_C_LIBS)
+check_PROGRAMS += tests/test_onnx_gguf tests/test_onnx_models
+TESTS += tests/test_onnx_gguf tests/test_onnx_models
+tests_test_onnx_gguf_SOURCES = tests/test_onnx_gguf.c $(TEST_COMMON_SOURCES)
+tests_test_onnx_gguf_CFLAGS = $(ONNX_GGUF_TEST_CFLAGS)
+tests_test_onnx_gguf_LDADD = $(ONNX_GGUF_TEST_LDADD)
+tests_test_onnx_models_SOURCES = tests/test_onnx_gguf.c $(TEST_COMMON_SOURCES)
+tests_test_onnx_models_CFLAGS = $(ONNX_GGUF_TEST_CFLAGS) -DFL_TEST_REAL_MODELS
+tests_test_onnx_models_LDADD = $(ONNX_GGUF_TEST_LDADD)
+EXTRA_DIST += tests/gguf_write.py tests/gen_gguf.py tests/gen_onnx.py tests/onnx_ref.py \
+	tests/data/corrupt/gen_gguf_onnx.py tests/data/corrupt/gguf-onnx.expect \
+	tests/data/corrupt/gguf tests/data/corrupt/onnx
+EXTRA_DIST += doc/gguf-onnx.md fuzz/fuzz_gguf.c fuzz/fuzz_onnx.c fuzz/corpus/gguf fuzz/corpus/onnx

@@ -14,7 +14,7 @@
    attributes of other nodes (NODE:ATTR, e.g. ConstantOfShape's value), and the same inside
    every subgraph (If/Loop/Scan GRAPH and GRAPHS attributes, at any depth) and model-local
    functions.  A subgraph tensor whose name another tensor also has is qualified by its path
-   (NODE.ATTR/NODE.ATTR[i]/.../NAME).  See doc/readers.md. */
+   (NODE.ATTR/NODE.ATTR[i]/.../NAME).  See doc/gguf-onnx.md. */
 #include <config.h>
 #include <errno.h>
 #include <fcntl.h>
