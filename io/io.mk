@@ -1,7 +1,7 @@
 # io/: tensor readers and writers (one reader per file), a convenience library linked into
 # the fmtlab command and the tests.  Uses libfmtlab's public headers only.
 fmtlabinclude_HEADERS += include/fmtlab/tensor.h
-EXTRA_DIST += io/reader-impl.h
+EXTRA_DIST += io/reader-impl.h tests/data/corrupt
 
 noinst_LTLIBRARIES += libfmtlab_io.la
 libfmtlab_io_la_SOURCES = io/reader-impl.h io/npy-impl.h io/tensor.c io/npy.c io/npz.c \

@@ -24,8 +24,8 @@ int fl_npy_parse (const unsigned char *p, size_t n, fl_npy_header *h, char *msg,
 /* The largest .npy header accepted (numpy's own limit is 10000 bytes by default). */
 #define FL_NPY_MAX_HEADER (1u << 20)
 
-/* The name a tensor takes from a file or member name: the last path component without its
-   .npy extension (malloc'ed; NULL when out of memory). */
-char *fl_npy_stem (const char *path);
+/* The name the one tensor of a .npy, raw or text file takes: the file's last path
+   component without its extension (malloc'ed; NULL when out of memory). */
+char *fl_io_file_stem (const char *path);
 
 #endif

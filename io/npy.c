@@ -318,13 +318,12 @@ fl_npy_parse (const unsigned char *p, size_t n, fl_npy_header *h, char *msg, siz
 }
 
 char *
-fl_npy_stem (const char *path)
+fl_io_file_stem (const char *path)
 {
   const char *b = strrchr (path, '/');
   b = b ? b + 1 : path;
-  size_t n = strlen (b);
-  if (n > 4 && strcasecmp (b + n - 4, ".npy") == 0)
-    n -= 4;
+  const char *dot = strrchr (b, '.');
+  size_t n = dot && dot > b ? (size_t) (dot - b) : strlen (b);
   char *s = malloc (n + 1);
   if (s)
     {
@@ -341,7 +340,7 @@ fl_io_open_npy (fl_tensor_file *f, char *err, size_t errlen)
   char msg[256];
   if (fl_npy_parse (f->map, f->size, &h, msg, sizeof msg))
     return fl_io_error (err, errlen, f, NULL, "%s", msg);
-  char *name = fl_npy_stem (f->path);
+  char *name = fl_io_file_stem (f->path);
   if (!name)
     return fl_io_error (err, errlen, f, NULL, "out of memory");
   fl_tensor_entry *e;

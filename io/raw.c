@@ -34,7 +34,7 @@ fl_io_open_raw (fl_tensor_file *f, char *err, size_t errlen)
     }
   else
     memcpy (shape, o->raw_shape, (size_t) ndim * sizeof *shape);
-  char *name = fl_npy_stem (f->path);
+  char *name = fl_io_file_stem (f->path);
   if (!name)
     return fl_io_error (err, errlen, f, NULL, "out of memory");
   fl_tensor_entry *e;

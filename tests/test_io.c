@@ -12,8 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <fmtlab/tensor.h>
 #include "testutil.h"
+#include "../io/reader-impl.h"   /* to hand-make GGUF-style block tensors */
 
 static char tmpdir[256];
 
@@ -280,6 +282,498 @@ START_TEST (test_npy_numpy)
 }
 END_TEST
 
+/* ---- .npz written by numpy: stored and deflated ---- */
+
+static const char npz_script[] =
+  "import numpy as np\n"
+  "rng = np.random.default_rng(88)\n"
+  "arrs = {'w': rng.standard_normal((7, 9)).astype('<f4'),\n"
+  "        'b': np.asfortranarray(rng.integers(-99, 99, (4, 5)).astype('>i2')),\n"
+  "        'h': (rng.standard_normal(100) * 1e3).astype('<f2'),\n"
+  "        'z': np.zeros((0,), dtype='<f8')}\n"
+  "np.savez('stored.npz', **arrs)\n"
+  "np.savez_compressed('deflated.npz', **arrs)\n"
+  "for k, a in arrs.items():\n"
+  "    np.ascontiguousarray(a).astype('<f8').tofile(k + '.f64')\n";
+
+static void
+check_npz (const char *file)
+{
+  char err[512];
+  fl_tensor_file *f;
+  ck_assert_msg (fl_tensor_open (tpath (file), NULL, &f, err, sizeof err) == FL_OK, "%s", err);
+  ck_assert_int_eq (fl_tensor_file_kind (f), FL_TFILE_NPZ);
+  ck_assert_uint_eq (fl_tensor_file_count (f), 4);
+  /* twice over, alternating members: each load releases the member read before */
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < 4; i++)
+      {
+        const fl_tensor_info *in = fl_tensor_file_info (f, (i * 3 + (size_t) pass) % 4);
+        size_t idx = (i * 3 + (size_t) pass) % 4, n;
+        char stem[64];
+        snprintf (stem, sizeof stem, "%s.f64", in->name);
+        double *want = read_f64_file (tpath (stem), &n);
+        ck_assert_uint_eq (in->count, n);
+        double *got = malloc ((n + 1) * sizeof *got);
+        ck_assert_msg (fl_tensor_read_doubles (f, idx, 0, n, got, err, sizeof err) == FL_OK,
+                       "%s", err);
+        for (size_t k = 0; k < n; k++)
+          TU_CHECK (same_double (got[k], want[k]), "%s %s[%zu]: %a, numpy %a", file,
+                    in->name, k, got[k], want[k]);
+        free (got);
+        free (want);
+      }
+  fl_tensor_close (f);
+}
+
+START_TEST (test_npz_numpy)
+{
+  run_python (npz_script);
+  check_npz ("stored.npz");
+  check_npz ("deflated.npz");
+}
+END_TEST
+
+/* ---- safetensors made by hand ---- */
+
+static void
+write_safetensors (const char *path, const char *json, const void *data, size_t n)
+{
+  size_t h = strlen (json);
+  unsigned char *b = malloc (8 + h + n);
+  for (int i = 0; i < 8; i++)
+    b[i] = (unsigned char) ((uint64_t) h >> (8 * i));
+  memcpy (b + 8, json, h);
+  memcpy (b + 8 + h, data, n);
+  write_file (path, b, 8 + h + n);
+  free (b);
+}
+
+START_TEST (test_safetensors_dtypes)
+{
+  /* each tensor: two elements whose bytes and values are worked out in the comments */
+  static const struct
+  {
+    const char *dtype;
+    unsigned char bytes[16];
+    size_t size;
+    double v0, v1;
+  } c[] = {
+    { "F64", { 0, 0, 0, 0, 0, 0, 0xf8, 0x3f, 0, 0, 0, 0, 0, 0, 0x02, 0xc0 }, 8, 1.5, -2.25 },
+    { "F32", { 0, 0, 0x80, 0x3f, 1, 0, 0, 0 }, 4, 1.0, 0x1p-149 },   /* 1, least subnormal */
+    { "F16", { 0x00, 0x3c, 0x01, 0x80 }, 2, 1.0, -0x1p-24 },         /* 1, -least subnormal */
+    { "BF16", { 0x80, 0x3f, 0x40, 0xc0 }, 2, 1.0, -3.0 },            /* 3f80, c040 */
+    { "F8_E4M3", { 0x7e, 0x01 }, 1, 448.0, 0x1p-9 },   /* S.1111.110 = 1.75*2^8; 2^-6 * 1/8 */
+    { "F8_E5M2", { 0x7b, 0x83 }, 1, 57344.0, -0x3p-16 }, /* 1.75*2^15; -(3/4) 2^-14 */
+    { "I64", { 1, 0, 0, 0, 0, 0, 0x20, 0, 0xfb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 8,
+      0x1p53, -5.0 },                  /* 2^53 + 1: a tie, rounded to the even 2^53 */
+    { "I32", { 0, 0, 0, 0x80, 0xff, 0xff, 0xff, 0x7f }, 4, -2147483648.0, 2147483647.0 },
+    { "I16", { 0, 0x80, 0xff, 0x7f }, 2, -32768.0, 32767.0 },
+    { "I8", { 0x80, 0x7f }, 1, -128.0, 127.0 },
+    { "U64", { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 7, 0, 0, 0, 0, 0, 0, 0 }, 8,
+      0x1p64, 7.0 },                   /* 2^64 - 1 rounds up to 2^64 */
+    { "U32", { 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0 }, 4, 4294967295.0, 0.0 },
+    { "U16", { 0xff, 0xff, 0x34, 0x12 }, 2, 65535.0, 4660.0 },
+    { "U8", { 0xff, 0x00 }, 1, 255.0, 0.0 },
+    { "BOOL", { 1, 0 }, 1, 1.0, 0.0 },
+  };
+  size_t nt = sizeof c / sizeof c[0];
+  char json[8192];
+  unsigned char data[512];
+  size_t len = 0, off = 0;
+  len += (size_t) snprintf (json + len, sizeof json - len,
+                            "{\"__metadata__\": {\"format\": \"pt\"}");
+  /* written in reverse, so that the listing (by data offset) differs from the JSON order */
+  for (size_t i = nt; i-- > 0;)
+    {
+      len += (size_t) snprintf (json + len, sizeof json - len,
+                                ", \"t_%s\": {\"dtype\": \"%s\", \"shape\": [2], "
+                                "\"data_offsets\": [%zu, %zu]}", c[i].dtype, c[i].dtype, off,
+                                off + 2 * c[i].size);
+      memcpy (data + off, c[i].bytes, 2 * c[i].size);
+      off += 2 * c[i].size;
+    }
+  len += (size_t) snprintf (json + len, sizeof json - len,
+                            ", \"opaque\": {\"dtype\": \"F8_E8M0\", \"shape\": [1, 3], "
+                            "\"data_offsets\": [%zu, %zu]}}", off, off + 3);
+  memset (data + off, 0x7f, 3);
+  off += 3;
+  const char *path = tpath ("hand.safetensors");
+  write_safetensors (path, json, data, off);
+  fl_tensor_file *f;
+  char err[512];
+  ck_assert_msg (fl_tensor_open (path, NULL, &f, err, sizeof err) == FL_OK, "%s", err);
+  ck_assert_int_eq (fl_tensor_file_kind (f), FL_TFILE_SAFETENSORS);
+  ck_assert_uint_eq (fl_tensor_file_count (f), nt + 1);
+  ck_assert_str_eq (fl_tensor_file_metadata_json (f), "{\"format\":\"pt\"}");
+  for (size_t k = 0; k < nt; k++)
+    {
+      size_t i = nt - 1 - k;             /* listed by data offset */
+      const fl_tensor_info *in = fl_tensor_file_info (f, k);
+      char name[32];
+      snprintf (name, sizeof name, "t_%s", c[i].dtype);
+      ck_assert_str_eq (in->name, name);
+      ck_assert_str_eq (in->dtype_name, c[i].dtype);
+      ck_assert (in->readable && in->count == 2 && in->ndim == 1);
+      double v[2];
+      ck_assert_msg (fl_tensor_read_doubles (f, k, 0, 2, v, err, sizeof err) == FL_OK, "%s",
+                     err);
+      TU_CHECK (same_double (v[0], c[i].v0) && same_double (v[1], c[i].v1),
+                "%s: read %a %a, expected %a %a", c[i].dtype, v[0], v[1], c[i].v0, c[i].v1);
+    }
+  const fl_tensor_info *op = fl_tensor_file_info (f, nt);
+  ck_assert_str_eq (op->name, "opaque");
+  ck_assert_str_eq (op->dtype_name, "F8_E8M0");
+  ck_assert (!op->readable && op->dtype == FL_DT_OPAQUE && op->count == 3 && op->nbytes == 3);
+  double v[3];
+  ck_assert_int_eq (fl_tensor_read_doubles (f, nt, 0, 3, v, err, sizeof err),
+                    FL_EUNSUPPORTED);
+  ck_assert (strstr (err, "opaque") && strstr (err, "F8_E8M0"));
+  fl_tensor_close (f);
+}
+END_TEST
+
+/* ---- llama.cpp blocks (as the GGUF reader hands them over) ---- */
+
+static const unsigned char *
+q_bytes (fl_dtype t, size_t *n)
+{
+  static unsigned char b[2 * 34];
+  memset (b, 0, sizeof b);
+  if (t == FL_DT_Q8_0)
+    {
+      /* block 0: d = fp16 0x3800 = 0.5, q = 0, 1, -1, 127, -128, then k - 16;
+         block 1: d = 0x0001 = 2^-24 (subnormal), q = -3 everywhere */
+      b[0] = 0x00, b[1] = 0x38;
+      signed char q0[32] = { 0, 1, -1, 127, -128 };
+      for (int k = 5; k < 32; k++)
+        q0[k] = (signed char) (k - 16);
+      memcpy (b + 2, q0, 32);
+      b[34] = 0x01, b[35] = 0x00;
+      memset (b + 36, 0xfd, 32);
+      *n = 68;
+    }
+  else if (t == FL_DT_Q4_0)
+    {
+      /* d = 0x4000 = 2; byte j = j | (15 - j) << 4: element j = (j - 8) 2, element
+         j + 16 = (15 - j - 8) 2 = (7 - j) 2 */
+      b[0] = 0x00, b[1] = 0x40;
+      for (int j = 0; j < 16; j++)
+        b[2 + j] = (unsigned char) (j | (15 - j) << 4);
+      *n = 18;
+    }
+  else
+    {
+      /* d = 0x3400 = 0.25, m = 0x4900 = 10; every byte 0x5a: element j < 16 = 10 d + m =
+         12.5, element j >= 16 = 5 d + m = 11.25 */
+      b[0] = 0x00, b[1] = 0x34, b[2] = 0x00, b[3] = 0x49;
+      memset (b + 4, 0x5a, 16);
+      *n = 20;
+    }
+  return b;
+}
+
+static double
+q_expected (fl_dtype t, int k)
+{
+  if (t == FL_DT_Q8_0)
+    {
+      static const double first[5] = { 0, 0.5, -0.5, 63.5, -64 };
+      if (k < 5)
+        return first[k];
+      if (k < 32)
+        return (k - 16) * 0.5;
+      return -3 * 0x1p-24;
+    }
+  if (t == FL_DT_Q4_0)
+    return k < 16 ? (k - 8) * 2.0 : (7 - (k - 16)) * 2.0;
+  return k < 16 ? 12.5 : 11.25;
+}
+
+START_TEST (test_ggml_blocks)
+{
+  static const fl_dtype types[3] = { FL_DT_Q8_0, FL_DT_Q4_0, FL_DT_Q4_1 };
+  for (int ti = 0; ti < 3; ti++)
+    {
+      fl_dtype t = types[ti];
+      size_t nb;
+      const unsigned char *bytes = q_bytes (t, &nb);
+      fl_tensor_file *f = calloc (1, sizeof *f);
+      f->path = strdup ("hand-made");
+      char err[512];
+      uint64_t count = t == FL_DT_Q8_0 ? 64 : 32, shape[2] = { count / 16, 16 };
+      fl_tensor_entry *e;
+      ck_assert (fl_io_add (f, "q", t, "Q", 2, shape, &e, err, sizeof err) == FL_OK);
+      e->info.nbytes = nb;
+      e->data = bytes;
+      double v[64];
+      float fv[64];
+      ck_assert_msg (fl_tensor_read_doubles (f, 0, 0, count, v, err, sizeof err) == FL_OK,
+                     "%s", err);
+      ck_assert (fl_tensor_read_floats (f, 0, 0, count, fv, err, sizeof err) == FL_OK);
+      for (int k = 0; k < (int) count; k++)
+        {
+          TU_CHECK (v[k] == q_expected (t, k), "%s[%d]: %a, expected %a", fl_dtype_name (t),
+                    k, v[k], q_expected (t, k));
+          TU_CHECK (fv[k] == (float) q_expected (t, k), "%s[%d] float", fl_dtype_name (t), k);
+        }
+      /* a range that starts and ends inside blocks */
+      ck_assert (fl_tensor_read_doubles (f, 0, 3, count - 5, v, err, sizeof err) == FL_OK);
+      for (int k = 3; k < (int) count - 2; k++)
+        TU_CHECK (v[k - 3] == q_expected (t, k), "%s[%d] in a sub-range", fl_dtype_name (t), k);
+      /* a byte size that does not match the blocks */
+      e->info.nbytes = nb - 1;
+      ck_assert_int_eq (fl_tensor_read_doubles (f, 0, 0, 1, v, err, sizeof err), FL_EINVAL);
+      ck_assert (strstr (err, "hand-made: tensor 'q':") == err);
+      e->data = NULL;         /* the mapping is not the file's: nothing to unmap */
+      fl_tensor_close (f);
+    }
+}
+END_TEST
+
+/* ---- raw and text ---- */
+
+START_TEST (test_raw)
+{
+  /* 5 header bytes, then the little-endian int16 values -1 2 -3 4 -5 6 */
+  unsigned char b[5 + 12] = { 'h', 'e', 'a', 'd', '!' };
+  int16_t v[6] = { -1, 2, -3, 4, -5, 6 };
+  for (int i = 0; i < 6; i++)
+    b[5 + 2 * i] = (unsigned char) (v[i] & 0xff), b[6 + 2 * i] = (unsigned char) ((uint16_t) v[i] >> 8);
+  const char *path = tpath ("w.bin");
+  write_file (path, b, sizeof b);
+  fl_tensor_open_opts o;
+  fl_tensor_open_opts_init (&o);
+  o.raw_dtype = FL_DT_I16;      /* kind AUTO with a dtype: raw */
+  o.raw_offset = 5;
+  o.raw_ndim = 2;
+  o.raw_shape[0] = 2;
+  o.raw_shape[1] = 3;
+  fl_tensor_file *f;
+  char err[512];
+  ck_assert_msg (fl_tensor_open (path, &o, &f, err, sizeof err) == FL_OK, "%s", err);
+  ck_assert_int_eq (fl_tensor_file_kind (f), FL_TFILE_RAW);
+  const fl_tensor_info *in = fl_tensor_file_info (f, 0);
+  ck_assert_str_eq (in->name, "w");
+  ck_assert (in->ndim == 2 && in->shape[0] == 2 && in->shape[1] == 3);
+  double d[6];
+  ck_assert (fl_tensor_read_doubles (f, 0, 0, 6, d, err, sizeof err) == FL_OK);
+  for (int i = 0; i < 6; i++)
+    ck_assert (d[i] == v[i]);
+  fl_tensor_close (f);
+  o.raw_ndim = 0;               /* as many as the file holds: 12 bytes, 6 elements */
+  ck_assert (fl_tensor_open (path, &o, &f, err, sizeof err) == FL_OK);
+  ck_assert_uint_eq (fl_tensor_file_info (f, 0)->count, 6);
+  fl_tensor_close (f);
+  o.raw_offset = 4;             /* 13 bytes: not whole elements */
+  ck_assert (fl_tensor_open (path, &o, &f, err, sizeof err) == FL_EINVAL);
+  ck_assert (strstr (err, "13 bytes") != NULL);
+}
+END_TEST
+
+START_TEST (test_text)
+{
+  const char *m = tpath ("m.csv");
+  const char *txt = "# a 3 x 2 matrix\n1, 2\n  0x1.8p1 ,-4e-1 # hexfloat and decimal\n\n"
+                    "nan,-inf\r\n";
+  write_file (m, txt, strlen (txt));
+  fl_tensor_file *f;
+  char err[512];
+  ck_assert_msg (fl_tensor_open (m, NULL, &f, err, sizeof err) == FL_OK, "%s", err);
+  const fl_tensor_info *in = fl_tensor_file_info (f, 0);
+  ck_assert_str_eq (in->name, "m");
+  ck_assert (in->ndim == 2 && in->shape[0] == 3 && in->shape[1] == 2);
+  double d[6];
+  ck_assert (fl_tensor_read_doubles (f, 0, 0, 6, d, err, sizeof err) == FL_OK);
+  ck_assert (d[0] == 1 && d[1] == 2 && d[2] == 3 && d[3] == -0.4 && isnan (d[4])
+             && d[5] == -INFINITY);
+  fl_tensor_close (f);
+  /* ragged lines: a vector */
+  const char *r = tpath ("ragged.txt");
+  write_file (r, "1 2 3\n4\n", 8);
+  ck_assert (fl_tensor_open (r, NULL, &f, err, sizeof err) == FL_OK);
+  in = fl_tensor_file_info (f, 0);
+  ck_assert (in->ndim == 1 && in->shape[0] == 4);
+  fl_tensor_close (f);
+  /* errors name the line */
+  const char *bad = tpath ("bad.txt");
+  write_file (bad, "1 2\n3 4\n5 6q\n", 13);
+  ck_assert_int_eq (fl_tensor_open (bad, NULL, &f, err, sizeof err), FL_EINVAL);
+  ck_assert_msg (strstr (err, "line 3: malformed number '6q'") != NULL, "%s", err);
+  /* the line-length cap (1 MiB) */
+  size_t big = (1u << 20) + 10;
+  char *l = malloc (big);
+  for (size_t i = 0; i < big; i += 2)
+    l[i] = '1', l[i + 1] = ' ';
+  write_file (bad, l, big);
+  free (l);
+  ck_assert_int_eq (fl_tensor_open (bad, NULL, &f, err, sizeof err), FL_EINVAL);
+  ck_assert_msg (strstr (err, "line 1: longer than") != NULL, "%s", err);
+}
+END_TEST
+
+/* ---- writers ---- */
+
+static const char writer_check_script[] =
+  "import json, struct, numpy as np\n"
+  "a = np.load('out.npy')\n"
+  "assert a.dtype == np.dtype('<i2') and a.shape == (2, 3), (a.dtype, a.shape)\n"
+  "a.astype('<f8').tofile('out_npy.f64')\n"
+  "b = open('out.safetensors', 'rb').read()\n"
+  "n = struct.unpack('<Q', b[:8])[0]\n"
+  "h = json.loads(b[8:8 + n])\n"
+  "assert n % 8 == 0\n"
+  "data = b[8 + n:]\n"
+  "out = []\n"
+  "for name in ['x', 'y']:\n"
+  "    t = h[name]\n"
+  "    dt = {'F32': '<f4', 'BF16': '<u2'}[t['dtype']]\n"
+  "    v = np.frombuffer(data[t['data_offsets'][0]:t['data_offsets'][1]], dtype=dt)\n"
+  "    if t['dtype'] == 'BF16':\n"
+  "        v = (v.astype('<u4') << 16).view('<f4')\n"
+  "    out.append(v.astype('<f8').reshape(t['shape']).ravel())\n"
+  "np.concatenate(out).tofile('out_st.f64')\n";
+
+START_TEST (test_writers)
+{
+  char err[512];
+  fl_tensor_writer *w;
+  int16_t i16[6] = { -7, 0, 7, 300, -300, 32767 };
+  uint64_t shape[2] = { 2, 3 };
+  ck_assert (fl_tensor_writer_open (tpath ("out.npy"), FL_TFILE_AUTO, &w, err, sizeof err)
+             == FL_OK);
+  ck_assert (fl_tensor_writer_add (w, "a", FL_DT_I16, 2, shape, i16, err, sizeof err) == FL_OK);
+  ck_assert_int_eq (fl_tensor_writer_add (w, "b", FL_DT_I16, 2, shape, i16, err, sizeof err),
+                    FL_EINVAL);
+  ck_assert_msg (fl_tensor_writer_commit (w, err, sizeof err) == FL_OK, "%s", err);
+  float x[3] = { 1.5f, -0.0f, 3e38f };
+  uint16_t y[2] = { 0x3f80, 0xc040 };         /* bf16: 1 and -3 */
+  ck_assert (fl_tensor_writer_open (tpath ("out.safetensors"), FL_TFILE_AUTO, &w, err,
+                                    sizeof err) == FL_OK);
+  uint64_t s3 = 3, s2 = 2;
+  ck_assert (fl_tensor_writer_add (w, "x", FL_DT_F32, 1, &s3, x, err, sizeof err) == FL_OK);
+  ck_assert (fl_tensor_writer_add (w, "y", FL_DT_BF16, 1, &s2, y, err, sizeof err) == FL_OK);
+  ck_assert_int_eq (fl_tensor_writer_add (w, "x", FL_DT_F32, 1, &s3, x, err, sizeof err),
+                    FL_EINVAL);
+  ck_assert_msg (fl_tensor_writer_commit (w, err, sizeof err) == FL_OK, "%s", err);
+  run_python (writer_check_script);
+  size_t n;
+  double *v = read_f64_file (tpath ("out_npy.f64"), &n);
+  ck_assert_uint_eq (n, 6);
+  for (int i = 0; i < 6; i++)
+    ck_assert (v[i] == i16[i]);
+  free (v);
+  v = read_f64_file (tpath ("out_st.f64"), &n);
+  ck_assert_uint_eq (n, 5);
+  ck_assert (v[0] == 1.5 && v[1] == 0 && signbit (v[1]) && v[2] == (double) 3e38f
+             && v[3] == 1 && v[4] == -3);
+  free (v);
+  /* and read back by our own reader */
+  fl_tensor_file *f;
+  ck_assert (fl_tensor_open (tpath ("out.safetensors"), NULL, &f, err, sizeof err) == FL_OK);
+  ck_assert_uint_eq (fl_tensor_file_count (f), 2);
+  ck_assert_str_eq (fl_tensor_file_info (f, 1)->dtype_name, "BF16");
+  fl_tensor_close (f);
+  /* abort and failures leave nothing behind */
+  ck_assert (fl_tensor_writer_open (tpath ("gone.safetensors"), FL_TFILE_AUTO, &w, err,
+                                    sizeof err) == FL_OK);
+  ck_assert (fl_tensor_writer_add (w, "x", FL_DT_F32, 1, &s3, x, err, sizeof err) == FL_OK);
+  fl_tensor_writer_abort (w);
+  ck_assert (fl_tensor_writer_open (tpath ("gone.npy"), FL_TFILE_AUTO, &w, err, sizeof err)
+             == FL_OK);
+  ck_assert_int_eq (fl_tensor_writer_add (w, "y", FL_DT_BF16, 1, &s2, y, err, sizeof err),
+                    FL_EINVAL);
+  ck_assert (strstr (err, "bf16") != NULL);
+  ck_assert_int_eq (fl_tensor_writer_commit (w, err, sizeof err), FL_EINVAL);
+  ck_assert_int_eq (fl_tensor_writer_open (tpath ("gone.txt"), FL_TFILE_AUTO, &w, err,
+                                           sizeof err), FL_EINVAL);
+  DIR *d = opendir (tmpdir);
+  struct dirent *de;
+  while ((de = readdir (d)))
+    TU_CHECK (strncmp (de->d_name, "gone", 4) != 0, "left behind: %s", de->d_name);
+  closedir (d);
+}
+END_TEST
+
+/* ---- the corrupt corpus: every file fails cleanly ---- */
+
+/* Parse FILE.args ("--dtype D [--shape A,B] [--offset O]") into o. */
+static void
+raw_args (const char *path, fl_tensor_open_opts *o)
+{
+  char a[600], line[256];
+  snprintf (a, sizeof a, "%.*s.args", (int) (strlen (path) - 4), path);
+  FILE *fp = fopen (a, "r");
+  ck_assert_msg (fp != NULL, "%s: no .args", path);
+  ck_assert (fgets (line, sizeof line, fp) != NULL);
+  fclose (fp);
+  fl_tensor_open_opts_init (o);
+  o->kind = FL_TFILE_RAW;
+  for (char *t = strtok (line, " \n"); t; t = strtok (NULL, " \n"))
+    {
+      char *v = strtok (NULL, " \n");
+      ck_assert (v != NULL);
+      if (strcmp (t, "--dtype") == 0)
+        ck_assert (fl_dtype_parse (v, &o->raw_dtype) == 0);
+      else if (strcmp (t, "--offset") == 0)
+        o->raw_offset = strtoull (v, NULL, 10);
+      else if (strcmp (t, "--shape") == 0)
+        for (char *q = v; *q; q += *q == ',')
+          o->raw_shape[o->raw_ndim++] = strtoull (q, &q, 10);
+    }
+}
+
+static const char *const corpus_dirs[] = { "npy", "npz", "safetensors", "raw", "text" };
+
+START_TEST (test_corpus)
+{
+  int files = 0;
+  for (size_t di = 0; di < sizeof corpus_dirs / sizeof corpus_dirs[0]; di++)
+    {
+      char dir[600];
+      snprintf (dir, sizeof dir, "%s/tests/data/corrupt/%s", TOP_SRCDIR, corpus_dirs[di]);
+      DIR *d = opendir (dir);
+      ck_assert_msg (d != NULL, "%s: %s", dir, strerror (errno));
+      struct dirent *de;
+      while ((de = readdir (d)))
+        {
+          size_t nl = strlen (de->d_name);
+          if (de->d_name[0] == '.' || (nl > 5 && strcmp (de->d_name + nl - 5, ".args") == 0))
+            continue;
+          char path[1024], err[512] = "";
+          snprintf (path, sizeof path, "%s/%s", dir, de->d_name);
+          fl_tensor_open_opts o, *op = NULL;
+          if (strcmp (corpus_dirs[di], "raw") == 0)
+            raw_args (path, op = &o);
+          fl_tensor_file *f;
+          fl_status st = fl_tensor_open (path, op, &f, err, sizeof err);
+          /* a file that opens must fail when its tensors are read */
+          for (size_t i = 0; st == FL_OK && i < fl_tensor_file_count (f); i++)
+            {
+              const fl_tensor_info *in = fl_tensor_file_info (f, i);
+              double buf[256];
+              for (uint64_t k = 0; st == FL_OK && k < in->count; k += 256)
+                st = fl_tensor_read_doubles (f, i, k, in->count - k < 256 ? in->count - k : 256,
+                                             buf, err, sizeof err);
+            }
+          if (st == FL_OK)
+            fl_tensor_close (f);
+          TU_CHECK (st != FL_OK, "%s: read without an error", path);
+          TU_CHECK (strncmp (err, path, strlen (path)) == 0 && err[strlen (path)] == ':'
+                    && strlen (err) > strlen (path) + 5, "%s: message '%s' does not name the "
+                    "file", path, err);
+          for (const char *c = err; *c; c++)
+            TU_CHECK ((unsigned char) *c >= 0x20 && *c != 0x7f, "%s: control byte in '%s'",
+                      path, err);
+          printf ("%s\n", err);
+          files++;
+        }
+      closedir (d);
+    }
+  ck_assert_int_ge (files, 25);
+}
+END_TEST
+
 /* ---- selection ---- */
 
 START_TEST (test_spec_split)
@@ -321,7 +815,16 @@ suite (void)
   TCase *n = tcase_create ("npy");
   tcase_set_timeout (n, 120);
   tcase_add_test (n, test_npy_numpy);
+  tcase_add_test (n, test_npz_numpy);
+  tcase_add_test (n, test_safetensors_dtypes);
+  tcase_add_test (n, test_ggml_blocks);
+  tcase_add_test (n, test_raw);
+  tcase_add_test (n, test_text);
+  tcase_add_test (n, test_writers);
   suite_add_tcase (s, n);
+  TCase *c = tcase_create ("corpus");
+  tcase_add_test (c, test_corpus);
+  suite_add_tcase (s, c);
   return s;
 }
 

@@ -123,6 +123,8 @@ fl_status fl_tensor_writer_open (const char *path, fl_tfile_kind kind,
 fl_status fl_tensor_writer_add (fl_tensor_writer *w, const char *name, fl_dtype dtype,
                                 int ndim, const uint64_t *shape, const void *data,
                                 char *err, size_t errlen);
+/* Write, then rename into place; frees w whatever the result (on failure nothing is left
+   at path nor beside it).  After an error from fl_tensor_writer_add, call abort. */
 fl_status fl_tensor_writer_commit (fl_tensor_writer *w, char *err, size_t errlen);
 void fl_tensor_writer_abort (fl_tensor_writer *w);
 
