@@ -97,6 +97,14 @@ def v(k):
     return -x if s else x
 d = np.array([v(k) for k in c])
 print(bool(np.all((d == y) | (np.isnan(d) & np.isnan(y)))))")"
+  ok "quantize mxfp4 values" $FMTLAB quantize mxfp4 --in "$tmp/x.npy" --out "$tmp/m.npy"
+  status "verify mxfp4 quantize on its own output" 0 $FMTLAB verify mxfp4 quantize --in "$tmp/x.npy" --got "$tmp/m.npy"
+  ok "quantize mxfp4 --codes to safetensors" $FMTLAB quantize mxfp4 --in "$tmp/x.npy" --out "$tmp/m.safetensors" --codes
+  same "codes and 32 scales" "x 1000 x.scale 32" \
+    "$($FMTLAB tensors "$tmp/m.safetensors" --csv | awk -F, 'NR > 1 { printf "%s%s %s", NR > 2 ? " " : "", $1, $5 }')"
+  status "quantize refuses two tensors into one .npy" 2 $FMTLAB quantize int8 --scale absmax --codes --in "$tmp/x.npy" --out "$tmp/two.npy"
+  one_line safetensors
+  same "no file left" "" "$(ls "$tmp" | grep '^two')"
 else
   echo "ok $((n += 1)) - # SKIP verify quantize: the writers are not in this build"
 fi
@@ -113,6 +121,7 @@ same "NaN/Inf: SQNR is finite" yes "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i+
 ok "compare on an empty tensor" $FMTLAB compare --in "$tmp/empty.npy" --formats e4m3fn,mxfp4 --json -o "$tmp/empty.json"
 same "empty tensor: mse is null" "None" "$($PY -c "import json; print(json.load(open('$tmp/empty.json'))[0]['mse'])")"
 ok "tensors on NaN/Inf and empty" $FMTLAB tensors "$tmp/nan.npy" "$tmp/empty.npy" --json -o "$tmp/t.json"
+same "tensors --json names the file kind" npy "$($PY -c "import json; print(json.load(open('$tmp/t.json'))['files'][0]['kind'])")"
 same "tensors: max over finite values" "1" "$($PY -c "import json; print(json.load(open('$tmp/t.json'))['tensors'][0]['max'])" | sed 's/\.0$//')"
 
 # --- synthetic pseudo-files, styles, options anywhere, --
