@@ -101,7 +101,7 @@ print(bool(np.all((d == y) | (np.isnan(d) & np.isnan(y)))))")"
   status "verify mxfp4 quantize on its own output" 0 $FMTLAB verify mxfp4 quantize --in "$tmp/x.npy" --got "$tmp/m.npy"
   ok "quantize mxfp4 --codes to safetensors" $FMTLAB quantize mxfp4 --in "$tmp/x.npy" --out "$tmp/m.safetensors" --codes
   same "codes and 32 scales" "x 1000 x.scale 32" \
-    "$($FMTLAB tensors "$tmp/m.safetensors" --csv | awk -F, 'NR > 1 { printf "%s%s %s", NR > 2 ? " " : "", $1, $5 }')"
+    "$($FMTLAB tensors "$tmp/m.safetensors" --csv | awk -F, 'NR > 1 { printf "%s%s %s", (NR > 2 ? " " : ""), $1, $5 }')"
   status "quantize refuses two tensors into one .npy" 2 $FMTLAB quantize int8 --scale absmax --codes --in "$tmp/x.npy" --out "$tmp/two.npy"
   one_line safetensors
   same "no file left" "" "$(ls "$tmp" | grep '^two')"
