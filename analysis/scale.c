@@ -799,7 +799,7 @@ fl_quantizer_apply (const fl_quantizer *qz, int ndim, const uint64_t *shape,
                 qz->g.axis, ndim);
       return FL_EINVAL;
     }
-  double y[RUN], v[RUN], xs[RUN];
+  double y[RUN], v[RUN], xs[RUN], sg[RUN];
   uint64_t c[RUN];
   unsigned char clip[RUN];
   fl_rounding rc = qz->r;
@@ -807,13 +807,22 @@ fl_quantizer_apply (const fl_quantizer *qz, int ndim, const uint64_t *shape,
   for (size_t lo = 0; lo < n; lo += RUN)
     {
       size_t len = n - lo < RUN ? n - lo : RUN;
+      if (qz->g.kind == FL_GRAN_TENSOR)
+        for (size_t i = 0; i < len; i++)
+          {
+            sg[i] = scale[0];
+            xs[i] = x[lo + i];
+            y[i] = xs[i] / sg[i];
+          }
+      else
+        for (size_t i = 0; i < len; i++)
+          {
+            sg[i] = scale[group_of (qz, start + lo + i, dim, inner)];
+            xs[i] = x[lo + i];
+            y[i] = xs[i] / sg[i];
+          }
       for (size_t i = 0; i < len; i++)
-        {
-          double s = scale[group_of (qz, start + lo + i, dim, inner)];
-          xs[i] = x[lo + i];
-          y[i] = xs[i] / s;
-          clip[i] = (y[i] > qz->clip_hi || y[i] < qz->clip_lo) && isfinite (y[i]);
-        }
+        clip[i] = (y[i] > qz->clip_hi || y[i] < qz->clip_lo) && isfinite (y[i]);
       rc.stream = qz->r.stream + start + lo;
       if (want_codes)
         {
@@ -823,10 +832,7 @@ fl_quantizer_apply (const fl_quantizer *qz, int ndim, const uint64_t *shape,
       else
         fl_quantize_doubles (qz->fmt, y, v, len, &rc, NULL);
       for (size_t i = 0; i < len; i++)
-        {
-          double s = scale[group_of (qz, start + lo + i, dim, inner)];
-          q[lo + i] = isfinite (xs[i]) ? s * v[i] : xs[i];
-        }
+        q[lo + i] = isfinite (xs[i]) ? sg[i] * v[i] : xs[i];
       if (m)
         fl_metrics_add (m, xs, q + lo, len, clip);
       if (want_codes && hist)

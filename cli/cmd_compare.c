@@ -389,6 +389,8 @@ cmd_compare (int argc, char **argv)
 #ifdef _OPENMP
   if (nthreads <= 0)
     nthreads = omp_get_max_threads ();
+  else
+    omp_set_num_threads (nthreads);    /* the scale searches' own loops too */
 #else
   nthreads = 1;
 #endif
