@@ -72,6 +72,7 @@ typedef struct {
   int nthreads;
   double **qbuf;              /* one per thread, of the longest run */
   fl_metrics *parts;          /* njobs x runs of a chunk */
+  uint64_t block_lcm;         /* of the block formats' block sizes (1 without) */
   size_t parts_cap;
 } engine;
 
@@ -174,11 +175,12 @@ compare_tensor (engine *e, cli_tsource *src, size_t ti, cli_tcell **cells, size_
         if (jb->hist[th].count)
           memset (jb->hist[th].count, 0, ((size_t) 1 << jb->hist[th].bits) * sizeof (uint64_t));
       needs_data |= fl_quantizer_needs_data (jb->qz);
-      /* chunks start at multiples of every block size */
-      uint64_t g = gcd64 (chunk, jb->sub);
-      if (chunk / g * jb->sub <= ((uint64_t) 1 << 26))
-        chunk = chunk / g * jb->sub;
     }
+  /* chunks start at multiples of every block format's block size */
+  if (e->block_lcm > chunk)
+    chunk = e->block_lcm;
+  else
+    chunk = chunk / e->block_lcm * e->block_lcm;
   uint64_t n = t->count;
   if (needs_data)
     {
@@ -400,6 +402,7 @@ cmd_compare (int argc, char **argv)
   /* every format, scale and mode is checked before any tensor is read */
   engine e = { 0 };
   e.nthreads = nthreads;
+  e.block_lcm = 1;
   e.njobs = nfmt * nscale * nmode;
   e.jobs = calloc (e.njobs, sizeof *e.jobs);
   e.qbuf = calloc ((size_t) nthreads, sizeof *e.qbuf);
@@ -437,6 +440,11 @@ cmd_compare (int argc, char **argv)
               uint64_t k = fl_block_k (b);
               fl_block_free (b);
               jb->sub = k * (SUB / k ? SUB / k : 1);
+              uint64_t l = e.block_lcm / gcd64 (e.block_lcm, k) * k;
+              if (l > ((uint64_t) 1 << 26))
+                cli_die (CLI_EXIT_USAGE, "the block sizes of these formats have no common "
+                         "multiple below 2^26; compare them in separate runs");
+              e.block_lcm = l;
             }
           maxsub = jb->sub > maxsub ? jb->sub : maxsub;
         }

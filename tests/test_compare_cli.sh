@@ -102,6 +102,16 @@ print(bool(np.all((d == y) | (np.isnan(d) & np.isnan(y)))))")"
   ok "quantize mxfp4 --codes to safetensors" $FMTLAB quantize mxfp4 --in "$tmp/x.npy" --out "$tmp/m.safetensors" --codes
   same "codes and 32 scales" "x 1000 x.scale 32" \
     "$($FMTLAB tensors "$tmp/m.safetensors" --csv | awk -F, 'NR > 1 { printf "%s%s %s", (NR > 2 ? " " : ""), $1, $5 }')"
+  # blocks of 100 across compare's chunks of 2^20 values: the streamed rows equal the
+  # quantized tensor written whole (SQNR by numpy)
+  $PY -c "import numpy as np; np.save('$tmp/g.npy', np.random.default_rng($seed + 2).standard_normal(3 * 10**6).astype(np.float32))"
+  $FMTLAB compare --in "$tmp/g.npy" --formats 'group:elem=int4,k=100,mxfp4' --csv -o "$tmp/g.csv"
+  $FMTLAB quantize 'group:elem=int4,k=100' --in "$tmp/g.npy" --out "$tmp/gq.npy" --dtype f64
+  same "group k=100 streamed = whole (SQNR to 1e-5 dB)" True "$($PY -c "
+import csv, numpy as np
+x = np.load('$tmp/g.npy').astype(float); q = np.load('$tmp/gq.npy')
+r = [row for row in csv.DictReader(open('$tmp/g.csv')) if row['format'].startswith('group')][0]
+print(abs(float(r['sqnr_db']) - 10 * np.log10((x * x).sum() / ((x - q) ** 2).sum())) < 1e-5)")"
   status "quantize refuses two tensors into one .npy" 2 $FMTLAB quantize int8 --scale absmax --codes --in "$tmp/x.npy" --out "$tmp/two.npy"
   one_line safetensors
   same "no file left" "" "$(ls "$tmp" | grep '^two')"
