@@ -49,6 +49,30 @@ else
     "$(row "$tmp/t_bf16.safetensors")"
 fi
 
+# --- scales and granularities of int8 against numpy (np.rint rounds ties to even)
+for sg in "absmax tensor" "absmax channel:0" "absmax channel:-1" "absmax block:32" \
+          "percentile:99 tensor" "pow2 tensor" "pow2 channel:1"; do
+  set -- $sg
+  got=$($FMTLAB compare --in "$tmp/t.npy" --formats int8 --scale $1 --granularity $2 --csv | \
+        awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i } NR == 2 { print $c["sqnr_db"] }')
+  want=$($PY -c "
+import numpy as np
+x = np.load('$tmp/t.npy').astype(np.float64)
+scale, gran = '$1', '$2'
+if gran == 'tensor': g = x.reshape(1, -1)
+elif gran.startswith('block'): g = x.reshape(-1, int(gran[6:]))
+else:
+    ax = int(gran[8:]) % 2
+    g = np.moveaxis(x, ax, 0).reshape(x.shape[ax], -1)
+a = np.abs(g).max(axis=1)
+if scale == 'absmax': s = a / 127
+elif scale == 'pow2': s = 2.0 ** np.ceil(np.log2(a / 127))
+else: s = np.percentile(np.abs(g), 99, axis=1) / 127
+q = s[:, None] * np.clip(np.rint(g / s[:, None]), -128, 127)
+print('%.6f' % (10 * np.log10((g * g).sum() / ((g - q) ** 2).sum())))")
+  same "int8 --scale $1 --granularity $2: SQNR $got = numpy $want" "$want" "$got"
+done
+
 # --- acceptance 5: verify e4m3fn quantize finds exactly the altered elements
 $PY -c "import numpy as np; np.save('$tmp/x.npy', (np.random.default_rng($seed + 1).standard_normal(1000) * 50).astype(np.float32))"
 # y0.npy: e4m3fn by the independent rounding of sqnr_ref.py (no scale; beyond 464, the
