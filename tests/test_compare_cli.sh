@@ -158,6 +158,21 @@ ok "tensors on NaN/Inf and empty" $FMTLAB tensors "$tmp/nan.npy" "$tmp/empty.npy
 same "tensors --json names the file kind" npy "$($PY -c "import json; print(json.load(open('$tmp/t.json'))['files'][0]['kind'])")"
 same "tensors: max over finite values" "1" "$($PY -c "import json; print(json.load(open('$tmp/t.json'))['tensors'][0]['max'])" | sed 's/\.0$//')"
 
+# --- an opaque tensor (a GGUF Q6_K: 256 values in 210 bytes) is listed with a notice
+$PY -c "
+import struct
+def gstr(s): return struct.pack('<Q', len(s)) + s.encode()
+g = b'GGUF' + struct.pack('<IQQ', 3, 2, 0)
+g += gstr('k') + struct.pack('<I', 1) + struct.pack('<Q', 256) + struct.pack('<IQ', 14, 0)
+g += gstr('f') + struct.pack('<I', 1) + struct.pack('<Q', 4) + struct.pack('<IQ', 0, 224)
+g += b'\0' * (-len(g) % 32) + b'\0' * 224 + struct.pack('<4f', 1, 2, 3, 4)
+open('$tmp/q6k.gguf', 'wb').write(g)"
+status "tensors lists an opaque tensor" 0 $FMTLAB tensors "$tmp/q6k.gguf" --csv
+same "both tensors listed" "k f" "$(awk -F, 'NR > 1 { printf "%s%s", (NR > 2 ? " " : ""), $1 }' "$tmp/sout")"
+ok "a notice names the opaque tensor" grep -q "'k'" "$tmp/serr"
+status "compare skips it with a notice" 0 $FMTLAB compare --in "$tmp/q6k.gguf" --formats int8 --csv
+same "one row (f)" 2 "$(wc -l < "$tmp/sout")"
+
 # --- synthetic pseudo-files, styles, options anywhere, --
 ok "synthetic:lognormal:5000 in tensors" $FMTLAB tensors synthetic:lognormal:5000
 ok "compare options after --" $FMTLAB compare --formats int8 --csv -- synthetic:normal:1000
