@@ -29,6 +29,7 @@ fl_metrics_add (fl_metrics *m, const double *x, const double *q, size_t n,
       double sx2 = 0, sq2 = 0, sxq = 0, se2 = 0, se = 0, srel = 0, mabs = m->max_abs,
              mrel = m->max_rel;
       uint64_t cnt = 0, nz = 0, fl = 0, cl = 0;
+      int qnan = isnan (mabs);
       for (size_t i = lo; i < lo + len; i++)
         {
           double xi = x[i];
@@ -47,18 +48,22 @@ fl_metrics_add (fl_metrics *m, const double *x, const double *q, size_t n,
           sxq += xi * qi;
           se2 += e * e;
           se += e;
-          mabs = ae > mabs || isnan (ae) ? ae : mabs;
-          if (xi != 0)
-            {
-              double rel = ae / fabs (xi);
-              nz++;
-              srel += rel;
-              mrel = rel > mrel || isnan (rel) ? rel : mrel;
-              fl += qi == 0;
-            }
+          /* a NaN q (an overflow to NaN) is remembered apart, so the maxima stay plain
+             comparisons */
+          qnan |= ae != ae;
+          mabs = ae > mabs ? ae : mabs;
+          int nzx = xi != 0;
+          double rel = ae / (nzx ? fabs (xi) : 1.0);
+          rel = nzx ? rel : 0;
+          nz += (uint64_t) nzx;
+          srel += rel;
+          mrel = rel > mrel ? rel : mrel;
+          fl += (uint64_t) (nzx & (qi == 0));
           if (clipped)
             cl += clipped[i] != 0;
         }
+      if (qnan)
+        mabs = mrel = NAN;
       m->n += cnt;
       m->nonzero += nz;
       m->flushed += fl;
