@@ -60,6 +60,13 @@ START_TEST (test_metrics_hand)
   fl_metrics_add (&m, x, x, 3, NULL);
   fl_metrics_finish (&m, &r);
   ck_assert (isinf (r.sqnr_db) && r.sqnr_db > 0 && r.cosine == 1);
+
+  /* a finite input quantized to NaN (overflow policy nan) spoils the error figures */
+  const double x3[] = { 1, 500 }, q3[] = { 1, NAN };
+  fl_metrics_init (&m);
+  fl_metrics_add (&m, x3, q3, 2, NULL);
+  fl_metrics_finish (&m, &r);
+  ck_assert (r.n == 2 && isnan (r.mse) && isnan (r.max_abs_err) && isnan (r.max_rel_err));
 }
 END_TEST
 

@@ -8,7 +8,7 @@
 
    Elements whose input is NaN or infinite are counted and kept out of every metric.  A
    finite input whose quantized value is not finite (an overflow policy of inf or nan)
-   makes the error sums infinite, as it should.  Formulas: doc/compare.md. */
+   makes the error figures infinite or NaN, as it should.  Formulas: doc/compare.md. */
 #ifndef FMTLAB_METRICS_H
 #define FMTLAB_METRICS_H
 
