@@ -110,7 +110,15 @@ fl_scale_strategy_name (const fl_scale_strategy *s, char *buf, size_t size)
 {
   static const char *const names[] = { "none", "absmax", "percentile", "mse", "kl", "pow2" };
   if (s->kind == FL_SCALE_PERCENTILE)
-    snprintf (buf, size, "percentile:%.17g", s->percentile);
+    {
+      /* the shortest decimal that reads back as P */
+      for (int prec = 0; prec <= 20; prec++)
+        {
+          snprintf (buf, size, "percentile:%.*f", prec, s->percentile);
+          if (strtod (buf + 11, NULL) == s->percentile)
+            break;
+        }
+    }
   else
     snprintf (buf, size, "%s", names[s->kind]);
   return buf;
