@@ -864,3 +864,81 @@ fl_quantizer_bits_per_element (const fl_quantizer *qz, uint64_t count, uint64_t 
   double sbits = qz->s.kind == FL_SCALE_NONE ? 0 : qz->s.kind == FL_SCALE_POW2 ? 8 : 32;
   return fl_format_bits (qz->fmt) + sbits * (double) ngroups / (double) count;
 }
+
+fl_status
+fl_quantizer_measure (const fl_quantizer *qz, int ndim, const uint64_t *shape,
+                      const double *x, double *q, fl_metrics *m, fl_code_hist *hist,
+                      char *err, size_t errlen)
+{
+  uint64_t ngroups, count = shape_count (ndim, shape);
+  fl_status st = fl_quantizer_groups (qz, ndim, shape, &ngroups, err, errlen);
+  if (st != FL_OK)
+    return st;
+  double *scale = calloc (ngroups ? ngroups : 1, sizeof *scale);
+  if (!scale)
+    {
+      snprintf (err, errlen, "out of memory for %llu scales", (unsigned long long) ngroups);
+      return FL_ENOMEM;
+    }
+  st = fl_quantizer_scales (qz, ndim, shape, x, scale, err, errlen);
+  /* runs start at multiples of a block format's block size */
+  uint64_t k = qz->blk ? fl_block_k (qz->blk) : 1, run = k * ((16384 + k - 1) / k);
+  uint64_t nruns = (count + run - 1) / run;
+  fl_metrics *part = calloc (nruns ? nruns : 1, sizeof *part);
+  if (st == FL_OK && !part)
+    {
+      snprintf (err, errlen, "out of memory");
+      st = FL_ENOMEM;
+    }
+  int failed = 0;
+  char msg[256] = "";
+  if (st == FL_OK)
+    {
+      #pragma omp parallel
+      {
+        double *buf = q ? NULL : malloc (run * sizeof *buf);
+        fl_code_hist h = { 0, NULL };
+        char e2[256];
+        if (hist && hist->count && fl_code_hist_init (&h, hist->bits, e2, sizeof e2) != FL_OK)
+          {
+            #pragma omp atomic write
+            failed = 1;
+          }
+        #pragma omp for schedule(dynamic, 1)
+        for (uint64_t r = 0; r < nruns; r++)
+          {
+            uint64_t lo = r * run, len = count - lo < run ? count - lo : run;
+            fl_metrics_init (&part[r]);
+            if ((!q && !buf)
+                || fl_quantizer_apply (qz, ndim, shape, scale, lo, x + lo, q ? q + lo : buf,
+                                       (size_t) len, NULL, &part[r], h.count ? &h : NULL, e2,
+                                       sizeof e2) != FL_OK)
+              {
+                #pragma omp critical
+                {
+                  failed = 1;
+                  snprintf (msg, sizeof msg, "%s", q || buf ? e2 : "out of memory");
+                }
+              }
+          }
+        if (hist)
+          {
+            #pragma omp critical
+            fl_code_hist_merge (hist, &h);   /* integer counts: any order */
+          }
+        fl_code_hist_clear (&h);
+        free (buf);
+      }
+    }
+  if (st == FL_OK && failed)
+    {
+      snprintf (err, errlen, "%s", msg[0] ? msg : "out of memory");
+      st = FL_ENOMEM;
+    }
+  if (st == FL_OK && m)
+    for (uint64_t r = 0; r < nruns; r++)
+      fl_metrics_merge (m, &part[r]);
+  free (part);
+  free (scale);
+  return st;
+}

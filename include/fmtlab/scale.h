@@ -133,6 +133,14 @@ fl_status fl_quantizer_apply (const fl_quantizer *qz, int ndim, const uint64_t *
                               double *q, size_t n, uint64_t *codes, fl_metrics *m,
                               fl_code_hist *hist, char *err, size_t errlen);
 
+/* The whole job on a tensor held in memory: scales, fake-quantization and metrics (for
+   fits and searches).  q may be NULL (not kept); hist may be NULL.  OpenMP over runs of
+   the tensor, their accumulators merged in order: the result does not depend on the
+   thread count. */
+fl_status fl_quantizer_measure (const fl_quantizer *qz, int ndim, const uint64_t *shape,
+                                const double *x, double *q, fl_metrics *m,
+                                fl_code_hist *hist, char *err, size_t errlen);
+
 /* Block formats: the block array of elements [start, start + n) (a is initialised here;
    the caller clears it; start a multiple of the block size; non-finite inputs as 0), and
    the block format itself (NULL for a scalar format). */
