@@ -104,5 +104,6 @@ void cli_write_block_props (FILE *fp, char **names, size_t n, cli_style style);
 int cmd_ref (int argc, char **argv);
 int cmd_gen (int argc, char **argv);
 int cmd_verify (int argc, char **argv);
+int cmd_study (int argc, char **argv);        /* cmd_study.c */
 
 #endif
