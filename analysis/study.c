@@ -12,6 +12,9 @@ static const fl_study studies[] = {
   { "gupta", fl_study_gupta,
     "Gupta et al. 2015: an MLP trained on Fashion-MNIST in fixed point, rne against sr",
     "--quick: 2000 training images, 1000 test images, 3 epochs, FL 8 and 12 only" },
+  { "decoupleq", fl_study_decoupleq,
+    "decoupleQ: 2-4-bit grouped weights fitted against the layer's inputs (H-weighted loss)",
+    "--quick: 2 layers, 2 bits, groups 64 and per-channel, 1 alternation round" },
 };
 #define N_STUDIES (sizeof studies / sizeof studies[0])
 
