@@ -11,21 +11,21 @@
 #include <fmtlab/layerfit.h>
 #include <fmtlab/tensor.h>
 
-static const char *const method_names[FL_FIT_METHODS] = { "rtn", "mse", "gptq", "decoupleq" };
+static const char *const method_names[FL_LFIT_METHODS] = { "rtn", "mse", "gptq", "decoupleq" };
 
 const char *
-fl_fit_method_name (fl_fit_method m)
+fl_lfit_method_name (fl_lfit_method m)
 {
-  return (unsigned) m < FL_FIT_METHODS ? method_names[m] : "?";
+  return (unsigned) m < FL_LFIT_METHODS ? method_names[m] : "?";
 }
 
 int
-fl_fit_method_parse (const char *s, fl_fit_method *m)
+fl_lfit_method_parse (const char *s, fl_lfit_method *m)
 {
-  for (int i = 0; i < FL_FIT_METHODS; i++)
+  for (int i = 0; i < FL_LFIT_METHODS; i++)
     if (strcmp (s, method_names[i]) == 0)
       {
-        *m = (fl_fit_method) i;
+        *m = (fl_lfit_method) i;
         return 0;
       }
   return -1;
@@ -351,11 +351,11 @@ lambda_max (const double *h, size_t n)
 }
 
 fl_status
-fl_layerfit (const double *w, size_t m, size_t n, const double *h, fl_fit_method meth,
+fl_layerfit (const double *w, size_t m, size_t n, const double *h, fl_lfit_method meth,
              const fl_layerfit_opts *o, double *wq, int *q_out, double *s_out, double *z_out,
              char *err, size_t errlen)
 {
-  if (o->bits < 2 || o->bits > 8 || m == 0 || n == 0 || (unsigned) meth >= FL_FIT_METHODS)
+  if (o->bits < 2 || o->bits > 8 || m == 0 || n == 0 || (unsigned) meth >= FL_LFIT_METHODS)
     {
       set_err (err, errlen, "bits must be 2 to 8 and the layer not empty");
       return FL_EINVAL;
@@ -384,7 +384,7 @@ fl_layerfit (const double *w, size_t m, size_t n, const double *h, fl_fit_method
          *grad = v + n, *s = grad + n, *z = s + G, *sc = z + G, *zc = sc + G, *best = zc + G;
   int *q = qb, *qc = qb + n;
   fl_status st = FL_OK;
-  if (meth == FL_FIT_GPTQ || meth == FL_FIT_DECOUPLEQ)
+  if (meth == FL_LFIT_GPTQ || meth == FL_LFIT_DECOUPLEQ)
     {
       u = malloc (n * n * sizeof *u);
       if (!u)
@@ -393,7 +393,7 @@ fl_layerfit (const double *w, size_t m, size_t n, const double *h, fl_fit_method
         set_err (err, errlen, "H is not positive definite (is the damping 0?)");
     }
   double eta = 0;
-  if (st == FL_OK && meth == FL_FIT_DECOUPLEQ)
+  if (st == FL_OK && meth == FL_LFIT_DECOUPLEQ)
     eta = 1.0 / (2 * lambda_max (h, n));   /* gradient 2 (v - w) H is 2 lambda_max-Lipschitz */
   for (size_t i = 0; i < n; i++)
     dg[i] = h[i * n + i];
@@ -405,19 +405,19 @@ fl_layerfit (const double *w, size_t m, size_t n, const double *h, fl_fit_method
       for (size_t gi = 0; gi < G; gi++)
         {
           size_t j0 = gi * gr.g, len = j0 + gr.g <= n ? gr.g : n - j0;
-          if (meth == FL_FIT_RTN)
+          if (meth == FL_LFIT_RTN)
             minmax_grid (wr + j0, len, 1, &gr, &s[gi], &z[gi]);
           else
-            search_grid (wr + j0, len, meth == FL_FIT_DECOUPLEQ ? dg + j0 : NULL, &gr, &s[gi],
+            search_grid (wr + j0, len, meth == FL_LFIT_DECOUPLEQ ? dg + j0 : NULL, &gr, &s[gi],
                          &z[gi]);
         }
-      if (meth == FL_FIT_RTN || meth == FL_FIT_MSE)
+      if (meth == FL_LFIT_RTN || meth == FL_LFIT_MSE)
         for (size_t j = 0; j < n; j++)
           {
             q[j] = quant (wr[j], s[j / gr.g], z[j / gr.g], &gr);
             out[j] = q[j] * s[j / gr.g] + z[j / gr.g];
           }
-      else if (meth == FL_FIT_GPTQ)
+      else if (meth == FL_LFIT_GPTQ)
         {
           memcpy (t, wr, n * sizeof *t);
           gptq_row (t, u, s, z, &gr, q, out);

@@ -10,7 +10,7 @@ libfmtlab_studies_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS)
 fmtlabinclude_HEADERS += include/fmtlab/study.h include/fmtlab/layerfit.h
 EXTRA_DIST += doc/studies.md
 
-fmtlab_SOURCES += cli/cmd_study.c
+fmtlab_SOURCES += cli/cmd_study.c cli/cmd_layerfit.c
 fmtlab_LDADD += libfmtlab_studies.la libfmtlab_io.la libfmtlab.la $(GSL_LIBS) $(ZLIB_LIBS) \
 	$(MPFR_LIBS) $(GMP_LIBS) -lm
 
@@ -20,3 +20,5 @@ tests_test_study_SOURCES = tests/test_study.c $(TEST_COMMON_SOURCES)
 tests_test_study_CFLAGS = $(TEST_COMMON_CFLAGS) $(GSL_CFLAGS) -I$(top_srcdir)/analysis
 tests_test_study_LDADD = libfmtlab_studies.la libfmtlab_io.la $(TEST_COMMON_LDADD) \
 	$(LIBZIP_LIBS) $(JANSSON_LIBS) $(PROTOBUF_C_LIBS) $(GSL_LIBS) $(ZLIB_LIBS)
+TESTS += tests/test_study_cli.sh
+EXTRA_DIST += tests/test_study_cli.sh

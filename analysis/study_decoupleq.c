@@ -154,11 +154,11 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
       return FL_ENOMEM;
     }
   /* aggregates [bits][group][method] */
-  double lsum[3][3][FL_FIT_METHODS] = { { { 0 } } }, worst[3][3][FL_FIT_METHODS];
-  int nabove[3][3][FL_FIT_METHODS] = { { { 0 } } }, nlay[3][3] = { { 0 } };
+  double lsum[3][3][FL_LFIT_METHODS] = { { { 0 } } }, worst[3][3][FL_LFIT_METHODS];
+  int nabove[3][3][FL_LFIT_METHODS] = { { { 0 } } }, nlay[3][3] = { { 0 } };
   for (size_t a = 0; a < 3; a++)
     for (size_t b = 0; b < 3; b++)
-      for (size_t c = 0; c < FL_FIT_METHODS; c++)
+      for (size_t c = 0; c < FL_LFIT_METHODS; c++)
         worst[a][b][c] = 0;
   fl_layerfit_opts fo;
   fl_layerfit_opts_init (&fo);
@@ -206,14 +206,14 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
               snprintf (gname, sizeof gname, "%zu", groups[gi]);
             else
               snprintf (gname, sizeof gname, "channel");
-            for (int me = 0; me < FL_FIT_METHODS && st == FL_OK; me++)
+            for (int me = 0; me < FL_LFIT_METHODS && st == FL_OK; me++)
               {
-                st = fl_layerfit (w, m, n, h, (fl_fit_method) me, &fo, wq, NULL, NULL, NULL, err,
+                st = fl_layerfit (w, m, n, h, (fl_lfit_method) me, &fo, wq, NULL, NULL, NULL, err,
                                   errlen);
                 if (st != FL_OK)
                   break;
                 double l = fl_layer_loss (w, wq, m, n, h);
-                if (me == FL_FIT_RTN)
+                if (me == FL_LFIT_RTN)
                   rtn = l;
                 size_t row = fl_table_add_row (t);
                 fl_table_set_text (t, row, 0, L->label);
@@ -222,14 +222,14 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
                 fl_table_set_int (t, row, 3, (int64_t) N);
                 fl_table_set_int (t, row, 4, bits[bi]);
                 fl_table_set_text (t, row, 5, gname);
-                fl_table_set_text (t, row, 6, fl_fit_method_name ((fl_fit_method) me));
+                fl_table_set_text (t, row, 6, fl_lfit_method_name ((fl_lfit_method) me));
                 fl_table_set_real (t, row, 7, l);
                 fl_table_set_real (t, row, 8, l / ref);
                 fl_table_set_real (t, row, 9, l / rtn);
                 lsum[bi][gi][me] += log (l / rtn);
                 if (l / rtn > worst[bi][gi][me])
                   worst[bi][gi][me] = l / rtn;
-                nabove[bi][gi][me] += !(l < rtn) && me != FL_FIT_RTN;
+                nabove[bi][gi][me] += !(l < rtn) && me != FL_LFIT_RTN;
               }
             nlay[bi][gi]++;
             done++;
@@ -252,7 +252,7 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
   int dq_above = 0;
   for (size_t bi = 0; bi < nbits; bi++)
     for (size_t gi = 0; gi < ngroups; gi++)
-      for (int me = 0; me < FL_FIT_METHODS; me++)
+      for (int me = 0; me < FL_LFIT_METHODS; me++)
         {
           size_t row = fl_table_add_row (sum);
           char gname[32];
@@ -262,7 +262,7 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
             snprintf (gname, sizeof gname, "channel");
           fl_table_set_int (sum, row, 0, bits[bi]);
           fl_table_set_text (sum, row, 1, gname);
-          fl_table_set_text (sum, row, 2, fl_fit_method_name ((fl_fit_method) me));
+          fl_table_set_text (sum, row, 2, fl_lfit_method_name ((fl_lfit_method) me));
           fl_table_set_int (sum, row, 3, nlay[bi][gi]);
           if (nlay[bi][gi])
             {
@@ -270,7 +270,7 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
               fl_table_set_real (sum, row, 5, worst[bi][gi][me]);
             }
           fl_table_set_int (sum, row, 6, nabove[bi][gi][me]);
-          if (me == FL_FIT_DECOUPLEQ)
+          if (me == FL_LFIT_DECOUPLEQ)
             {
               dq_above += nabove[bi][gi][me];
               fl_study_result_note (res, "- %u bits, group %s: decoupleQ loss / RTN loss: "
@@ -278,8 +278,8 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
                                     "%.4f; MSE grid %.4f", bits[bi], gname,
                                     exp (lsum[bi][gi][me] / nlay[bi][gi]), worst[bi][gi][me],
                                     nlay[bi][gi],
-                                    exp (lsum[bi][gi][FL_FIT_GPTQ] / nlay[bi][gi]),
-                                    exp (lsum[bi][gi][FL_FIT_MSE] / nlay[bi][gi]));
+                                    exp (lsum[bi][gi][FL_LFIT_GPTQ] / nlay[bi][gi]),
+                                    exp (lsum[bi][gi][FL_LFIT_MSE] / nlay[bi][gi]));
             }
         }
   fl_study_result_note (res, "Setting: %zu layers (%zu skipped), H = X^T X / N damped by 1 %% "

@@ -13,6 +13,7 @@
 #include "testutil.h"
 #include "study-impl.h"
 #include "mlp-impl.h"
+#include <fmtlab/layerfit.h>
 
 static uint64_t seed;
 
@@ -304,6 +305,166 @@ START_TEST (test_sr_beats_rne)
 }
 END_TEST
 
+
+/* ---- layerfit: SPEC B§7.4 and the methods' relations ---- */
+
+START_TEST (test_b74_grid)
+{
+  /* check 1: the 2-bit asymmetric grid with s = 1, z = 0.5 has the levels -1.5 -0.5 0.5
+     1.5.  The min/max grid of a row spanning [-1.5, 1.5] is exactly that grid; ties round
+     toward +infinity (decoupleQ's rounding helper). */
+  static const double w[] = { -1.5, 1.5, -1.2, 0.1, 0.9, 1.0, 0.0, -1.0 };
+  static const double want[] = { -1.5, 1.5, -1.5, 0.5, 0.5, 1.5, 0.5, -0.5 };
+  static const int wantq[] = { -2, 1, -2, 0, 0, 1, 0, -1 };
+  enum { N = sizeof w / sizeof w[0] };
+  /* the first two span the grid; the rest are rounded on it */
+  double h[N * N] = { 0 }, wq[N], s, z;
+  int q[N];
+  for (int i = 0; i < N; i++)
+    h[i * N + i] = 1;
+  fl_layerfit_opts o;
+  fl_layerfit_opts_init (&o);
+  o.bits = 2;
+  o.group = 0;
+  ck_assert_int_eq (fl_layerfit (w, 1, N, h, FL_LFIT_RTN, &o, wq, q, &s, &z, NULL, 0), FL_OK);
+  ck_assert (s == 1 && z == 0.5);
+  for (int i = 0; i < N; i++)
+    {
+      TU_CHECK (wq[i] == want[i] && q[i] == wantq[i], "w %g -> %g (q %d), want %g (q %d)",
+                w[i], wq[i], q[i], want[i], wantq[i]);
+    }
+}
+END_TEST
+
+/* A random layer and inputs (seeded). */
+static void
+random_layer (uint64_t *rng, size_t m, size_t n, size_t N, double *w, double *h)
+{
+  double *x = malloc (N * n * sizeof *x);
+  for (size_t i = 0; i < m * n; i++)
+    w[i] = 2 * fl_study_uniform (rng) - 1 + (i % 7 == 0 ? 0.5 : 0);
+  for (size_t t = 0; t < N; t++)
+    for (size_t j = 0; j < n; j++)   /* correlated columns, uneven scales */
+      x[t * n + j] = (fl_study_uniform (rng) - 0.5) * (1 + j % 5)
+                     + (j ? 0.5 * x[t * n + j - 1] : 0);
+  ck_assert_int_eq (fl_layerfit_hessian (x, N, n, 0.01, h, NULL, 0), FL_OK);
+  free (x);
+}
+
+START_TEST (test_b74_normal_equations)
+{
+  /* check 2: for fixed integers the refit (s, z) zero the loss's gradient, computed here
+     from its definition: dl/ds_g = -2 sum_{j in g} q_j [H (w - wq)]_j, dl/dz_g likewise
+     without q_j.  Groups of 8 over 20 columns (the last group partial) and one whole row;
+     one group with all-equal integers (s and z act alike there). */
+  uint64_t rng = seed ^ 74;
+  enum { n = 20, N = 40 };
+  double w[n], h[n * n], wq[n], r[n], s[3], z[3];
+  int q[n];
+  random_layer (&rng, 1, n, N, w, h);
+  for (size_t gsize = 8; ; gsize = 0)
+    {
+      size_t g = gsize ? gsize : n, G = (n + g - 1) / g;
+      for (size_t j = 0; j < n; j++)
+        q[j] = j < 8 && gsize ? 1 : (int) (fl_study_rand (&rng) % 4) - 2;
+      ck_assert_int_eq (fl_layerfit_refit_row (w, q, n, gsize, h, s, z), FL_OK);
+      for (size_t j = 0; j < n; j++)
+        wq[j] = q[j] * s[j / g] + z[j / g];
+      for (size_t j = 0; j < n; j++)
+        {
+          r[j] = 0;
+          for (size_t k = 0; k < n; k++)
+            r[j] += h[j * n + k] * (w[k] - wq[k]);
+        }
+      double scale = 0;
+      for (size_t j = 0; j < n; j++)
+        scale += fabs (h[j * n + j] * w[j]);
+      for (size_t gi = 0; gi < G; gi++)
+        {
+          double ds = 0, dz = 0;
+          for (size_t j = gi * g; j < n && j < (gi + 1) * g; j++)
+            {
+              ds += -2 * q[j] * r[j];
+              dz += -2 * r[j];
+            }
+          TU_CHECK (fabs (ds) < 1e-10 * scale && fabs (dz) < 1e-10 * scale,
+                    "group %zu of %zu: dl/ds %g, dl/dz %g (scale %g)", gi, g, ds, dz, scale);
+        }
+      if (!gsize)
+        break;
+    }
+}
+END_TEST
+
+START_TEST (test_b74_identity)
+{
+  /* check 3: with H = I the layer loss is the squared Frobenius distance */
+  uint64_t rng = seed ^ 743;
+  enum { m = 5, n = 9 };
+  double w[m * n], wq[m * n], h[n * n] = { 0 }, f = 0;
+  for (int i = 0; i < n; i++)
+    h[i * n + i] = 1;
+  for (int i = 0; i < m * n; i++)
+    {
+      w[i] = fl_study_uniform (&rng) - 0.5;
+      wq[i] = w[i] + (fl_study_uniform (&rng) - 0.5) * 0.1;
+      f += (w[i] - wq[i]) * (w[i] - wq[i]);
+    }
+  double l = fl_layer_loss (w, wq, m, n, h);
+  ck_assert_msg (fabs (l - f) <= 1e-14 * f, "loss %.17g, Frobenius %.17g", l, f);
+  /* and then GPTQ has nothing to feed back: it equals the MSE grid's rounding */
+  fl_layerfit_opts o;
+  fl_layerfit_opts_init (&o);
+  o.group = 4;
+  double a[m * n], b[m * n];
+  ck_assert_int_eq (fl_layerfit (w, m, n, h, FL_LFIT_MSE, &o, a, NULL, NULL, NULL, NULL, 0), FL_OK);
+  ck_assert_int_eq (fl_layerfit (w, m, n, h, FL_LFIT_GPTQ, &o, b, NULL, NULL, NULL, NULL, 0), FL_OK);
+  ck_assert_mem_eq (a, b, sizeof a);
+}
+END_TEST
+
+START_TEST (test_hessian_known)
+{
+  /* X = [[1, 2], [3, 4]]: X^T X / 2 = [[5, 7], [7, 10]]; damping 0.01 * 7.5 on the diagonal */
+  static const double x[] = { 1, 2, 3, 4 };
+  double h[4];
+  ck_assert_int_eq (fl_layerfit_hessian (x, 2, 2, 0.01, h, NULL, 0), FL_OK);
+  ck_assert (h[0] == 5 + 0.075 && h[1] == 7 && h[2] == 7 && h[3] == 10 + 0.075);
+  static const double bad[] = { 1, NAN };
+  char err[128];
+  ck_assert_int_eq (fl_layerfit_hessian (bad, 1, 2, 0.01, h, err, sizeof err), FL_EINVAL);
+}
+END_TEST
+
+START_TEST (test_decoupleq_below_rtn)
+{
+  /* decoupleQ's loss below round-to-nearest's and no worse than GPTQ's start (it keeps a
+     round only when a row improves) on random layers, 2 to 4 bits, groups 8 and whole rows */
+  uint64_t rng = seed ^ 2404;
+  enum { m = 12, n = 32, N = 20 };    /* fewer tokens than inputs, as PP-OCR's 53 < 120 */
+  double w[m * n], h[n * n], wq[m * n];
+  random_layer (&rng, m, n, N, w, h);
+  fl_layerfit_opts o;
+  fl_layerfit_opts_init (&o);
+  for (unsigned b = 2; b <= 4; b++)
+    for (size_t g = 0; g <= 8; g += 8)
+      {
+        o.bits = b;
+        o.group = g;
+        double l[FL_LFIT_METHODS];
+        for (int me = 0; me < FL_LFIT_METHODS; me++)
+          {
+            ck_assert_int_eq (fl_layerfit (w, m, n, h, (fl_lfit_method) me, &o, wq, NULL, NULL,
+                                           NULL, NULL, 0), FL_OK);
+            l[me] = fl_layer_loss (w, wq, m, n, h);
+          }
+        printf ("bits %u group %zu: rtn %.4g mse %.4g gptq %.4g decoupleq %.4g\n", b, g,
+                l[0], l[1], l[2], l[3]);
+        ck_assert (l[FL_LFIT_DECOUPLEQ] < l[FL_LFIT_RTN]);
+      }
+}
+END_TEST
+
 int
 main (void)
 {
@@ -319,6 +480,11 @@ main (void)
   tcase_add_test (tc, test_b83_vanishing);
   tcase_add_test (tc, test_mlp_gradient);
   tcase_add_test (tc, test_sr_beats_rne);
+  tcase_add_test (tc, test_b74_grid);
+  tcase_add_test (tc, test_b74_normal_equations);
+  tcase_add_test (tc, test_b74_identity);
+  tcase_add_test (tc, test_hessian_known);
+  tcase_add_test (tc, test_decoupleq_below_rtn);
   suite_add_tcase (s, tc);
   return tu_run (s);
 }

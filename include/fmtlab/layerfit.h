@@ -11,12 +11,12 @@
    weight is q * s + z with q an integer in [-2^(b-1), 2^(b-1) - 1] (2 bits: -2..1).
 
    Methods (doc/studies.md describes them and their sources):
-   - FL_FIT_RTN: min/max grid (the range widened to hold 0), each weight rounded to nearest.
-   - FL_FIT_MSE: the grid shrunk by p = 1 - i/200 (i < 160) to the least squared error of
+   - FL_LFIT_RTN: min/max grid (the range widened to hold 0), each weight rounded to nearest.
+   - FL_LFIT_MSE: the grid shrunk by p = 1 - i/200 (i < 160) to the least squared error of
      each group, then rounded to nearest.
-   - FL_FIT_GPTQ: the MSE grid, columns rounded in order with the error fed back to the
+   - FL_LFIT_GPTQ: the MSE grid, columns rounded in order with the error fed back to the
      columns not yet rounded through the Cholesky factor of H^-1.
-   - FL_FIT_DECOUPLEQ: grid from the shrink search weighted by diag H, closed-form (s, z)
+   - FL_LFIT_DECOUPLEQ: grid from the shrink search weighted by diag H, closed-form (s, z)
      refit, GPTQ rounding, then rounds of the alternation: integer step (projected gradient
      on the relaxed box, then GPTQ rounding), closed-form (s, z) step; a row keeps a round's
      result only when its loss decreases. */
@@ -30,10 +30,10 @@
 extern "C" {
 #endif
 
-typedef enum { FL_FIT_RTN, FL_FIT_MSE, FL_FIT_GPTQ, FL_FIT_DECOUPLEQ } fl_fit_method;
-#define FL_FIT_METHODS 4
-const char *fl_fit_method_name (fl_fit_method m);   /* "rtn" "mse" "gptq" "decoupleq" */
-int fl_fit_method_parse (const char *s, fl_fit_method *m);   /* 0 on success */
+typedef enum { FL_LFIT_RTN, FL_LFIT_MSE, FL_LFIT_GPTQ, FL_LFIT_DECOUPLEQ } fl_lfit_method;
+#define FL_LFIT_METHODS 4
+const char *fl_lfit_method_name (fl_lfit_method m);   /* "rtn" "mse" "gptq" "decoupleq" */
+int fl_lfit_method_parse (const char *s, fl_lfit_method *m);   /* 0 on success */
 
 typedef struct {
   unsigned bits;        /* 2 to 8 */
@@ -53,7 +53,7 @@ double fl_layer_loss (const double *w, const double *wq, size_t m, size_t n, con
 
 /* Fit W (m x n) with a method: wq receives the approximation (m x n), and, when not NULL,
    q the integers, s and z the scales and offsets (m x groups each, groups = ceil(n / g)). */
-fl_status fl_layerfit (const double *w, size_t m, size_t n, const double *h, fl_fit_method meth,
+fl_status fl_layerfit (const double *w, size_t m, size_t n, const double *h, fl_lfit_method meth,
                        const fl_layerfit_opts *o, double *wq, int *q, double *s, double *z,
                        char *err, size_t errlen);
 
