@@ -111,5 +111,7 @@ int cmd_quantize (int argc, char **argv);
 int cmd_compare (int argc, char **argv);
 /* 'fmtlab verify FORMAT quantize ...' (verify_quantize.c), called by cmd_verify. */
 int cli_verify_quantize (int argc, char **argv);
+int cmd_study (int argc, char **argv);        /* cmd_study.c */
+int cmd_layerfit (int argc, char **argv);     /* cmd_layerfit.c */
 
 #endif
