@@ -635,7 +635,6 @@ fl_verify_subject (const fl_verify_opts *opts, void (*fn) (void), int random, ui
   int nthreads = resolve_threads (opts->threads);
   if (opts->watch && nthreads > opts->nwatch)
     nthreads = opts->nwatch;
-  fl_oracle_free (probe);
 #pragma omp parallel num_threads (nthreads)
   {
     fl_oracle *o = NULL;
@@ -711,6 +710,7 @@ fl_verify_subject (const fl_verify_opts *opts, void (*fn) (void), int random, ui
   res->cases += total;
   free (ch);
   free (nanmap);
+  fl_oracle_free (probe);        /* only now: rf belongs to it (to_f64's binary64) */
   fl_gen_free (g);
   return FL_OK;
 }
@@ -732,7 +732,6 @@ fl_verify_cases (const fl_verify_opts *opts, size_t ncases, const uint64_t *ops,
   if (!ch)
     abort ();
   int nthreads = resolve_threads (opts->threads);
-  fl_oracle_free (probe);
 #pragma omp parallel num_threads (nthreads)
   {
     fl_oracle *o = NULL;
@@ -767,5 +766,6 @@ fl_verify_cases (const fl_verify_opts *opts, size_t ncases, const uint64_t *ops,
   merge_chunks (res, ch, nch, opts->max_report);
   free (ch);
   free (nanmap);
+  fl_oracle_free (probe);        /* only now: rf belongs to it (to_f64's binary64) */
   return FL_OK;
 }

@@ -10,3 +10,5 @@ check_LTLIBRARIES += tests/libbad.la
 tests_libbad_la_SOURCES = tests/badimpl.c
 tests_libbad_la_CFLAGS = -O1
 tests_libbad_la_LDFLAGS = -module -avoid-version -rpath /nowhere
+# the fuzz targets and their seeds (run by .ci/fuzz, not by make check)
+EXTRA_DIST += .ci/fuzz fuzz
