@@ -1,6 +1,7 @@
 /* common.c -- errors, format and rounding options, atomic output files. */
 #include <config.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,20 @@
 
 const char *cli_cmd = NULL;
 
-/* The output file being written, removed by cli_die: no partial file on any error path. */
+/* The output file being written, removed by cli_die: no partial file on any error path,
+   and removed on SIGINT, SIGTERM, SIGHUP and SIGPIPE too (unlink is async-signal-safe). */
 static cli_out *active_out = NULL;
+static char *volatile active_tmp = NULL;
+
+static void
+remove_tmp_and_die (int sig)
+{
+  char *t = active_tmp;
+  if (t)
+    unlink (t);
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
 
 /* A message as one line: control bytes and bytes that are not printable ASCII, which may
    come from hostile input, are written as \xNN; the message is cut at CLI_MSG_MAX bytes. */
@@ -211,6 +224,18 @@ cli_out_open (cli_out *o, const char *path)
       cli_die (CLI_EXIT_USAGE, "cannot write '%s': %s", path, strerror (errno));
     }
   active_out = o;
+  active_tmp = o->tmp;
+  static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+    {
+      struct sigaction sa, old;
+      memset (&sa, 0, sizeof sa);
+      sa.sa_handler = remove_tmp_and_die;
+      sigemptyset (&sa.sa_mask);
+      /* an ignored signal stays ignored (nohup) */
+      if (sigaction (sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+        sigaction (sigs[i], &sa, NULL);
+    }
   return o->fp;
 }
 
@@ -228,6 +253,7 @@ cli_out_commit (cli_out *o)
   if (fclose (o->fp) != 0)
     {
       unlink (o->tmp);
+      active_tmp = NULL;
       o->fp = NULL;
       cli_die (CLI_EXIT_USAGE, "cannot write '%s': %s", o->path, strerror (errno));
     }
@@ -235,8 +261,10 @@ cli_out_commit (cli_out *o)
     {
       int e = errno;
       unlink (o->tmp);
+      active_tmp = NULL;
       cli_die (CLI_EXIT_USAGE, "cannot write '%s': %s", o->path, strerror (e));
     }
+  active_tmp = NULL;
   free (o->tmp);
   free (o->path);
 }
@@ -250,6 +278,7 @@ cli_out_abort (cli_out *o)
     {
       fclose (o->fp);
       unlink (o->tmp);
+      active_tmp = NULL;
       free (o->tmp);
       free (o->path);
     }
