@@ -674,10 +674,7 @@ fl_verify_subject (const fl_verify_opts *opts, void (*fn) (void), int random, ui
                   }
                 uint64_t e = fl_oracle_eval (o, ops, NULL), got;
                 if (slot)
-                  {
-                    slot->index = i;
-                    slot->in_call = 1;
-                  }
+                  slot->started = i + 1;
                 switch (n)
                   {
                   case 1: got = ((fl_subject1) fn) (ops[0]); break;
@@ -685,10 +682,7 @@ fl_verify_subject (const fl_verify_opts *opts, void (*fn) (void), int random, ui
                   default: got = ((fl_subject3) fn) (ops[0], ops[1], ops[2]); break;
                   }
                 if (slot)
-                  {
-                    slot->in_call = 0;
-                    slot->calls++;
-                  }
+                  slot->finished = i + 1;
                 got &= rmask;
                 if (!match_fast (rf, nanmap, e, got, opts->strict_nan))
                   {

@@ -25,7 +25,7 @@ help (void)
           "one line on stderr names what happened and the case (its operands), exit 1.\n\n"
           "  --vectors FILE    TestFloat layout: operands result [flags], one case a line,\n"
           "                    fixed-width hex (extra leading zeros allowed), single spaces,\n"
-          "                    '#' comment lines; '-' is stdin.  Lines up to 1 MiB - 1 bytes\n"
+          "                    '#' comment lines, at most 1 MiB a line; '-' is stdin.\n"
           "                    testfloat_gen output for f16/f32/f64 is read as is\n"
           "  --impl LIB.so:SYMBOL  load uint64_t SYMBOL(uint64_t a[, b[, c]]) (codes in the low\n"
           "                    bits; conversions take the source bit pattern) and check it on\n"

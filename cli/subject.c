@@ -210,10 +210,9 @@ subject_verify (const fl_verify_opts *vo, void (*fn) (void), int random, uint64_
   /* watch: read the result as it comes, look at the slots every 100 ms */
   char *buf = NULL;
   size_t blen = 0, bcap = 0;
-  uint64_t *last_calls = calloc ((size_t) nthr, sizeof *last_calls);
-  uint64_t *last_index = calloc ((size_t) nthr, sizeof *last_index);
+  uint64_t *last_started = calloc ((size_t) nthr, sizeof *last_started);
   double *since = calloc ((size_t) nthr, sizeof *since);
-  if (!last_calls || !last_index || !since)
+  if (!last_started || !since)
     abort ();
   int open = 1, exited = 0, wst = 0;
   while (open || !exited)
@@ -273,15 +272,16 @@ subject_verify (const fl_verify_opts *vo, void (*fn) (void), int random, uint64_
         }
       if (!exited && timeout > 0)
         {
+          /* a call under way (started != finished) on the same case for longer than the
+             timeout: each thread's cases are distinct, so the same value is the same call */
           double t = now ();
           for (int k = 0; k < nthr; k++)
             {
               fl_verify_slot *s = &shared->slot[k];
-              uint64_t calls = s->calls, index = s->index;
-              if (!s->in_call || calls != last_calls[k] || index != last_index[k] || since[k] == 0)
+              uint64_t started = s->started, finished = s->finished;
+              if (started == finished || started != last_started[k] || since[k] == 0)
                 {
-                  last_calls[k] = calls;
-                  last_index[k] = index;
+                  last_started[k] = started;
                   since[k] = t;
                   continue;
                 }
@@ -291,7 +291,7 @@ subject_verify (const fl_verify_opts *vo, void (*fn) (void), int random, uint64_
                   waitpid (pid, &wst, 0);
                   rep->outcome = SUBJECT_HANG;
                   rep->known = 1;
-                  rep->index = index;
+                  rep->index = started - 1;
                   goto done;
                 }
             }
@@ -343,8 +343,8 @@ subject_verify (const fl_verify_opts *vo, void (*fn) (void), int random, uint64_
       rep->status = WEXITSTATUS (wst);
     }
   for (int k = 0; k < nthr; k++)
-    if (shared->slot[k].in_call && rep->nsuspects < 4)
-      rep->suspects[rep->nsuspects++] = shared->slot[k].index;
+    if (shared->slot[k].started != shared->slot[k].finished && rep->nsuspects < 4)
+      rep->suspects[rep->nsuspects++] = shared->slot[k].started - 1;
   if (rep->nsuspects == 1)
     {
       rep->known = 1;
@@ -368,8 +368,7 @@ done:
   if (pfd[0] >= 0)
     close (pfd[0]);
   free (buf);
-  free (last_calls);
-  free (last_index);
+  free (last_started);
   free (since);
   munmap (shared, sizeof *shared);
   shared = NULL;

@@ -75,13 +75,13 @@ typedef struct {
 
 /* What one thread of fl_verify_subject is doing, for a supervisor in another process
    (fmtlab verify --impl runs the check in a child and watches these in shared memory):
-   the index of the case whose subject call is under way (in_call = 1), and the number of
-   calls that returned.  One slot per thread, a cache line each. */
+   started = i + 1 just before the subject is called on case i, finished = i + 1 when that
+   call returned, so a call is under way while started != finished.  One slot per thread,
+   a cache line each; two plain stores a case. */
 typedef struct {
-  volatile uint64_t index;
-  volatile uint64_t calls;
-  volatile int in_call;
-  char pad[64 - 2 * sizeof (uint64_t) - sizeof (int)];
+  volatile uint64_t started;
+  volatile uint64_t finished;
+  char pad[64 - 2 * sizeof (uint64_t)];
 } fl_verify_slot;
 
 typedef struct {
