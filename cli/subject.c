@@ -175,11 +175,14 @@ subject_verify (const fl_verify_opts *vo, void (*fn) (void), int random, uint64_
   if (fl_gen_new (vo->f, vo->op, &g, rep->err, sizeof rep->err) != FL_OK)
     return rep->outcome = SUBJECT_ERROR;
   shared = mmap (NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  int pfd[2];
+  int pfd[2] = { -1, -1 };
   if (shared == MAP_FAILED || pipe (pfd) != 0)
     {
       snprintf (rep->err, sizeof rep->err, "cannot set up the subject's process: %s",
                 strerror (errno));
+      if (shared != MAP_FAILED)
+        munmap (shared, sizeof *shared);
+      shared = NULL;
       fl_gen_free (g);
       return rep->outcome = SUBJECT_ERROR;
     }
@@ -189,6 +192,10 @@ subject_verify (const fl_verify_opts *vo, void (*fn) (void), int random, uint64_
   if (pid < 0)
     {
       snprintf (rep->err, sizeof rep->err, "cannot fork: %s", strerror (errno));
+      close (pfd[0]);
+      close (pfd[1]);
+      munmap (shared, sizeof *shared);
+      shared = NULL;
       fl_gen_free (g);
       return rep->outcome = SUBJECT_ERROR;
     }

@@ -51,6 +51,10 @@ rm -f "$w/in"
 bounded "row 5: round, a bad value, -o" 2 $FMTLAB round fp16 1 zz -o "$w/out.txt"
 clean "row 5, bad value" ""
 bounded "row 5: verify --vectors, a bad line (nothing written)" 2 sh -c "printf '3C00 3C00 4000 00\nzz\n' | $FMTLAB verify fp16 add --vectors -"
+# interrupted while writing: the temporary file goes too
+$FMTLAB values fp64 --range 0:ffffffffff -o "$w/big.txt" & pid=$!
+sleep 1; kill -TERM $pid; wait $pid 2>/dev/null
+clean "row 5, killed by SIGTERM while writing -o" ""
 # Row 6: options anywhere, '--' ends them
 bounded "row 6: round fp16 -r rtz 1.7" 0 $FMTLAB round fp16 -r rtz 1.7
 same "row 6: round fp16 -r rtz 1.7 is 3ecc" "3ecc 0x1.b3p+0" "$(cat "$tmp/sout")"
