@@ -53,7 +53,8 @@ slurp (const char *path, size_t *len)
     {
       if (n == cap)
         {
-          cap *= 2;
+          /* one byte beyond the limit tells an input over it */
+          cap = cap * 2 < CLI_MAX_PACK_BYTES + 1 ? cap * 2 : CLI_MAX_PACK_BYTES + 1;
           buf = realloc (buf, cap);
           if (!buf)
             cli_die (CLI_EXIT_USAGE, "out of memory reading %s", name);
@@ -158,6 +159,9 @@ run (int argc, char **argv, int unpack)
                             sizeof err) != 0)
         cli_die (CLI_EXIT_USAGE, "%s: %s", name, err);
       rlen = wide ? 2 * n : n;
+      if (rlen > CLI_MAX_UNPACK_OUT)
+        cli_die (CLI_EXIT_USAGE, "%s: %zu codes would take %zu bytes, more than %zu; split the input",
+                 name, n, rlen, CLI_MAX_UNPACK_OUT);
       res = malloc (rlen ? rlen : 1);
       if (!res)
         cli_die (CLI_EXIT_USAGE, "out of memory");

@@ -14,9 +14,11 @@
 /* Longest input line (vector files, block lines) and longest value on standard input. */
 #define CLI_MAX_LINE (1u << 20)
 #define CLI_MAX_WORD 4096
-/* Largest --merge summary file and largest pack/unpack input. */
+/* Largest --merge summary file, largest pack/unpack input and unpack output (both are
+   held in memory whole). */
 #define CLI_MAX_SUMMARY_BYTES (64u << 20)
-#define CLI_MAX_PACK_BYTES ((size_t) 1 << 30)
+#define CLI_MAX_PACK_BYTES ((size_t) 256 << 20)
+#define CLI_MAX_UNPACK_OUT ((size_t) 1 << 30)
 
 /* A non-negative integer (decimal, 0x hex or 0 octal as strtoull) at most max. 0 or -1. */
 int cli_parse_uint (const char *what, const char *s, uint64_t max, uint64_t *v, char *err,
