@@ -50,6 +50,13 @@ next_word (uint64_t i)
     }
 }
 
+static void __attribute__ ((noreturn))
+bad_value (const char *s)
+{
+  cli_die (CLI_EXIT_USAGE, "value '%.60s%s': expected a decimal or hexadecimal real (an exponent "
+           "within MPFR's range), inf or nan", s, strlen (s) > 60 ? "..." : "");
+}
+
 /* "-300", "-.5", "-inf", "-nan", "-0x1p3": a value, not an option. */
 static int
 negative_number (const char *a)
@@ -110,10 +117,13 @@ cmd_round (int argc, char **argv)
   nv--;
   memmove (vals, vals + 1, (size_t) nv * sizeof *vals);
   cli_check_rounding (f, &r);
-  /* parse every value before writing anything */
+  /* parse every value of the command line before writing anything */
   mpfr_t x, v;
   mpfr_init2 (x, 256);
   mpfr_init2 (v, fl_format_prec (f) + 2);
+  for (int i = 0; i < nv; i++)
+    if (fl_parse_real (x, vals[i], 256) != 0)
+      bad_value (vals[i]);
   int from_stdin = nv == 0;
   cli_out o;
   FILE *fp = cli_out_open (&o, out);
@@ -130,8 +140,7 @@ cmd_round (int argc, char **argv)
       if (fl_parse_real (x, s, 256) != 0)
         {
           cli_out_abort (&o);
-          cli_die (CLI_EXIT_USAGE, "value '%.60s%s': expected a decimal or hexadecimal real, inf or nan",
-                   s, strlen (s) > 60 ? "..." : "");
+          bad_value (s);
         }
       r.stream = i;
       unsigned fl = 0;

@@ -64,6 +64,8 @@ same "row 6: FILE holds the result" "3c00 0x1p+0" "$(cat "$w/f.txt")"
 rm -f "$w/f.txt"
 same "row 6: negative values stay values" "dcb0 fc00" "$($FMTLAB round fp16 -300 -inf -r rne | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
 same "row 6: round -- FORMAT -VALUE" "bc00" "$($FMTLAB round -- fp16 -1 | cut -d' ' -f1)"
+bounded "row 6: a bad value among good ones prints nothing" 2 $FMTLAB round fp16 1 2 zz 3
+same "row 6: nothing on stdout before the error" "" "$(cat "$tmp/sout")"
 # Row 7: a NUL byte in a vector line
 bounded "row 7: NUL inside a line" 2 sh -c "printf '3C00 3C00 4000 00\\0garbage\\n' | $FMTLAB verify fp16 add --vectors -"
 one_line "NUL"
