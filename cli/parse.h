@@ -17,7 +17,7 @@
 /* Largest --merge summary file, largest pack/unpack input and unpack output (both are
    held in memory whole). */
 #define CLI_MAX_SUMMARY_BYTES (64u << 20)
-#define CLI_MAX_PACK_BYTES ((size_t) 256 << 20)
+#define CLI_MAX_PACK_BYTES ((size_t) 64 << 20)
 #define CLI_MAX_UNPACK_OUT ((size_t) 1 << 30)
 
 /* A non-negative integer (decimal, 0x hex or 0 octal as strtoull) at most max. 0 or -1. */

@@ -128,8 +128,8 @@ one_line "mismatch_list"
 # pack/unpack: a stream that is not whole groups
 bounded "unpack: a bad trailer" 2 sh -c "printf 'abcde\\377' | $FMTLAB unpack --bits 4"
 one_line "count byte"
-bounded "pack: an endless input (/dev/zero) is refused at 256 MiB" 2 $FMTLAB pack --bits 4 --in /dev/zero
-one_line "more than 268435456 bytes"
+bounded "pack: an endless input (/dev/zero) is refused at 64 MiB" 2 $FMTLAB pack --bits 4 --in /dev/zero
+one_line "more than 67108864 bytes"
 # blocks: a line too long
 bounded "blocks: a 2 MB line" 2 sh -c "head -c 2000000 /dev/zero | tr '\\\\0' 0 | $FMTLAB blocks mxfp4"
 one_line "longer than"
