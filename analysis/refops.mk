@@ -1,7 +1,8 @@
 # reference ops, vectors, verification (issue 5 room): add to libfmtlab_la_SOURCES, fmtlab_SOURCES, check_PROGRAMS, TESTS, noinst_PROGRAMS here
 libfmtlab_la_SOURCES += analysis/refops.c analysis/refops_fast.c analysis/vectors.c
 fmtlabinclude_HEADERS += include/fmtlab/refops.h include/fmtlab/vectors.h
-fmtlab_SOURCES += cli/refcli.h cli/refcli.c cli/cmd_ref.c cli/cmd_gen.c cli/cmd_verify.c
+fmtlab_SOURCES += cli/refcli.h cli/refcli.c cli/cmd_ref.c cli/cmd_gen.c cli/cmd_verify.c \
+	cli/subject.h cli/subject.c
 fmtlab_LDADD += -ldl
 
 # tests: the Check program, the _Float16 subject library it loads, the CLI script
@@ -11,7 +12,7 @@ tests_test_refops_SOURCES = tests/test_refops.c $(TEST_COMMON_SOURCES)
 tests_test_refops_CFLAGS = $(TEST_COMMON_CFLAGS) -DF16LIB='"$(abs_top_builddir)/tests/.libs/libf16.so"'
 tests_test_refops_LDADD = $(TEST_COMMON_LDADD) -ldl
 # a plain module, no sanitizers: it is the subject under test, loaded with dlopen
-check_LTLIBRARIES = tests/libf16.la
+check_LTLIBRARIES += tests/libf16.la
 tests_libf16_la_SOURCES = tests/f16impl.c
 tests_libf16_la_CFLAGS = -O2
 tests_libf16_la_LDFLAGS = -module -avoid-version -rpath /nowhere

@@ -387,30 +387,34 @@ hexval (int c)
   return -1;
 }
 
-/* A field of exactly the width's digits; the value must fit the width. */
+/* A field of at least the width's digits: extra digits must be leading zeros (TestFloat
+   writes exactly the width; other generators pad wider).  *ok: 1, 0 for a character that
+   is not a hex digit or too few digits, -1 for a value that does not fit the width. */
 static const char *
 get_field (const char *p, unsigned bits, uint64_t *v, int *ok)
 {
-  unsigned d = (bits + 3) / 4;
+  unsigned d = (bits + 3) / 4, i = 0;
   uint64_t x = 0;
-  for (unsigned i = 0; i < d; i++)
+  int h, overflow = 0;
+  for (; (h = hexval ((unsigned char) p[i])) >= 0; i++)
     {
-      int h = hexval ((unsigned char) p[i]);
-      if (h < 0)
-        {
-          *ok = 0;
-          return p;
-        }
+      if (x >> 60)
+        overflow = 1;
       x = (x << 4) | (uint64_t) h;
     }
-  if (bits < 64 && (x >> bits) != 0)
+  if (i < d)
     {
       *ok = 0;
       return p;
     }
+  if (overflow || (bits < 64 && (x >> bits) != 0))
+    {
+      *ok = -1;
+      return p;
+    }
   *v = x;
   *ok = 1;
-  return p + d;
+  return p + i;
 }
 
 int
@@ -430,6 +434,11 @@ fl_vec_parse_line (const char *line, const fl_gen *g, uint64_t *ops, uint64_t *r
       unsigned bits = k < g->n ? g->obits : g->rbits;
       uint64_t v = 0;
       p = get_field (p, bits, &v, &ok);
+      if (ok < 0)
+        {
+          snprintf (err, errlen, "field %u: the value does not fit a %u-bit code", k + 1, bits);
+          return -1;
+        }
       if (!ok)
         {
           snprintf (err, errlen, "field %u: expected %u hex digits of a %u-bit code", k + 1,
@@ -505,7 +514,7 @@ fl_verify_result_clear (fl_verify_result *res)
 typedef struct {
   uint64_t count;
   fl_mismatch *m;
-  size_t n;
+  size_t n, cap;
 } chunk_out;
 
 static void
@@ -514,10 +523,18 @@ chunk_add (chunk_out *c, size_t max_report, const fl_mismatch *m)
   c->count++;
   if (c->n < max_report)
     {
-      if (!c->m)
-        c->m = malloc (max_report * sizeof *c->m);
-      if (!c->m)
-        abort ();
+      /* grow as mismatches come: a large max_report costs nothing in clean chunks */
+      if (c->n == c->cap)
+        {
+          size_t cap = c->cap ? 2 * c->cap : 16;
+          if (cap > max_report)
+            cap = max_report;
+          fl_mismatch *nm = realloc (c->m, cap * sizeof *nm);
+          if (!nm)
+            abort ();
+          c->m = nm;
+          c->cap = cap;
+        }
       c->m[c->n++] = *m;
     }
 }
@@ -528,15 +545,18 @@ merge_chunks (fl_verify_result *res, chunk_out *ch, size_t nch, size_t max_repor
   for (size_t c = 0; c < nch; c++)
     {
       res->mismatches += ch[c].count;
-      for (size_t j = 0; j < ch[c].n && res->nfirst < max_report; j++)
+      size_t take = ch[c].n < max_report - res->nfirst ? ch[c].n : max_report - res->nfirst;
+      if (take)
         {
-          if (!res->first)
-            res->first = malloc (max_report * sizeof *res->first);
-          if (!res->first)
+          fl_mismatch *nf = realloc (res->first, (res->nfirst + take) * sizeof *nf);
+          if (!nf)
             abort ();
-          res->first[res->nfirst++] = ch[c].m[j];
+          res->first = nf;
+          memcpy (res->first + res->nfirst, ch[c].m, take * sizeof *nf);
+          res->nfirst += take;
         }
       free (ch[c].m);
+      memset (&ch[c], 0, sizeof ch[c]);
     }
 }
 
@@ -570,6 +590,7 @@ match_fast (const fl_format *rf, const uint8_t *nanmap, uint64_t e, uint64_t g, 
 }
 
 #define CHUNK 65536
+#define WINDOW 4096             /* chunks whose results are held at once */
 
 /* The thread count: the requested one, or all of OpenMP's (1 without OpenMP). */
 static int
@@ -604,67 +625,86 @@ fl_verify_subject (const fl_verify_opts *opts, void (*fn) (void), int random, ui
   unsigned n = g->n;
   uint64_t omask = g->obits >= 64 ? UINT64_MAX : (UINT64_C(1) << g->obits) - 1;
   uint64_t total = hi > lo ? hi - lo : 0;
-  size_t nch = (size_t) ((total + CHUNK - 1) / CHUNK);
-  chunk_out *ch = calloc (nch ? nch : 1, sizeof *ch);
+  uint64_t nch = (total + CHUNK - 1) / CHUNK;
+  /* per-chunk state for one window of chunks at a time: bounded memory at any count */
+  size_t wmax = nch < WINDOW ? (size_t) nch : WINDOW;
+  chunk_out *ch = calloc (wmax ? wmax : 1, sizeof *ch);
   if (!ch)
     abort ();
   uint64_t done = 0;
   int nthreads = resolve_threads (opts->threads);
-  fl_oracle_free (probe);
+  if (opts->watch && nthreads > opts->nwatch)
+    nthreads = opts->nwatch;
 #pragma omp parallel num_threads (nthreads)
   {
     fl_oracle *o = NULL;
     char e2[128];
     fl_oracle_new (opts->f, opts->op, &opts->r, &o, e2, sizeof e2);
     int master = 1;
+    fl_verify_slot *slot = NULL;
 #ifdef _OPENMP
     master = omp_get_thread_num () == 0;
+    if (opts->watch)
+      slot = &opts->watch[omp_get_thread_num ()];
+#else
+    if (opts->watch)
+      slot = &opts->watch[0];
 #endif
-#pragma omp for schedule (dynamic, 1)
-    for (size_t c = 0; c < nch; c++)
+    for (uint64_t w0 = 0; w0 < nch; w0 += WINDOW)
       {
-        uint64_t i0 = lo + (uint64_t) c * CHUNK;
-        uint64_t i1 = i0 + CHUNK < hi ? i0 + CHUNK : hi;
-        uint64_t ops[3] = { 0, 0, 0 };
-        if (!random)
-          fl_gen_all (g, i0, ops);
-        for (uint64_t i = i0; i < i1; i++)
+        size_t wn = nch - w0 < WINDOW ? (size_t) (nch - w0) : WINDOW;
+#pragma omp for schedule (dynamic, 1)
+        for (size_t c = 0; c < wn; c++)
           {
-            if (random)
-              fl_gen_random (g, seed, i, ops);
-            else if (i != i0)
+            uint64_t i0 = lo + (w0 + c) * CHUNK;
+            uint64_t i1 = hi - i0 > CHUNK ? i0 + CHUNK : hi;
+            uint64_t ops[3] = { 0, 0, 0 };
+            if (!random)
+              fl_gen_all (g, i0, ops);
+            for (uint64_t i = i0; i < i1; i++)
               {
-                /* the next tuple: count in base 2^obits, last operand fastest */
-                unsigned k = n - 1;
-                while (++ops[k] > omask && k > 0)
-                  ops[k--] = 0;
+                if (random)
+                  fl_gen_random (g, seed, i, ops);
+                else if (i != i0)
+                  {
+                    /* the next tuple: count in base 2^obits, last operand fastest */
+                    unsigned k = n - 1;
+                    while (++ops[k] > omask && k > 0)
+                      ops[k--] = 0;
+                  }
+                uint64_t e = fl_oracle_eval (o, ops, NULL), got;
+                if (slot)
+                  slot->started = i + 1;
+                switch (n)
+                  {
+                  case 1: got = ((fl_subject1) fn) (ops[0]); break;
+                  case 2: got = ((fl_subject2) fn) (ops[0], ops[1]); break;
+                  default: got = ((fl_subject3) fn) (ops[0], ops[1], ops[2]); break;
+                  }
+                if (slot)
+                  slot->finished = i + 1;
+                got &= rmask;
+                if (!match_fast (rf, nanmap, e, got, opts->strict_nan))
+                  {
+                    fl_mismatch m = { i, { ops[0], ops[1], ops[2] }, e, got, 0, 0 };
+                    chunk_add (&ch[c], opts->max_report, &m);
+                  }
               }
-            uint64_t e = fl_oracle_eval (o, ops, NULL), got;
-            switch (n)
-              {
-              case 1: got = ((fl_subject1) fn) (ops[0]); break;
-              case 2: got = ((fl_subject2) fn) (ops[0], ops[1]); break;
-              default: got = ((fl_subject3) fn) (ops[0], ops[1], ops[2]); break;
-              }
-            got &= rmask;
-            if (!match_fast (rf, nanmap, e, got, opts->strict_nan))
-              {
-                fl_mismatch m = { i, { ops[0], ops[1], ops[2] }, e, got, 0, 0 };
-                chunk_add (&ch[c], opts->max_report, &m);
-              }
-          }
-        uint64_t d;
+            uint64_t d;
 #pragma omp atomic capture
-        d = done += i1 - i0;
-        if (master && opts->progress)
-          opts->progress (opts->progress_ctx, d, total);
+            d = done += i1 - i0;
+            if (master && opts->progress)
+              opts->progress (opts->progress_ctx, d, total);
+          }
+#pragma omp single
+        merge_chunks (res, ch, wn, opts->max_report);
       }
     fl_oracle_free (o);
   }
   res->cases += total;
-  merge_chunks (res, ch, nch, opts->max_report);
   free (ch);
   free (nanmap);
+  fl_oracle_free (probe);        /* only now: rf belongs to it (to_f64's binary64) */
   fl_gen_free (g);
   return FL_OK;
 }
@@ -686,7 +726,6 @@ fl_verify_cases (const fl_verify_opts *opts, size_t ncases, const uint64_t *ops,
   if (!ch)
     abort ();
   int nthreads = resolve_threads (opts->threads);
-  fl_oracle_free (probe);
 #pragma omp parallel num_threads (nthreads)
   {
     fl_oracle *o = NULL;
@@ -721,5 +760,6 @@ fl_verify_cases (const fl_verify_opts *opts, size_t ncases, const uint64_t *ops,
   merge_chunks (res, ch, nch, opts->max_report);
   free (ch);
   free (nanmap);
+  fl_oracle_free (probe);        /* only now: rf belongs to it (to_f64's binary64) */
   return FL_OK;
 }

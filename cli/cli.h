@@ -23,8 +23,17 @@ extern const char *cli_cmd;          /* the running subcommand, for messages */
 void cli_die (int status, const char *fmt, ...) __attribute__ ((noreturn, format (printf, 2, 3)));
 void cli_warn (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void cli_version (void) __attribute__ ((noreturn));
-/* Unknown option or missing argument: a one-line hint, exit 2. */
+/* Unknown option or missing argument after getopt_long returned '?': one line naming the
+   option, exit 2 (main.c sets opterr = 0 so getopt itself prints nothing). */
 void cli_usage_error (void) __attribute__ ((noreturn));
+extern int cli_argc;                 /* the subcommand's arguments, for cli_usage_error */
+extern char **cli_argv;
+/* getopt_long with one-line messages of its own: an unknown option or a missing argument
+   exits 2 naming it.  GNU permutation and '--' as in getopt_long; a leading '+' in
+   SHORTOPTS stops at the first operand. */
+int cli_getopt (int argc, char **argv, const char *shortopts, const struct option *longopts);
+/* Messages longer than this are cut (hostile input echoed in a message stays bounded). */
+#define CLI_MSG_MAX 1024
 
 fl_format *cli_format (const char *name);
 

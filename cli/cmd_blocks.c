@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <fmtlab/blocks.h>
 #include "cli.h"
+#include "parse.h"
 
 static void
 help (void)
@@ -38,27 +39,9 @@ help (void)
           "  -h, --help  -V, --version\n");
 }
 
-#define MAX_LINE (1u << 20)
-
-/* One line of input, without its newline; NULL at end.  Dies on an over-long line. */
-static char *
-read_line (FILE *fp, const char *name, size_t lineno, char *buf)
-{
-  size_t n = 0;
-  int ch;
-  while ((ch = getc (fp)) != EOF && ch != '\n')
-    {
-      if (n + 1 >= MAX_LINE)
-        cli_die (CLI_EXIT_USAGE, "%s: line %zu: longer than %u characters", name, lineno, MAX_LINE - 1);
-      buf[n++] = (char) ch;
-    }
-  if (ch == EOF && n == 0)
-    return NULL;
-  if (n && buf[n - 1] == '\r')
-    n--;
-  buf[n] = 0;
-  return buf;
-}
+/* Values held at once: the input is read whole (tscale=auto needs all of it), and each
+   value costs about 80 bytes on the exact path: 2^22 values stay under 400 MB. */
+#define MAX_VALUES (UINT64_C(1) << 22)
 
 /* Read every block: n = blocks * k binary32 patterns. */
 static uint32_t *
@@ -72,54 +55,40 @@ read_blocks (const char *path, size_t k, size_t *n)
       if (!fp)
         cli_die (CLI_EXIT_USAGE, "cannot read '%s': %s", path, strerror (errno));
     }
-  char *buf = malloc (MAX_LINE);
-  size_t cap = 1024, len = 0, lineno = 0;
+  if (k > MAX_VALUES)
+    cli_die (CLI_EXIT_USAGE, "block size %zu: more than %llu values", k,
+             (unsigned long long) MAX_VALUES);
+  char *buf = malloc (CLI_MAX_LINE), err[CLI_MSG_MAX];
+  size_t cap = k > 1024 ? k : 1024, len = 0, lineno = 0, lsz;
   uint32_t *v = malloc (cap * sizeof *v);
   if (!buf || !v)
     cli_die (CLI_EXIT_USAGE, "out of memory");
-  char *line;
-  while ((line = read_line (fp, name, ++lineno, buf)) != NULL)
+  cli_line_status ls;
+  while ((ls = cli_read_line (fp, buf, CLI_MAX_LINE, &lsz)) != CLI_LINE_EOF)
     {
-      char *p = line;
-      while (isspace ((unsigned char) *p))
-        p++;
-      if (*p == 0 || *p == '#')
-        continue;
-      size_t words = 0;
-      while (*p)
+      lineno++;
+      if (ls == CLI_LINE_LONG)
+        cli_die (CLI_EXIT_USAGE, "%s: line %zu: longer than %u characters", name, lineno,
+                 CLI_MAX_LINE - 1);
+      if (ls == CLI_LINE_NUL)
+        cli_die (CLI_EXIT_USAGE, "%s: line %zu: a NUL byte in the line", name, lineno);
+      if (len + k > cap)
         {
-          char *w = p;
-          while (*p && !isspace ((unsigned char) *p))
-            p++;
-          size_t wl = (size_t) (p - w);
-          for (size_t i = 0; i < wl; i++)
-            if (!isxdigit ((unsigned char) w[i]))
-              cli_die (CLI_EXIT_USAGE, "%s: line %zu: '%.*s' is not a hex binary32 bit pattern",
-                       name, lineno, (int) (wl > 40 ? 40 : wl), w);
-          if (wl > 8)
-            cli_die (CLI_EXIT_USAGE, "%s: line %zu: '%.*s' has more than 8 hex digits (binary32)",
-                     name, lineno, (int) (wl > 40 ? 40 : wl), w);
-          if (words < k)
-            {
-              if (len == cap)
-                {
-                  cap *= 2;
-                  v = realloc (v, cap * sizeof *v);
-                  if (!v)
-                    cli_die (CLI_EXIT_USAGE, "out of memory");
-                }
-              char tmp[9];
-              memcpy (tmp, w, wl);
-              tmp[wl] = 0;
-              v[len++] = (uint32_t) strtoul (tmp, NULL, 16);
-            }
-          words++;
-          while (isspace ((unsigned char) *p))
-            p++;
+          if (len + k > MAX_VALUES)
+            cli_die (CLI_EXIT_USAGE, "%s: line %zu: more than %llu values in one input; split it",
+                     name, lineno, (unsigned long long) MAX_VALUES);
+          while (len + k > cap)
+            cap *= 2;
+          v = realloc (v, cap * sizeof *v);
+          if (!v)
+            cli_die (CLI_EXIT_USAGE, "out of memory");
         }
-      if (words != k)
-        cli_die (CLI_EXIT_USAGE, "%s: line %zu: %zu hex words, expected k = %zu (one block per line)",
-                 name, lineno, words, k);
+      size_t words;
+      int st = cli_block_line (buf, k, v + len, &words, err, sizeof err);
+      if (st < 0)
+        cli_die (CLI_EXIT_USAGE, "%s: line %zu: %s", name, lineno, err);
+      if (st == 0)
+        len += k;
     }
   if (ferror (fp))
     cli_die (CLI_EXIT_USAGE, "cannot read %s: %s", name, strerror (errno));
@@ -160,7 +129,7 @@ cmd_blocks (int argc, char **argv)
   fl_rounding_init (&r);
   const char *in = NULL, *out = NULL;
   int dequant = 0, fast = 0, opt;
-  while ((opt = getopt_long (argc, argv, "i:dFr:o:hV", opts, NULL)) != -1)
+  while ((opt = cli_getopt (argc, argv, "i:dFr:o:hV", opts)) != -1)
     {
       if (cli_rounding_option (opt, optarg, &r))
         continue;

@@ -48,7 +48,7 @@ cmd_gen (int argc, char **argv)
   int all = 0, random = 0, with_flags = 1, after = 0, opt;
   uint64_t nrand = 0, sk = 1, sn = 1;
   const char *out = NULL;
-  while ((opt = getopt_long (argc, argv, "r:o:hV", opts, NULL)) != -1)
+  while ((opt = cli_getopt (argc, argv, "r:o:hV", opts)) != -1)
     {
       if (cli_rounding_option (opt, optarg, &r))
         continue;

@@ -31,7 +31,7 @@ cmd_info (int argc, char **argv)
   cli_style style = CLI_TEXT;
   const char *out = NULL;
   int opt, profile = 1, only_profile = 0;
-  while ((opt = getopt_long (argc, argv, "o:hV", opts, NULL)) != -1)
+  while ((opt = cli_getopt (argc, argv, "o:hV", opts)) != -1)
     if (!cli_style_option (opt, optarg, &style, &out))
       switch (opt)
       {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <fmtlab/pack.h>
 #include "cli.h"
+#include "parse.h"
 
 static void
 help (int unpack)
@@ -52,7 +53,8 @@ slurp (const char *path, size_t *len)
     {
       if (n == cap)
         {
-          cap *= 2;
+          /* one byte beyond the limit tells an input over it */
+          cap = cap * 2 < CLI_MAX_PACK_BYTES + 1 ? cap * 2 : CLI_MAX_PACK_BYTES + 1;
           buf = realloc (buf, cap);
           if (!buf)
             cli_die (CLI_EXIT_USAGE, "out of memory reading %s", name);
@@ -61,6 +63,9 @@ slurp (const char *path, size_t *len)
       n += got;
       if (got == 0)
         break;
+      if (n > CLI_MAX_PACK_BYTES)
+        cli_die (CLI_EXIT_USAGE, "%s: more than %zu bytes; split the input", name,
+                 CLI_MAX_PACK_BYTES);
     }
   if (ferror (fp))
     cli_die (CLI_EXIT_USAGE, "cannot read %s: %s", name, strerror (errno));
@@ -86,7 +91,7 @@ run (int argc, char **argv, int unpack)
   int wide = 0, raw = 0, have_count = 0, opt;
   size_t count = 0;
   const char *in = NULL, *out = NULL;
-  while ((opt = getopt_long (argc, argv, "b:wi:o:hV", opts, NULL)) != -1)
+  while ((opt = cli_getopt (argc, argv, "b:wi:o:hV", opts)) != -1)
     switch (opt)
       {
       case 'b': bits = (unsigned) cli_parse_ull ("--bits", optarg, FL_PACK_MAX_BITS); break;
@@ -150,30 +155,13 @@ run (int argc, char **argv, int unpack)
   else
     {
       size_t n;
-      if (have_count)
-        {
-          if (len != fl_pack_bytes (bits, count))
-            cli_die (CLI_EXIT_USAGE, "%s: %zu bytes, but %zu codes of %u bits take %zu bytes",
-                     name, len, count, bits, fl_pack_bytes (bits, count));
-          n = count;
-        }
-      else if (raw || (bits > 1 && len % bits == 0))
-        {
-          if (len % bits)
-            cli_die (CLI_EXIT_USAGE, "%s: %zu bytes is not a whole number of %u-byte groups",
-                     name, len, bits);
-          n = len / bits * 8;
-        }
-      else
-        {
-          unsigned t = data[len - 1];
-          size_t groups = (len - 1) / bits;
-          if ((len - 1) % bits || t > 7 || (bits > 1 && t == 0) || (groups == 0 && t == 0) || groups == 0)
-            cli_die (CLI_EXIT_USAGE, "%s: %zu bytes is neither whole %u-byte groups nor groups "
-                     "plus a count byte (0-7) as 'fmtlab pack' writes", name, len, bits);
-          n = groups * 8 - (t ? 8 - t : 0);
-        }
+      if (cli_unpack_count (len, data[len - 1], bits, raw, have_count, count, &n, err,
+                            sizeof err) != 0)
+        cli_die (CLI_EXIT_USAGE, "%s: %s", name, err);
       rlen = wide ? 2 * n : n;
+      if (rlen > CLI_MAX_UNPACK_OUT)
+        cli_die (CLI_EXIT_USAGE, "%s: %zu codes would take %zu bytes, more than %zu; split the input",
+                 name, n, rlen, CLI_MAX_UNPACK_OUT);
       res = malloc (rlen ? rlen : 1);
       if (!res)
         cli_die (CLI_EXIT_USAGE, "out of memory");

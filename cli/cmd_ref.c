@@ -44,7 +44,7 @@ cmd_ref (int argc, char **argv)
   fl_rounding r;
   fl_rounding_init (&r);
   int show_flags = 0, show_value = 0, after = 0, opt;
-  while ((opt = getopt_long (argc, argv, "r:hV", opts, NULL)) != -1)
+  while ((opt = cli_getopt (argc, argv, "r:hV", opts)) != -1)
     {
       if (cli_rounding_option (opt, optarg, &r))
         continue;

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include <strings.h>
 #include "cli.h"
+#include "parse.h"
 
 static void
 help (void)
@@ -32,24 +34,35 @@ flags_text (unsigned fl, char *buf, size_t n)
 
 /* Read the next whitespace-separated word of stdin; NULL at end. */
 static char *
-next_word (void)
+next_word (uint64_t i)
 {
-  static char buf[4096];
-  int ch;
-  size_t n = 0;
-  while ((ch = getchar ()) != EOF && isspace (ch))
-    ;
-  if (ch == EOF)
-    return NULL;
-  do
+  static char buf[CLI_MAX_WORD];
+  switch (cli_read_word (stdin, buf, sizeof buf))
     {
-      if (n + 1 >= sizeof buf)
-        cli_die (CLI_EXIT_USAGE, "input value longer than %zu characters", sizeof buf - 1);
-      buf[n++] = (char) ch;
+    case CLI_LINE_OK: return buf;
+    case CLI_LINE_EOF: return NULL;
+    case CLI_LINE_LONG:
+      cli_die (CLI_EXIT_USAGE, "standard input: value %llu longer than %d characters",
+               (unsigned long long) i + 1, CLI_MAX_WORD - 1);
+    default:
+      cli_die (CLI_EXIT_USAGE, "standard input: value %llu holds a NUL byte",
+               (unsigned long long) i + 1);
     }
-  while ((ch = getchar ()) != EOF && !isspace (ch));
-  buf[n] = 0;
-  return buf;
+}
+
+static void __attribute__ ((noreturn))
+bad_value (const char *s)
+{
+  cli_die (CLI_EXIT_USAGE, "value '%.60s%s': expected a decimal or hexadecimal real (an exponent "
+           "within MPFR's range), inf or nan", s, strlen (s) > 60 ? "..." : "");
+}
+
+/* "-300", "-.5", "-inf", "-nan", "-0x1p3": a value, not an option. */
+static int
+negative_number (const char *a)
+{
+  return a[0] == '-' && (isdigit ((unsigned char) a[1]) || a[1] == '.'
+                         || strncasecmp (a + 1, "inf", 3) == 0 || strncasecmp (a + 1, "nan", 3) == 0);
 }
 
 int
@@ -64,71 +77,53 @@ cmd_round (int argc, char **argv)
   fl_rounding_init (&r);
   cli_style style = CLI_TEXT;
   const char *out = NULL;
-  int show_flags = 0, opt;
-  /* '+': stop at the first non-option so negative VALUEs like -300 are not options */
-  while ((opt = getopt_long (argc, argv, "+r:o:hV", opts, NULL)) != -1)
+  int show_flags = 0, opt, ended = 0, nv = 0;
+  /* operands: FORMAT then VALUEs, options anywhere among them (GNU permutation); a
+     negative number (-300, -.5, -inf, -0x1p3) is a VALUE, not an option; '--' ends the
+     options */
+  char **vals = malloc ((size_t) (argc + 1) * sizeof *vals);
+  if (!vals)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  while (optind < argc)
     {
+      const char *a = argv[optind];
+      if (!ended && strcmp (a, "--") == 0)
+        {
+          ended = 1;
+          optind++;
+          continue;
+        }
+      if (ended || a[0] != '-' || a[1] == 0 || negative_number (a))
+        {
+          vals[nv++] = argv[optind++];
+          continue;
+        }
+      opt = cli_getopt (argc, argv, "+r:o:hV", opts);
+      if (opt == -1)
+        break;
       if (cli_rounding_option (opt, optarg, &r) || cli_style_option (opt, optarg, &style, &out))
         continue;
       switch (opt)
         {
         case 'f': show_flags = 1; break;
-        case 'h': help (); return 0;
+        case 'h': free (vals); help (); return 0;
         case 'V': cli_version ();
         default: cli_usage_error ();
         }
     }
-  if (optind >= argc)
+  if (nv < 1)
     cli_die (CLI_EXIT_USAGE, "expected FORMAT [VALUE...] (fmtlab round --help)");
-  fl_format *f = cli_format (argv[optind++]);
-  /* options may also follow the values: take them out first */
-  int nv = 0;
-  char **vals = malloc ((size_t) (argc + 1) * sizeof *vals);
-  if (!vals)
-    cli_die (CLI_EXIT_USAGE, "out of memory");
-  for (int i = optind; i < argc; i++)
-    {
-      const char *a = argv[i];
-      if (a[0] == '-' && a[1] == '-')
-        {
-          const char *name = a + 2, *eq = strchr (name, '=');
-          size_t len = eq ? (size_t) (eq - name) : strlen (name);
-          int found = 0;
-          for (const struct option *o = opts; o->name; o++)
-            if (strlen (o->name) == len && strncmp (o->name, name, len) == 0)
-              {
-                const char *arg = NULL;
-                if (o->has_arg == required_argument)
-                  {
-                    if (eq)
-                      arg = eq + 1;
-                    else if (i + 1 < argc)
-                      arg = argv[++i];
-                    else
-                      cli_die (CLI_EXIT_USAGE, "option --%s needs an argument", o->name);
-                  }
-                if (!cli_rounding_option (o->val, arg, &r)
-                    && !cli_style_option (o->val, arg, &style, &out))
-                  switch (o->val)
-                    {
-                    case 'f': show_flags = 1; break;
-                    case 'h': help (); return 0;
-                    case 'V': cli_version ();
-                    }
-                found = 1;
-                break;
-              }
-          if (!found)
-            cli_die (CLI_EXIT_USAGE, "unknown option '%s' (fmtlab round --help)", a);
-        }
-      else
-        vals[nv++] = argv[i];
-    }
+  fl_format *f = cli_format (vals[0]);
+  nv--;
+  memmove (vals, vals + 1, (size_t) nv * sizeof *vals);
   cli_check_rounding (f, &r);
-  /* parse every value before writing anything */
+  /* parse every value of the command line before writing anything */
   mpfr_t x, v;
   mpfr_init2 (x, 256);
   mpfr_init2 (v, fl_format_prec (f) + 2);
+  for (int i = 0; i < nv; i++)
+    if (fl_parse_real (x, vals[i], 256) != 0)
+      bad_value (vals[i]);
   int from_stdin = nv == 0;
   cli_out o;
   FILE *fp = cli_out_open (&o, out);
@@ -139,13 +134,13 @@ cmd_round (int argc, char **argv)
   char hex[256], fl_txt[64];
   for (uint64_t i = 0;; i++)
     {
-      const char *s = from_stdin ? next_word () : (i < (uint64_t) nv ? vals[i] : NULL);
+      const char *s = from_stdin ? next_word (i) : (i < (uint64_t) nv ? vals[i] : NULL);
       if (!s)
         break;
       if (fl_parse_real (x, s, 256) != 0)
         {
           cli_out_abort (&o);
-          cli_die (CLI_EXIT_USAGE, "value '%s': expected a decimal or hexadecimal real, inf or nan", s);
+          bad_value (s);
         }
       r.stream = i;
       unsigned fl = 0;

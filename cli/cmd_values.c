@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "parse.h"
 
 static void
 help (void)
@@ -30,7 +31,7 @@ cmd_values (int argc, char **argv)
   const char *out = NULL, *range = NULL;
   mpfr_prec_t prec = 0;
   int opt;
-  while ((opt = getopt_long (argc, argv, "o:hV", opts, NULL)) != -1)
+  while ((opt = cli_getopt (argc, argv, "o:hV", opts)) != -1)
     if (!cli_style_option (opt, optarg, &style, &out))
       switch (opt)
       {
@@ -46,17 +47,10 @@ cmd_values (int argc, char **argv)
   uint64_t lo = 0, hi = fl_format_ncodes_minus1 (f);
   if (range)
     {
-      char *colon = strchr (range, ':');
-      if (!colon)
-        cli_die (CLI_EXIT_USAGE, "--range '%s': expected LO:HI in hex", range);
-      *colon = 0;
-      char *end1, *end2;
-      lo = strtoull (range, &end1, 16);
-      hi = strtoull (colon + 1, &end2, 16);
-      if (*end1 || *end2 || end1 == range || end2 == colon + 1 || lo > hi
-          || hi > fl_format_ncodes_minus1 (f))
-        cli_die (CLI_EXIT_USAGE, "--range '%s:%s': expected hex LO <= HI within the %u-bit codes of %s",
-                 range, colon + 1, fl_format_bits (f), fl_format_name (f));
+      char err[CLI_MSG_MAX];
+      if (cli_parse_range (range, fl_format_ncodes_minus1 (f), &lo, &hi, err, sizeof err) != 0)
+        cli_die (CLI_EXIT_USAGE, "%s (the %u-bit codes of %s)", err, fl_format_bits (f),
+                 fl_format_name (f));
     }
   else if (fl_format_bits (f) > FL_GRID_MAX_BITS)
     cli_die (CLI_EXIT_USAGE, "format '%s' has 2^%u codes; list a part with --range LO:HI",

@@ -7,6 +7,11 @@
 #include <string.h>
 #include <jansson.h>
 #include "refcli.h"
+#include "parse.h"
+#include "subject.h"
+
+/* One run checks at most this many cases (a bound on its time; --shard splits more). */
+#define MAX_RUN_CASES (UINT64_C(1) << 40)
 
 static void
 help (void)
@@ -15,13 +20,19 @@ help (void)
           "       fmtlab verify --merge SUMMARY.json... [--json] [--max-report N]\n\n"
           "Check expected results against fmtlab's correctly rounded reference and print each\n"
           "mismatch (operands, expected, got, and the decoded values), then the last line\n"
-          "'N cases, M mismatches'.  Exit 0 iff M = 0, 1 on mismatches, 2 on bad input.\n\n"
+          "'N cases, M mismatches'.  Exit 0 iff M = 0, 1 on mismatches, 2 on bad input.\n"
+          "The --impl subject runs in a child process: if it crashes, hangs or calls exit,\n"
+          "one line on stderr names what happened and the case (its operands), exit 1.\n\n"
           "  --vectors FILE    TestFloat layout: operands result [flags], one case a line,\n"
-          "                    fixed-width hex, single spaces, '#' comment lines; '-' is stdin.\n"
+          "                    fixed-width hex (extra leading zeros allowed), single spaces,\n"
+          "                    '#' comment lines, at most 1 MiB a line; '-' is stdin.\n"
           "                    testfloat_gen output for f16/f32/f64 is read as is\n"
           "  --impl LIB.so:SYMBOL  load uint64_t SYMBOL(uint64_t a[, b[, c]]) (codes in the low\n"
           "                    bits; conversions take the source bit pattern) and check it on\n"
-          "  --all | --random N    every operand tuple, or N seeded random cases (--seed S)\n"
+          "  --all | --random N    every operand tuple, or N seeded random cases (--seed S);\n"
+          "                    at most 2^40 cases in one run (--shard splits more)\n"
+          "  --timeout S       a subject call not returned after S seconds is a hang\n"
+          "                    (default 10; 0: no limit)\n"
           "  --shard K/N       only the K-th of N parts (contiguous case ranges; for files,\n"
           "                    the cases whose number is K-1 modulo N)\n"
           "  --merge           sum --json summaries of shards (files given as arguments)\n"
@@ -110,57 +121,121 @@ finish (uint64_t cases, uint64_t mism, int json, json_t *summary)
   return mism ? 1 : 0;
 }
 
+/* The whole of a summary file, at most CLI_MAX_SUMMARY_BYTES. */
+static char *
+read_summary (const char *path, size_t *len)
+{
+  FILE *fp = fopen (path, "rb");
+  if (!fp)
+    cli_die (CLI_EXIT_USAGE, "--merge: cannot read '%s': %s", path, strerror (errno));
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc (cap);
+  for (;;)
+    {
+      if (!buf)
+        cli_die (CLI_EXIT_USAGE, "--merge: out of memory reading '%s'", path);
+      size_t got = fread (buf + n, 1, cap - n, fp);
+      n += got;
+      if (n > CLI_MAX_SUMMARY_BYTES)
+        {
+          free (buf);
+          fclose (fp);
+          cli_die (CLI_EXIT_USAGE, "--merge: '%s' is larger than %u bytes: not a summary", path,
+                   CLI_MAX_SUMMARY_BYTES);
+        }
+      if (got == 0)
+        break;
+      if (n == cap)
+        buf = realloc (buf, cap *= 2);
+    }
+  int bad = ferror (fp);
+  fclose (fp);
+  if (bad)
+    {
+      free (buf);
+      cli_die (CLI_EXIT_USAGE, "--merge: cannot read '%s'", path);
+    }
+  *len = n;
+  return buf;
+}
+
 static int
 merge (int nfiles, char **files, int json, size_t max_report)
 {
   if (nfiles < 1)
     cli_die (CLI_EXIT_USAGE, "--merge: expected one or more JSON summaries");
-  uint64_t cases = 0, mism = 0;
-  json_t *out = NULL, *list = json_array ();
-  static const char *const keys[] = { "format", "op", "round", "overflow", "source", "seed" };
+  cli_merge m;
+  cli_merge_init (&m, max_report);
+  char err[CLI_MSG_MAX];
   for (int i = 0; i < nfiles; i++)
     {
-      json_error_t je;
-      json_t *s = json_load_file (files[i], 0, &je);
-      if (!s || !json_is_integer (json_object_get (s, "cases"))
-          || !json_is_integer (json_object_get (s, "mismatches")))
-        cli_die (CLI_EXIT_USAGE, "--merge: '%s' is not a verify --json summary%s%s", files[i],
-                 s ? "" : ": ", s ? "" : je.text);
-      if (!out)
+      size_t len;
+      char *text = read_summary (files[i], &len);
+      int st = cli_merge_add (&m, files[i], text, len, err, sizeof err);
+      free (text);
+      if (st != 0)
         {
-          out = json_object ();
-          for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-            if (json_object_get (s, keys[k]))
-              json_object_set (out, keys[k], json_object_get (s, keys[k]));
+          cli_merge_clear (&m);
+          cli_die (CLI_EXIT_USAGE, "--merge: %s", err);
         }
-      else
-        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-          {
-            json_t *a = json_object_get (out, keys[k]), *b = json_object_get (s, keys[k]);
-            if ((a || b) && !(a && b && json_equal (a, b)))
-              cli_die (CLI_EXIT_USAGE, "--merge: '%s' differs from the first summary in '%s'",
-                       files[i], keys[k]);
-          }
-      cases += (uint64_t) json_integer_value (json_object_get (s, "cases"));
-      mism += (uint64_t) json_integer_value (json_object_get (s, "mismatches"));
-      json_t *ml = json_object_get (s, "mismatch_list"), *m;
-      size_t j;
-      json_array_foreach (ml, j, m)
-        if (json_array_size (list) < max_report)
-          {
-            json_array_append (list, m);
-            if (!json)
-              {
-                char *t = json_dumps (m, JSON_COMPACT | JSON_PRESERVE_ORDER);
-                printf ("%s: %s\n", files[i], t);
-                free (t);
-              }
-          }
-      json_decref (s);
     }
+  size_t j;
+  json_t *e;
+  if (!json)
+    json_array_foreach (m.list, j, e)
+      {
+        char *t = json_dumps (e, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_int_t f = json_integer_value (json_array_get (m.names, j));
+        printf ("%s: %s\n", files[f], t ? t : "{}");
+        free (t);
+      }
+  json_t *out = json_deep_copy (m.head);
   json_object_set_new (out, "shards", json_integer (nfiles));
-  json_object_set_new (out, "mismatch_list", list);
+  json_object_set (out, "mismatch_list", m.list);
+  uint64_t cases = m.cases, mism = m.mismatches;
+  cli_merge_clear (&m);
   return finish (cases, mism, json, out);
+}
+
+/* The message for a subject that crashed, hung or exited: the case and its operands. */
+static int
+subject_failed (const subject_report *rep, const fl_format *opf, const fl_gen *g, int random,
+                uint64_t seed)
+{
+  char what[128], where[256] = "";
+  switch (rep->outcome)
+    {
+    case SUBJECT_CRASH:
+      snprintf (what, sizeof what, "crashed (signal %d, %s)", rep->sig, strsignal (rep->sig));
+      break;
+    case SUBJECT_HANG:
+      snprintf (what, sizeof what, "did not return (a hang: --timeout)");
+      break;
+    default:
+      snprintf (what, sizeof what, "called exit (status %d)", rep->status);
+      break;
+    }
+  if (rep->known)
+    {
+      uint64_t ops[3] = { 0, 0, 0 };
+      if (random)
+        fl_gen_random (g, seed, rep->index, ops);
+      else
+        fl_gen_all (g, rep->index, ops);
+      int w = (int) ((fl_format_bits (opf) + 3) / 4), p;
+      p = snprintf (where, sizeof where, " on case %llu:", (unsigned long long) rep->index);
+      for (unsigned k = 0; k < fl_gen_arity (g) && p > 0 && (size_t) p < sizeof where; k++)
+        p += snprintf (where + p, sizeof where - (size_t) p, " %0*llx", w,
+                       (unsigned long long) ops[k]);
+    }
+  else if (rep->nsuspects)
+    snprintf (where, sizeof where, " on one of %u cases under way (from case %llu)",
+              rep->nsuspects, (unsigned long long) rep->suspects[0]);
+  else
+    snprintf (where, sizeof where, " outside a call of the subject");
+  fflush (stdout);
+  fprintf (stderr, "fmtlab verify: the subject %s%s\n", what, where);
+  return 1;
 }
 
 int
@@ -174,6 +249,7 @@ cmd_verify (int argc, char **argv)
     { "strict-nan", no_argument, NULL, 'N' }, { "flags", no_argument, NULL, 'f' },
     { "json", no_argument, NULL, 'j' }, { "progress", no_argument, NULL, 'p' },
     { "threads", required_argument, NULL, 't' }, { "tininess", required_argument, NULL, 'T' },
+    { "timeout", required_argument, NULL, 'W' },
     { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
   };
@@ -187,8 +263,9 @@ cmd_verify (int argc, char **argv)
   vo.max_report = 20;
   const char *vectors = NULL, *impl = NULL;
   int all = 0, random = 0, do_merge = 0, json = 0, force_progress = 0, opt;
+  double timeout = 10;
   uint64_t nrand = 0, sk = 1, sn = 1;
-  while ((opt = getopt_long (argc, argv, "r:hV", opts, NULL)) != -1)
+  while ((opt = cli_getopt (argc, argv, "r:hV", opts)) != -1)
     {
       if (cli_rounding_option (opt, optarg, &vo.r))
         continue;
@@ -211,6 +288,7 @@ cmd_verify (int argc, char **argv)
             cli_die (CLI_EXIT_USAGE, "--tininess '%s': expected before or after", optarg);
           vo.tininess_after = strcmp (optarg, "after") == 0;
           break;
+        case 'W': timeout = (double) cli_parse_ull ("--timeout", optarg, 86400); break;
         case 'h': help (); return 0;
         case 'V': cli_version ();
         default: cli_usage_error ();
@@ -255,31 +333,58 @@ cmd_verify (int argc, char **argv)
   double t0 = refcli_now ();
   if (impl)
     {
-      char *lib = strdup (impl), *colon = strrchr (lib, ':');
-      if (!colon || colon == lib || !colon[1])
-        cli_die (CLI_EXIT_USAGE, "--impl '%s': expected LIB.so:SYMBOL", impl);
-      *colon = 0;
-      void *h = dlopen (lib, RTLD_NOW | RTLD_LOCAL);
-      if (!h)
-        cli_die (CLI_EXIT_USAGE, "--impl: cannot load '%s': %s", lib, dlerror ());
-      void *sym = dlsym (h, colon + 1);
-      if (!sym)
-        cli_die (CLI_EXIT_USAGE, "--impl: no symbol '%s' in '%s'", colon + 1, lib);
-      void (*fn) (void);
-      memcpy (&fn, &sym, sizeof fn);
       uint64_t total = nrand;
       if (all && fl_gen_count_all (g, &total) != 0)
         cli_die (CLI_EXIT_USAGE, "%s %s --all would need 2^%u cases; use --random N",
                  fl_format_name (f), fl_op_name (vo.op), fl_gen_arity (g) * fl_gen_operand_bits (g, 0));
       uint64_t lo, hi;
       refcli_shard_range (total, sk, sn, &lo, &hi);
-      if (fl_verify_subject (&vo, fn, random, vo.r.seed, lo, hi, &res, err, sizeof err) != FL_OK)
-        cli_die (CLI_EXIT_USAGE, "%s", err);
+      if (hi - lo > MAX_RUN_CASES)
+        cli_die (CLI_EXIT_USAGE, "%s %s: %llu cases in one run, more than 2^40; split them with "
+                 "--shard K/N (N >= %llu)", fl_format_name (f), fl_op_name (vo.op),
+                 (unsigned long long) (hi - lo),
+                 (unsigned long long) ((total + MAX_RUN_CASES - 1) / MAX_RUN_CASES));
+      const char *colon = strrchr (impl, ':');
+      if (!colon || colon == impl || !colon[1])
+        cli_die (CLI_EXIT_USAGE, "--impl '%s': expected LIB.so:SYMBOL", impl);
+      char *lib = strndup (impl, (size_t) (colon - impl));
+      if (!lib)
+        cli_die (CLI_EXIT_USAGE, "out of memory");
+      void *h = dlopen (lib, RTLD_NOW | RTLD_LOCAL);
+      if (!h)
+        {
+          free (lib);
+          cli_die (CLI_EXIT_USAGE, "--impl: cannot load '%s': %s", impl, dlerror ());
+        }
+      free (lib);
+      void *sym = dlsym (h, colon + 1);
+      if (!sym)
+        cli_die (CLI_EXIT_USAGE, "--impl: no symbol '%s' in '%s'", colon + 1, impl);
+      void (*fn) (void);
+      memcpy (&fn, &sym, sizeof fn);
+      subject_report rep;
+      switch (subject_verify (&vo, fn, random, vo.r.seed, lo, hi, timeout, &res, &rep))
+        {
+        case SUBJECT_OK:
+          break;
+        case SUBJECT_ERROR:
+          cli_die (CLI_EXIT_USAGE, "%s", rep.err);
+        default:
+          refcli_progress_end (&prog);
+          {
+            int st = subject_failed (&rep, rc.opf, g, random, vo.r.seed);
+            json_decref (summary);
+            fl_verify_result_clear (&res);
+            fl_oracle_free (probe);
+            fl_gen_free (g);
+            fl_format_free (f);
+            return st;
+          }
+        }
       json_object_set_new (summary, "source", json_string (impl));
       json_object_set_new (summary, "cases_from", json_string (all ? "all" : "random"));
       if (random)
         json_object_set_new (summary, "seed", json_integer ((json_int_t) vo.r.seed));
-      free (lib);
     }
   else
     {
@@ -292,17 +397,23 @@ cmd_verify (int argc, char **argv)
                *lines = malloc (cap * sizeof *lines);
       unsigned *fls = malloc (cap * sizeof *fls);
       unsigned char *hasf = malloc (cap);
-      if (!ops || !resv || !lines || !fls || !hasf)
+      char *line = malloc (CLI_MAX_LINE);
+      if (!ops || !resv || !lines || !fls || !hasf || !line)
         cli_die (CLI_EXIT_USAGE, "out of memory");
-      char *line = NULL;
-      size_t lcap = 0;
       uint64_t lineno = 0, caseno = 0;
       for (;;)
         {
-          ssize_t got = getline (&line, &lcap, in);
-          if (got >= 0)
+          size_t len;
+          cli_line_status ls = cli_read_line (in, line, CLI_MAX_LINE, &len);
+          if (ls != CLI_LINE_EOF)
             {
               lineno++;
+              if (ls == CLI_LINE_LONG)
+                cli_die (CLI_EXIT_USAGE, "%s:%llu: line longer than %u bytes", vectors,
+                         (unsigned long long) lineno, CLI_MAX_LINE - 1);
+              if (ls == CLI_LINE_NUL)
+                cli_die (CLI_EXIT_USAGE, "%s:%llu: a NUL byte in the line", vectors,
+                         (unsigned long long) lineno);
               int hf;
               unsigned fv;
               int st = fl_vec_parse_line (line, g, ops + nb * n, resv + nb, &hf, &fv, err, sizeof err);
@@ -317,14 +428,14 @@ cmd_verify (int argc, char **argv)
               lines[nb] = lineno;
               nb++;
             }
-          if (nb == cap || (got < 0 && nb > 0))
+          if (nb == cap || (ls == CLI_LINE_EOF && nb > 0))
             {
               if (fl_verify_cases (&vo, nb, ops, resv, fls, hasf, lines, &res, err, sizeof err) != FL_OK)
                 cli_die (CLI_EXIT_USAGE, "%s", err);
               nb = 0;
               refcli_progress_cb (&prog, res.cases, res.cases);
             }
-          if (got < 0)
+          if (ls == CLI_LINE_EOF)
             break;
         }
       if (ferror (in))

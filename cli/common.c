@@ -1,23 +1,59 @@
 /* common.c -- errors, format and rounding options, atomic output files. */
 #include <config.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "parse.h"
 
 const char *cli_cmd = NULL;
+
+/* The output file being written, removed by cli_die: no partial file on any error path,
+   and removed on SIGINT, SIGTERM, SIGHUP and SIGPIPE too (unlink is async-signal-safe). */
+static cli_out *active_out = NULL;
+static char *volatile active_tmp = NULL;
+
+static void
+remove_tmp_and_die (int sig)
+{
+  char *t = active_tmp;
+  if (t)
+    unlink (t);
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+/* A message as one line: control bytes and bytes that are not printable ASCII, which may
+   come from hostile input, are written as \xNN; the message is cut at CLI_MSG_MAX bytes. */
+static void
+put_message (const char *prefix, const char *fmt, va_list ap)
+{
+  char buf[CLI_MSG_MAX + 1];
+  int len = vsnprintf (buf, sizeof buf, fmt, ap);
+  fprintf (stderr, "fmtlab%s%s: %s", cli_cmd ? " " : "", cli_cmd ? cli_cmd : "", prefix);
+  for (const unsigned char *p = (const unsigned char *) buf; *p; p++)
+    if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+      fprintf (stderr, *p == '\\' ? "\\\\" : "\\x%02x", *p);
+    else
+      fputc (*p, stderr);
+  if (len > CLI_MSG_MAX)
+    fputs ("...", stderr);
+  fputc ('\n', stderr);
+}
 
 void
 cli_die (int status, const char *fmt, ...)
 {
   va_list ap;
-  fprintf (stderr, "fmtlab%s%s: ", cli_cmd ? " " : "", cli_cmd ? cli_cmd : "");
+  if (active_out)
+    cli_out_abort (active_out);
   va_start (ap, fmt);
-  vfprintf (stderr, fmt, ap);
+  put_message ("", fmt, ap);
   va_end (ap);
-  fputc ('\n', stderr);
   exit (status);
 }
 
@@ -25,11 +61,9 @@ void
 cli_warn (const char *fmt, ...)
 {
   va_list ap;
-  fprintf (stderr, "fmtlab%s%s: warning: ", cli_cmd ? " " : "", cli_cmd ? cli_cmd : "");
   va_start (ap, fmt);
-  vfprintf (stderr, fmt, ap);
+  put_message ("warning: ", fmt, ap);
   va_end (ap);
-  fputc ('\n', stderr);
 }
 
 void
@@ -40,10 +74,55 @@ cli_version (void)
   exit (0);
 }
 
+int cli_argc;
+char **cli_argv;
+
 void
 cli_usage_error (void)
 {
-  cli_die (CLI_EXIT_USAGE, "bad usage; see 'fmtlab %s --help'", cli_cmd ? cli_cmd : "");
+  /* main.c sets opterr = 0: this line is the only one, naming the option getopt refused */
+  const char *cmd = cli_cmd ? cli_cmd : "";
+  if (optopt > 0 && optopt < 0x7f && optopt != '?')
+    {
+      const char *arg = optind > 0 && optind <= cli_argc ? cli_argv[optind - 1] : "";
+      if (strncmp (arg, "--", 2) == 0)
+        cli_die (CLI_EXIT_USAGE, "option '%s': bad or missing argument (fmtlab %s --help)", arg, cmd);
+      cli_die (CLI_EXIT_USAGE, "option '-%c': unknown, or missing its argument (fmtlab %s --help)",
+               optopt, cmd);
+    }
+  if (optind > 0 && optind <= cli_argc)
+    cli_die (CLI_EXIT_USAGE, "option '%s': unknown, ambiguous or missing its argument "
+             "(fmtlab %s --help)", cli_argv[optind - 1], cmd);
+  cli_die (CLI_EXIT_USAGE, "bad usage; see 'fmtlab %s --help'", cmd);
+}
+
+int
+cli_getopt (int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+  /* a leading ':' (after a '+') makes getopt report a missing argument as ':' and print
+     nothing itself, so the message below is the only line */
+  char spec[128];
+  int plus = shortopts[0] == '+';
+  snprintf (spec, sizeof spec, "%s:%s", plus ? "+" : "", shortopts + plus);
+  opterr = 0;
+  int opt = getopt_long (argc, argv, spec, longopts, NULL);
+  if (opt != '?' && opt != ':')
+    return opt;
+  const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+  if (optopt && (strncmp (arg, "--", 2) != 0 || opt == ':'))
+    {
+      if (strncmp (arg, "--", 2) == 0)
+        cli_die (CLI_EXIT_USAGE, "option '%s' needs an argument (fmtlab %s --help)", arg,
+                 cli_cmd ? cli_cmd : "");
+      cli_die (CLI_EXIT_USAGE, "%s '-%c' (fmtlab %s --help)",
+               opt == ':' ? "missing argument after option" : "unknown option", optopt,
+               cli_cmd ? cli_cmd : "");
+    }
+  if (opt == ':')
+    cli_die (CLI_EXIT_USAGE, "option '%s' needs an argument (fmtlab %s --help)", arg,
+             cli_cmd ? cli_cmd : "");
+  cli_die (CLI_EXIT_USAGE, "unknown or ambiguous option '%s' (fmtlab %s --help)", arg,
+           cli_cmd ? cli_cmd : "");
 }
 
 fl_format *
@@ -59,13 +138,10 @@ cli_format (const char *name)
 unsigned long long
 cli_parse_ull (const char *what, const char *s, unsigned long long max)
 {
-  char *end;
-  errno = 0;
-  if (*s == '-' || *s == 0)
-    cli_die (CLI_EXIT_USAGE, "%s '%s': expected a non-negative integer", what, s);
-  unsigned long long v = strtoull (s, &end, 0);
-  if (errno || *end || v > max)
-    cli_die (CLI_EXIT_USAGE, "%s '%s': expected an integer from 0 to %llu", what, s, max);
+  char err[CLI_MSG_MAX];
+  uint64_t v;
+  if (cli_parse_uint (what, s, max, &v, err, sizeof err) != 0)
+    cli_die (CLI_EXIT_USAGE, "%s", err);
   return v;
 }
 
@@ -131,11 +207,34 @@ cli_out_open (cli_out *o, const char *path)
   int fd = mkstemp (o->tmp);
   if (fd < 0)
     cli_die (CLI_EXIT_USAGE, "cannot write '%s': %s", path, strerror (errno));
+  /* mkstemp creates mode 0600; the file gets what a plain open would give it */
+  mode_t mask = umask (0);
+  umask (mask);
+  if (fchmod (fd, 0666 & ~mask) != 0)
+    {
+      int e = errno;
+      close (fd);
+      unlink (o->tmp);
+      cli_die (CLI_EXIT_USAGE, "cannot write '%s': %s", path, strerror (e));
+    }
   o->fp = fdopen (fd, "w");
   if (!o->fp)
     {
       unlink (o->tmp);
       cli_die (CLI_EXIT_USAGE, "cannot write '%s': %s", path, strerror (errno));
+    }
+  active_out = o;
+  active_tmp = o->tmp;
+  static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+    {
+      struct sigaction sa, old;
+      memset (&sa, 0, sizeof sa);
+      sa.sa_handler = remove_tmp_and_die;
+      sigemptyset (&sa.sa_mask);
+      /* an ignored signal stays ignored (nohup) */
+      if (sigaction (sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+        sigaction (sigs[i], &sa, NULL);
     }
   return o->fp;
 }
@@ -143,6 +242,8 @@ cli_out_open (cli_out *o, const char *path)
 void
 cli_out_commit (cli_out *o)
 {
+  if (active_out == o)
+    active_out = NULL;
   if (o->fp == stdout)
     {
       if (fflush (stdout) != 0)
@@ -152,14 +253,18 @@ cli_out_commit (cli_out *o)
   if (fclose (o->fp) != 0)
     {
       unlink (o->tmp);
+      active_tmp = NULL;
+      o->fp = NULL;
       cli_die (CLI_EXIT_USAGE, "cannot write '%s': %s", o->path, strerror (errno));
     }
   if (rename (o->tmp, o->path) != 0)
     {
       int e = errno;
       unlink (o->tmp);
+      active_tmp = NULL;
       cli_die (CLI_EXIT_USAGE, "cannot write '%s': %s", o->path, strerror (e));
     }
+  active_tmp = NULL;
   free (o->tmp);
   free (o->path);
 }
@@ -167,11 +272,17 @@ cli_out_commit (cli_out *o)
 void
 cli_out_abort (cli_out *o)
 {
+  if (active_out == o)
+    active_out = NULL;
   if (o->fp && o->fp != stdout)
     {
       fclose (o->fp);
       unlink (o->tmp);
+      active_tmp = NULL;
+      free (o->tmp);
+      free (o->path);
     }
+  o->fp = NULL;
 }
 
 int

@@ -2,6 +2,7 @@
 #include <config.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
 #include "cli.h"
 
 static const cli_command commands[] = {
@@ -68,6 +69,9 @@ main (int argc, char **argv)
     if (strcmp (argv[1], commands[i].name) == 0)
       {
         cli_cmd = commands[i].name;
+        cli_argc = argc - 1;
+        cli_argv = argv + 1;
+        opterr = 0;             /* cli_usage_error writes the one line about a bad option */
         return commands[i].run (argc - 1, argv + 1);
       }
   fprintf (stderr, "fmtlab: unknown command '%s'; expected one of:", argv[1]);

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "refcli.h"
+#include "parse.h"
 
 fl_op
 refcli_op (const char *s)
@@ -20,25 +21,10 @@ refcli_op (const char *s)
 uint64_t
 refcli_code (const char *what, const char *s, unsigned bits)
 {
-  const char *p = s;
-  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-    p += 2;
-  size_t len = strlen (p);
-  int ok = len > 0 && len <= 16;
-  uint64_t v = 0;
-  for (size_t i = 0; ok && i < len; i++)
-    {
-      int c = (unsigned char) p[i];
-      if (!isxdigit (c))
-        ok = 0;
-      else
-        v = (v << 4) | (uint64_t) (isdigit (c) ? c - '0' : tolower (c) - 'a' + 10);
-    }
-  if (ok && bits < 64 && (v >> bits) != 0)
-    ok = 0;
-  if (!ok)
-    cli_die (CLI_EXIT_USAGE, "%s '%s': expected a hexadecimal code of at most %u bits", what, s,
-             bits);
+  char err[CLI_MSG_MAX];
+  uint64_t v;
+  if (cli_parse_code (s, bits, &v, err, sizeof err) != 0)
+    cli_die (CLI_EXIT_USAGE, "%s %s", what, err);
   return v;
 }
 
@@ -55,19 +41,9 @@ refcli_value (char *buf, size_t n, const fl_format *f, uint64_t code)
 void
 refcli_shard (const char *s, uint64_t *k, uint64_t *n)
 {
-  char *end;
-  unsigned long long a = strtoull (s, &end, 10), b = 0;
-  int ok = end != s && *end == '/';
-  if (ok)
-    {
-      const char *q = end + 1;
-      b = strtoull (q, &end, 10);
-      ok = end != q && *end == 0 && a >= 1 && a <= b && b <= (1ULL << 32);
-    }
-  if (!ok)
-    cli_die (CLI_EXIT_USAGE, "--shard '%s': expected K/N with 1 <= K <= N", s);
-  *k = a;
-  *n = b;
+  char err[CLI_MSG_MAX];
+  if (cli_parse_shard (s, k, n, err, sizeof err) != 0)
+    cli_die (CLI_EXIT_USAGE, "%s", err);
 }
 
 void

@@ -432,6 +432,13 @@ parse_explicit (fl_format *f, const char *name, const char *s, char *err, size_t
       return FL_EINVAL;
     }
   strcpy (buf, s);
+  /* strtok would skip empty parameters: "float:e=4,m=3,," must not pass as float:e=4,m=3 */
+  size_t slen = strlen (s);
+  if (slen == 0 || s[0] == ',' || s[slen - 1] == ',' || strstr (s, ",,"))
+    {
+      snprintf (err, errlen, "format '%s': an empty parameter; expected key=value,..." SEE, name);
+      return FL_EINVAL;
+    }
   for (char *tok = strtok (buf, ","); tok; tok = strtok (NULL, ","))
     {
       char *eq = strchr (tok, '=');

@@ -647,6 +647,15 @@ START_TEST (line_layout)
   TU_CHECK (fl_vec_parse_line ("3c0 3c00", g, ops, &res, &hf, &fl, err, sizeof err) < 0, "short field");
   TU_CHECK (fl_vec_parse_line ("3c00 3c00 1", g, ops, &res, &hf, &fl, err, sizeof err) < 0, "1-digit flags");
   TU_CHECK (fl_vec_parse_line ("3c00 3g00", g, ops, &res, &hf, &fl, err, sizeof err) < 0, "bad digit");
+  /* extra leading zeros are accepted as long as the value fits (issue 8, acceptance 6) */
+  TU_CHECK (fl_vec_parse_line ("04000 00003DA8 01", g, ops, &res, &hf, &fl, err, sizeof err) == 0
+            && ops[0] == 0x4000 && res == 0x3da8, "leading zeros");
+  TU_CHECK (fl_vec_parse_line ("14000 3DA8", g, ops, &res, &hf, &fl, err, sizeof err) < 0
+            && strstr (err, "does not fit a 16-bit code"), "a 5-digit value over 16 bits: %s", err);
+  TU_CHECK (fl_vec_parse_line ("00000000000000000000004000 3DA8", g, ops, &res, &hf, &fl, err,
+                               sizeof err) == 0 && ops[0] == 0x4000, "many leading zeros");
+  TU_CHECK (fl_vec_parse_line ("10000000000000000000004000 3DA8", g, ops, &res, &hf, &fl, err,
+                               sizeof err) < 0, "beyond 64 bits");
   uint64_t o1 = 0x4000;
   fl_vec_format_line (buf, g, &o1, 0x3da8, 1, FL_FLAG_INEXACT | FL_FLAG_INVALID);
   TU_CHECK (strcmp (buf, "4000 3DA8 11") == 0, "written line '%s'", buf);

@@ -73,6 +73,17 @@ typedef struct {
   unsigned expected_flags, got_flags;
 } fl_mismatch;
 
+/* What one thread of fl_verify_subject is doing, for a supervisor in another process
+   (fmtlab verify --impl runs the check in a child and watches these in shared memory):
+   started = i + 1 just before the subject is called on case i, finished = i + 1 when that
+   call returned, so a call is under way while started != finished.  One slot per thread,
+   a cache line each; two plain stores a case. */
+typedef struct {
+  volatile uint64_t started;
+  volatile uint64_t finished;
+  char pad[64 - 2 * sizeof (uint64_t)];
+} fl_verify_slot;
+
 typedef struct {
   const fl_format *f;
   fl_op op;
@@ -85,6 +96,10 @@ typedef struct {
   /* progress: called from one thread now and then with cases done so far */
   void (*progress) (void *ctx, uint64_t done, uint64_t total);
   void *progress_ctx;
+  /* optional: thread t of fl_verify_subject keeps watch[t] up to date (at most nwatch
+     threads run then) */
+  fl_verify_slot *watch;
+  int nwatch;
 } fl_verify_opts;
 
 typedef struct {
@@ -102,7 +117,8 @@ typedef uint64_t (*fl_subject2) (uint64_t, uint64_t);
 typedef uint64_t (*fl_subject3) (uint64_t, uint64_t, uint64_t);
 
 /* Check fn on cases [lo, hi): exhaustive (random == 0) or random cases of the seed.
-   Results accumulate into res.  The subject must be thread-safe (opts->threads = 1
+   Results accumulate into res; the memory used is bounded whatever hi - lo (cases go in
+   windows of 2^28).  The subject must be thread-safe (opts->threads = 1
    otherwise); its result is compared in the result width (higher bits ignored). */
 fl_status fl_verify_subject (const fl_verify_opts *opts, void (*fn) (void), int random,
                              uint64_t seed, uint64_t lo, uint64_t hi, fl_verify_result *res,
