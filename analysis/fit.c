@@ -15,9 +15,9 @@
 #include <fmtlab/fit.h>
 
 #define NM_MAX_ITER 3000
-#define NM_SIZE_TOL 1e-7
-#define EM_MAX_ITER 400
-#define EM_TOL 1e-10
+#define NM_SIZE_TOL 1e-6
+#define EM_MAX_ITER 200
+#define EM_TOL 1e-8
 #define NU_MIN 0.3
 #define NU_MAX 1e4
 #define QUAD_LIMIT 200
@@ -289,13 +289,15 @@ em_run (fl_fit *f, const double *z, size_t m, double floor_scale)
     {
       long double sr = 0, srz = 0, srz2 = 0, sz = 0, sz2 = 0, sll = 0;
       double w = f->weight, m1 = f->loc, s1 = f->scale, m2 = f->loc2, s2 = f->scale2;
+      double c1 = w / s1, c2 = (1 - w) / s2;
       #pragma omp parallel for reduction(+:sr,srz,srz2,sz,sz2,sll) schedule(static)
       for (size_t i = 0; i < m; i++)
         {
-          double a = log (w) + normal_logpdf (z[i], m1, s1);
-          double b = log1p (-w) + normal_logpdf (z[i], m2, s2);
-          double mx = a > b ? a : b;
-          double ea = exp (a - mx), eb = exp (b - mx);
+          /* the densities up to the common 1/sqrt(2 pi), underflow-safe in the log */
+          double z1 = (z[i] - m1) / s1, z2 = (z[i] - m2) / s2;
+          double e1 = -0.5 * z1 * z1, e2 = -0.5 * z2 * z2;
+          double mx = e1 > e2 ? e1 : e2;
+          double ea = c1 * exp (e1 - mx), eb = c2 * exp (e2 - mx);
           double r = ea / (ea + eb);
           sll += mx + log (ea + eb);
           sr += r;
@@ -304,6 +306,7 @@ em_run (fl_fit *f, const double *z, size_t m, double floor_scale)
           sz += z[i];
           sz2 += z[i] * z[i];
         }
+      sll -= 0.5 * log (2 * M_PI) * (long double) m;
       ll = (double) sll;
       double n1 = (double) sr, n2 = (double) m - n1;
       if (n1 < 2 || n2 < 2)

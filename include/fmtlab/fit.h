@@ -37,7 +37,7 @@ extern "C" {
 typedef enum { FL_FIT_NORMAL, FL_FIT_LAPLACE, FL_FIT_LOGISTIC, FL_FIT_STUDENT_T,
                FL_FIT_GENNORM, FL_FIT_MIXTURE2 } fl_fit_family;
 #define FL_FIT_NFAMILIES 6
-#define FL_FIT_SUBSAMPLE ((size_t) 1 << 18)
+#define FL_FIT_SUBSAMPLE ((size_t) 1 << 17)
 #define FL_FIT_AIC_TIE 2.0
 
 typedef struct {
