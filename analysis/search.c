@@ -16,11 +16,11 @@
 
 #define NB FL_SEARCH_KL_BINS
 /* compare's mse strategy: 128 coarse thresholds, then 64 fine ones (analysis/scale.c);
-   on a fit each evaluation is a quadrature, so the grids are 32 and 16 */
+   on a fit each evaluation is a quadrature, so the grids are 16 and 8 */
 #define MSE_COARSE 128
 #define MSE_FINE 64
-#define FIT_COARSE 32
-#define FIT_FINE 16
+#define FIT_COARSE 16
+#define FIT_FINE 8
 #define BLOCK_RUN 16384
 #define FIT_SEED 20260127u
 
@@ -448,7 +448,7 @@ sse_at (ctx *cx, const fl_cells *c, double s, measure *m, int want_kl)
     {
       char err[256];
       double mse;
-      if (fl_fit_predict_mse (cx->fit, c, s, &mse, err, sizeof err) != FL_OK)
+      if (fl_fit_predict_mse_fast (cx->fit, c, s, &mse, err, sizeof err) != FL_OK)
         mse = INFINITY;
       m->sse = mse;
       m->max_rel = m->kl = NAN;

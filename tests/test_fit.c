@@ -174,8 +174,13 @@ START_TEST (test_predict_normal)
       double pred;
       ck_assert_msg (fl_fit_predict_mse (&rep.fit[FL_FIT_NORMAL], &cells, s, &pred, err,
                                          sizeof err) == FL_OK, "%s", err);
-      printf ("%s: measured MSE %.6g predicted %.6g (%+.3f%%)\n", names[k], res.mse, pred,
-              100 * (pred / res.mse - 1));
+      double fast;
+      ck_assert (fl_fit_predict_mse_fast (&rep.fit[FL_FIT_NORMAL], &cells, s, &fast, err,
+                                          sizeof err) == FL_OK);
+      printf ("%s: measured MSE %.6g predicted %.6g (%+.3f%%), fast rule %.9g\n", names[k],
+              res.mse, pred, 100 * (pred / res.mse - 1), fast);
+      ck_assert_msg (fabs (fast / pred - 1) <= 1e-6, "%s: fast %.12g adaptive %.12g",
+                     names[k], fast, pred);
       ck_assert_msg (fabs (pred / res.mse - 1) <= 0.02, "%s: measured %g predicted %g",
                      names[k], res.mse, pred);
       fl_cells_clear (&cells);

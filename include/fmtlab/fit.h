@@ -98,6 +98,13 @@ size_t fl_cells_find (const fl_cells *c, double y);
 fl_status fl_fit_predict_mse (const fl_fit *f, const fl_cells *c, double s, double *mse,
                               char *err, size_t errlen);
 
+/* The same with a fixed 10-point Gauss-Legendre rule on each piece of a finite cell (the
+   pieces split at the density's centre and centre +- scale 4^k) and the adaptive rule on
+   the two tails: a few hundred times cheaper, for the search on a fit; within 1e-6 of
+   fl_fit_predict_mse on the formats of the tests. */
+fl_status fl_fit_predict_mse_fast (const fl_fit *f, const fl_cells *c, double s, double *mse,
+                                   char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif
