@@ -603,7 +603,10 @@ fl_cells_init (fl_cells *c, const fl_format *f, char *err, size_t errlen)
   if (has_zero)
     {
       if (nneg)
-        c->cut[ncut++] = symmetric ? -zcut : negv[nneg - 1] / 2;
+        /* a zero cell that holds only zero (posits) stays closed on both sides: its
+           lower cut is the negative number nearest zero, so that zero is in it */
+        c->cut[ncut++] = symmetric ? (zcut > 0 ? -zcut : -nextafter (0.0, 1.0))
+                                   : negv[nneg - 1] / 2;
       c->v[nv++] = 0;
       if (npos)
         c->cut[ncut++] = zcut;

@@ -114,8 +114,8 @@ START_TEST (test_cells_engine)
       r.overflow = FL_OVF_SAT;
       for (size_t i = 0; i < c.ncells; i++)
         {
-          /* a cell of zero width (a posit's zero: nothing nonzero rounds to it) */
-          if (i > 0 && i + 1 < c.ncells && !(c.cut[i - 1] < c.cut[i]))
+          /* a cell that holds zero alone (a posit's: nothing nonzero rounds to it) */
+          if (i > 0 && i + 1 < c.ncells && nextafter (c.cut[i - 1], INFINITY) >= c.cut[i])
             continue;
           double probes[2];
           size_t np = 0;
