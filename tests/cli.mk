@@ -12,3 +12,6 @@ tests_libbad_la_CFLAGS = -O1
 tests_libbad_la_LDFLAGS = -module -avoid-version -rpath /nowhere
 # the fuzz targets and their seeds (run by .ci/fuzz, not by make check)
 EXTRA_DIST += .ci/fuzz fuzz
+# fmtlab fit and search (doc/fit.md)
+TESTS += tests/test_search_cli.sh
+EXTRA_DIST += tests/test_search_cli.sh
