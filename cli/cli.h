@@ -109,6 +109,9 @@ int cmd_plot (int argc, char **argv);         /* cmd_plot.c */
 int cmd_tensors (int argc, char **argv);
 int cmd_quantize (int argc, char **argv);
 int cmd_compare (int argc, char **argv);
+/* Fits and search (cmd_fit.c, cmd_search.c; doc/fit.md) */
+int cmd_fit (int argc, char **argv);
+int cmd_search (int argc, char **argv);
 /* 'fmtlab verify FORMAT quantize ...' (verify_quantize.c), called by cmd_verify. */
 int cli_verify_quantize (int argc, char **argv);
 

@@ -20,6 +20,8 @@ static const cli_command commands[] = {
   { "tensors", cmd_tensors, "list the tensors of model files with their statistics" },
   { "quantize", cmd_quantize, "fake-quantize tensors to a format: values or codes to .npy/.safetensors" },
   { "compare", cmd_compare, "the error of each format on each tensor: MSE, SQNR, clipping..." },
+  { "fit", cmd_fit, "distribution fits per tensor, and each format's predicted vs measured error" },
+  { "search", cmd_search, "the best format per tensor under a bit budget (exhaustive grid)" },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
