@@ -20,6 +20,8 @@
 #include "cli.h"
 #include "charts.h"
 #include "comparecli.h"
+#include <fmtlab/fit.h>
+#include <fmtlab/search.h>
 #include <dirent.h>
 
 static const char *const default_formats[] = {
@@ -83,6 +85,7 @@ typedef struct dataset {
   char **specs;            /* tensor sources as tensorcli takes them */
   size_t n;
   int log_formats;         /* whether the logarithmic formats run on it (see compare_cand) */
+  char *largest;           /* its largest tensor as a source spec (set by its comparison) */
 } dataset;
 
 static double
@@ -913,7 +916,7 @@ section_compare_one (report *r, dataset *d, ds_summary *sum)
   free (counts);
   free (order);
   free (keep);
-  free (largest);
+  d->largest = largest;
 }
 
 static void
@@ -974,18 +977,252 @@ section_compare (report *r)
   free (sum);
 }
 
+/* ---- best format per bit budget, and fits (fmtlab search / fmtlab fit, doc/fit.md) ------- */
+
+/* The searches and fits run on a deterministic sample: every k-th finite element, k the
+   smallest step that leaves at most SEARCH_N; searched: each synthetic distribution and the
+   largest tensor of each other data set. */
+#define SEARCH_N 16384
+static const unsigned budgets[] = { 4, 6, 8 };
+#define N_BUDGETS (sizeof budgets / sizeof budgets[0])
+
+static double *
+read_sample (const char *spec, char *name, size_t nlen, uint64_t *count, size_t *m)
+{
+  cli_tsource src;
+  cli_tsource_open (&src, spec);
+  size_t j = 0;
+  while (j < src.nsel && !cli_tsource_info (&src, j)->readable)
+    j++;
+  if (j == src.nsel)
+    {
+      cli_tsource_close (&src);
+      return NULL;
+    }
+  const fl_tensor_info *ti = cli_tsource_info (&src, j);
+  snprintf (name, nlen, "%s", ti->name);
+  *count = ti->count;
+  uint64_t k = (ti->count + SEARCH_N - 1) / SEARCH_N;
+  k = k ? k : 1;
+  double *x = malloc ((SEARCH_N + 1) * sizeof *x), *buf = malloc (65536 * sizeof *buf);
+  if (!x || !buf)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  size_t n = 0;
+  for (uint64_t lo = 0; lo < ti->count; lo += 65536)
+    {
+      size_t len = ti->count - lo < 65536 ? (size_t) (ti->count - lo) : 65536;
+      cli_tsource_read (&src, j, lo, len, buf);
+      for (size_t i = (size_t) ((k - lo % k) % k); i < len && n < SEARCH_N; i += k)
+        if (isfinite (buf[i]))
+          x[n++] = buf[i];
+    }
+  free (buf);
+  cli_tsource_close (&src);
+  *m = n;
+  return x;
+}
+
+enum { B_SET, B_TENSOR, B_COUNT, B_SAMPLE, B_BITS, B_NCAND, B_WIN, B_WSCALE, B_WBPE, B_WSQNR,
+       B_RUN, B_RSQNR, B_MARGIN, N_B };
+static const cli_column bcols[N_B] = {
+  { "data_set", "data set" }, { "tensor", "tensor" }, { "count", "count" },
+  { "sampled", "sampled" }, { "bits", "budget" }, { "candidates", "candidates" },
+  { "winner", "winner" }, { "winner_scale", "scale" }, { "winner_bits", "bits/elem" },
+  { "winner_sqnr_db", "SQNR dB" }, { "runner_up", "runner-up" },
+  { "runner_up_sqnr_db", "runner-up SQNR dB" }, { "margin_db", "margin dB" },
+};
+
+enum { F_SET, F_TENSOR, F_SAMPLE, F_FAMILY, F_LOC, F_SCALE, F_SHAPE, F_KS, F_AIC, F_NORMAL_AIC,
+       N_F };
+static const cli_column fcols[N_F] = {
+  { "data_set", "data set" }, { "tensor", "tensor" }, { "sampled", "sampled" },
+  { "family", "family (AIC)" }, { "loc", "loc" }, { "scale", "scale" }, { "shape", "shape" },
+  { "ks", "KS" }, { "aic", "AIC" }, { "normal_aic", "AIC of normal" },
+};
+
+static void
+write_table3 (report *r, const char *stem, const cli_column *cols, size_t ncols,
+              const cli_tcell *cells, size_t nrows)
+{
+  static const struct { const char *ext; cli_style style; } styles[] = {
+    { "csv", CLI_CSV }, { "json", CLI_JSON }, { "md", CLI_MD } };
+  for (size_t s = 0; s < 3; s++)
+    {
+      cli_out o;
+      cli_write_ttable (cli_out_open (&o, at (r, "tables/%s.%s", stem, styles[s].ext)), cols,
+                        ncols, cells, nrows, styles[s].style, NULL, NULL);
+      cli_out_commit (&o);
+    }
+}
+
+/* the Markdown table inline in both indexes (HTML from the same cells) */
+static void
+inline_table (report *r, const cli_column *cols, size_t ncols, const cli_tcell *cells,
+              size_t nrows)
+{
+  fputs ("|", r->mb);
+  fputs ("<table><tr>", r->hb);
+  for (size_t c = 0; c < ncols; c++)
+    {
+      fprintf (r->mb, " %s |", cols[c].label);
+      fputs ("<th>", r->hb);
+      html_text (r->hb, cols[c].label);
+      fputs ("</th>", r->hb);
+    }
+  fputs ("\n|", r->mb);
+  for (size_t c = 0; c < ncols; c++)
+    fputs ("---|", r->mb);
+  fputs ("\n", r->mb);
+  fputs ("</tr>\n", r->hb);
+  for (size_t k = 0; k < nrows; k++)
+    {
+      fputs ("|", r->mb);
+      fputs ("<tr>", r->hb);
+      for (size_t c = 0; c < ncols; c++)
+        {
+          fprintf (r->mb, " %s |", cells[k * ncols + c].text);
+          fputs ("<td>", r->hb);
+          html_text (r->hb, cells[k * ncols + c].text);
+          fputs ("</td>", r->hb);
+        }
+      fputs ("\n", r->mb);
+      fputs ("</tr>\n", r->hb);
+    }
+  fputs ("</table>\n", r->hb);
+  fputs ("\n", r->mb);
+}
+
+static void
+section_best (report *r)
+{
+  /* what to search: (data set, spec) pairs */
+  size_t cap = 0, nt = 0;
+  for (size_t i = 0; i < r->nds; i++)
+    cap += strcmp (r->ds[i].id, "synthetic") == 0 ? r->ds[i].n : 1;
+  const char **spec = calloc (cap ? cap : 1, sizeof *spec);
+  const dataset **set = calloc (cap ? cap : 1, sizeof *set);
+  cli_tcell *bc = calloc ((cap ? cap : 1) * N_BUDGETS * N_B, sizeof *bc);
+  cli_tcell *fc = calloc ((cap ? cap : 1) * N_F, sizeof *fc);
+  if (!spec || !set || !bc || !fc)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  for (size_t i = 0; i < r->nds; i++)
+    {
+      if (strcmp (r->ds[i].id, "synthetic") == 0)
+        for (size_t k = 0; k < r->ds[i].n; k++)
+          {
+            set[nt] = &r->ds[i];
+            spec[nt++] = r->ds[i].specs[k];
+          }
+      else if (r->ds[i].largest)
+        {
+          set[nt] = &r->ds[i];
+          spec[nt++] = r->ds[i].largest;
+        }
+    }
+  size_t nb = 0, nf = 0, non_normal = 0;
+  double t_search = 0;
+  char err[1024], name[256];
+  for (size_t t = 0; t < nt; t++)
+    {
+      snprintf (err, sizeof err, "search and fit: %s", spec[t]);
+      progress (r, err);
+      uint64_t count;
+      size_t m;
+      double *x = read_sample (spec[t], name, sizeof name, &count, &m);
+      if (!x)
+        continue;
+      fl_search_data *sd;
+      if (m < 8 || fl_search_data_new (x, m, &sd, err, sizeof err) != FL_OK)
+        {
+          free (x);
+          continue;
+        }
+      double t0 = now ();
+      for (size_t b = 0; b < N_BUDGETS; b++)
+        {
+          fl_search_result *res;
+          size_t nres;
+          if (fl_search (sd, NULL, budgets[b], FL_OBJ_MSE, 0, NULL, NULL, &res, &nres, err,
+                         sizeof err) != FL_OK || nres == 0)
+            {
+              cli_warn ("search %s, %u bits: %s", spec[t], budgets[b], err);
+              continue;
+            }
+          cli_tcell *row = bc + nb++ * N_B;
+          cli_tcell_str (&row[B_SET], set[t]->id);
+          cli_tcell_str (&row[B_TENSOR], name);
+          cli_tcell_int (&row[B_COUNT], (long long) count);
+          cli_tcell_int (&row[B_SAMPLE], (long long) m);
+          cli_tcell_int (&row[B_BITS], budgets[b]);
+          cli_tcell_int (&row[B_NCAND], (long long) nres);
+          cli_tcell_str (&row[B_WIN], res[0].format);
+          cli_tcell_str (&row[B_WSCALE], res[0].scale);
+          cli_tcell_num (&row[B_WBPE], res[0].bits, "%.4f");
+          cli_tcell_num (&row[B_WSQNR], res[0].sqnr_db, "%.2f");
+          cli_tcell_str (&row[B_RUN], nres > 1 ? res[1].format : "");
+          cli_tcell_num (&row[B_RSQNR], nres > 1 ? res[1].sqnr_db : NAN, "%.2f");
+          cli_tcell_num (&row[B_MARGIN], nres > 1 ? res[0].sqnr_db - res[1].sqnr_db : NAN,
+                         "%.2f");
+          free (res);
+        }
+      t_search += now () - t0;
+      fl_search_data_free (sd);
+      fl_fit_report fr;
+      if (fl_fit_all (x, m, &fr, err, sizeof err) == FL_OK)
+        {
+          const fl_fit *f = &fr.fit[fr.chosen];
+          cli_tcell *row = fc + nf++ * N_F;
+          cli_tcell_str (&row[F_SET], set[t]->id);
+          cli_tcell_str (&row[F_TENSOR], name);
+          cli_tcell_int (&row[F_SAMPLE], (long long) m);
+          cli_tcell_str (&row[F_FAMILY], fl_fit_family_name (fr.chosen));
+          cli_tcell_num (&row[F_LOC], f->loc, "%.6g");
+          cli_tcell_num (&row[F_SCALE], f->scale, "%.6g");
+          cli_tcell_num (&row[F_SHAPE], f->shape, "%.4g");
+          cli_tcell_num (&row[F_KS], f->ks, "%.4f");
+          cli_tcell_num (&row[F_AIC], f->aic, "%.1f");
+          cli_tcell_num (&row[F_NORMAL_AIC], fr.fit[FL_FIT_NORMAL].aic, "%.1f");
+          non_normal += fr.chosen != FL_FIT_NORMAL;
+        }
+      free (x);
+    }
+  write_table3 (r, "best-formats", bcols, N_B, bc, nb);
+  write_table3 (r, "fits", fcols, N_F, fc, nf);
+  report_heading (r, "Best format per tensor under 4, 6 and 8 bits");
+  char text[2048];
+  snprintf (text, sizeof text, "The exhaustive grid of 'fmtlab search' (every eXmY split and "
+            "specials policy, P3109, posits, logarithmic posits, LNS, integers, MX, NVFP4, "
+            "OPAL and grouped integers; each scalar format with the best of compare's scale "
+            "strategies), objective MSE, on each synthetic distribution and on the largest "
+            "tensor of each other data set, each sampled deterministically to at most %d "
+            "finite elements (every k-th): %zu searches in %.1f s.", SEARCH_N, nb, t_search);
+  report_para (r, text);
+  fputs ("<ul>\n", r->hb);
+  report_link (r, "tables/best-formats.md", "winners, runners-up and margins (also .csv, .json)");
+  fputs ("</ul>\n\n", r->hb);
+  fputs ("\n", r->mb);
+  inline_table (r, bcols, N_B, bc, nb);
+  report_heading (r, "Distribution fits");
+  snprintf (text, sizeof text, "Maximum-likelihood fits of 'fmtlab fit' (normal, Laplace, "
+            "logistic, Student t, generalized normal, two-normal mixture) on the same samples; "
+            "the family chosen by AIC (a simpler family within 2 of the least preferred). "
+            "%zu of %zu tensors are not best described by a normal distribution.", non_normal, nf);
+  report_para (r, text);
+  fputs ("<ul>\n", r->hb);
+  report_link (r, "tables/fits.md", "the chosen family and its parameters (also .csv, .json)");
+  fputs ("</ul>\n\n", r->hb);
+  fputs ("\n", r->mb);
+  inline_table (r, fcols, N_F, fc, nf);
+  free (spec);
+  free (set);
+  free (bc);
+  free (fc);
+}
+
 /* Sections still to land with their branches: each says so rather than vanish. */
 static void
 section_pending (report *r)
 {
-  report_heading (r, "Best format per tensor under 4, 6 and 8 bits");
-  report_para (r, "Not in this build: the exhaustive search ('fmtlab search', issue 9) has not "
-               "landed yet; this section will list the winner, the runner-up and the margin "
-               "per tensor and data set.");
-  report_heading (r, "Distribution fits");
-  report_para (r, "Not in this build: the fits ('fmtlab fit', issue 9) have not landed yet; "
-               "this section will show the fitted densities over each histogram and the "
-               "predicted against measured MSE per format.");
   report_heading (r, "Studies");
   report_para (r, "Not in this build: the studies ('fmtlab study') have not landed yet.");
 }
@@ -1030,7 +1267,7 @@ section_results (report *r)
 typedef void (*report_section) (report *r);
 static const report_section sections[] = {
   section_tables, section_accuracy, section_closure, section_synthetic, section_tensors,
-  section_compare, section_pending, section_results,
+  section_compare, section_best, section_pending, section_results,
 };
 
 static const char html_head[] =
