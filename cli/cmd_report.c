@@ -21,6 +21,7 @@
 #include "charts.h"
 #include "comparecli.h"
 #include <fmtlab/fit.h>
+#include <fmtlab/chartdata.h>
 #include <fmtlab/search.h>
 #include <dirent.h>
 
@@ -982,7 +983,7 @@ section_compare (report *r)
 /* The searches and fits run on a deterministic sample: every k-th finite element, k the
    smallest step that leaves at most SEARCH_N; searched: each synthetic distribution and the
    largest tensor of each other data set. */
-#define SEARCH_N 16384
+#define SEARCH_N 8192
 static const unsigned budgets[] = { 4, 6, 8 };
 #define N_BUDGETS (sizeof budgets / sizeof budgets[0])
 
@@ -1092,6 +1093,105 @@ inline_table (report *r, const cli_column *cols, size_t ncols, const cli_tcell *
   fputs ("\n", r->mb);
 }
 
+/* The fit overlay of one sample: its histogram with the chosen and the normal densities,
+   and the MSE each of a few scalar formats (absmax scale) costs, predicted under the chosen
+   fit over the format's rounding cells against measured on the sample through the same
+   cells (the same rounding as quantizing each element: fmtlab/search.h). */
+static const char *const fit_formats[] = { "e4m3fn", "e5m2", "int8", "posit8es1", "e2m1fn",
+                                           "int4" };
+#define N_FIT_FORMATS (sizeof fit_formats / sizeof fit_formats[0])
+
+static void
+fit_chart (report *r, const char *set, const char *name, const double *x, size_t m,
+           const fl_fit_report *fr)
+{
+  char file[512], title[512], err[1024], finding[2048], label[2][200];
+  char safe[256];
+  snprintf (safe, sizeof safe, "%s-%s", set, name);
+  safe_name (safe);
+  snprintf (file, sizeof file, "charts/fit-%s.png", safe);
+  progress (r, file);
+  double lo = x[0], hi = x[0], amax = 0;
+  for (size_t i = 0; i < m; i++)
+    {
+      lo = x[i] < lo ? x[i] : lo;
+      hi = x[i] > hi ? x[i] : hi;
+      amax = fabs (x[i]) > amax ? fabs (x[i]) : amax;
+    }
+  /* the bulk of the data (0.5%..99.5% of the fit's mass would need the quantile; the
+     sample's range, trimmed to 8 scales around loc, keeps outliers from flattening it) */
+  const fl_fit *chosen = &fr->fit[fr->chosen], *normal = &fr->fit[FL_FIT_NORMAL];
+  double s8 = 8 * normal->scale;
+  if (lo < normal->loc - s8)
+    lo = normal->loc - s8;
+  if (hi > normal->loc + s8)
+    hi = normal->loc + s8;
+  fl_hist h = { 0 };
+  if (!(hi > lo) || fl_hist_init (&h, lo, hi, 80, 0, err, sizeof err) != FL_OK)
+    return;
+  fl_hist_add (&h, x, m);
+  enum { NPTS = 240 };
+  double gx[NPTS], gp[2][NPTS];
+  for (int i = 0; i < NPTS; i++)
+    {
+      gx[i] = lo + (hi - lo) * i / (NPTS - 1);
+      gp[0][i] = fl_fit_pdf (chosen, gx[i]);
+      gp[1][i] = fl_fit_pdf (normal, gx[i]);
+    }
+  snprintf (label[0], sizeof label[0], "%s (chosen by AIC)", fl_fit_family_name (fr->chosen));
+  snprintf (label[1], sizeof label[1], "normal");
+  fl_plot_fit_curve curves[2] = { { label[0], gx, gp[0], NPTS }, { label[1], gx, gp[1], NPTS } };
+  const char *fmts[N_FIT_FORMATS];
+  double pred[N_FIT_FORMATS], meas[N_FIT_FORMATS];
+  size_t nfm = 0;
+  size_t at2 = 0;
+  at2 += (size_t) snprintf (finding, sizeof finding, "Predicted / measured MSE under the %s fit "
+                            "(absmax scale):", fl_fit_family_name (fr->chosen));
+  for (size_t k = 0; k < N_FIT_FORMATS; k++)
+    {
+      fl_format *f;
+      fl_cells c;
+      if (fl_format_parse (fit_formats[k], &f, err, sizeof err) != FL_OK)
+        continue;
+      if (fl_cells_init (&c, f, err, sizeof err) == FL_OK)
+        {
+          double s = amax / c.maxf, p, e = 0;
+          for (size_t i = 0; i < m; i++)
+            {
+              double d = x[i] - s * c.v[fl_cells_find (&c, x[i] / s)];
+              e += d * d;
+            }
+          e /= (double) m;
+          if (fl_fit_predict_mse (chosen, &c, s, &p, err, sizeof err) == FL_OK && p > 0 && e > 0)
+            {
+              fmts[nfm] = fit_formats[k];
+              pred[nfm] = p;
+              meas[nfm++] = e;
+              if (at2 < sizeof finding)
+                at2 += (size_t) snprintf (finding + at2, sizeof finding - at2, "%s %s %.3g / %.3g",
+                                          nfm > 1 ? ";" : "", fit_formats[k], p, e);
+            }
+          fl_cells_clear (&c);
+        }
+      fl_format_free (f);
+    }
+  if (at2 < sizeof finding)
+    snprintf (finding + at2, sizeof finding - at2, ".");
+  char tname[512];
+  snprintf (tname, sizeof tname, "%s (%s, %zu sampled)", name, set, m);
+  fl_plot_fit_input in = { tname, &h, curves, 2, fmts, pred, meas, nfm };
+  snprintf (title, sizeof title, "Fit of %s (%s)", name, set);
+  if (fl_plot_fit (at (r, "%s", file), NULL, &in, err, sizeof err) == FL_OK)
+    report_chart (r, file, title, "Left: the sample's histogram as a density with the "
+                  "densities of the family chosen by AIC and of the normal fit. Right: the MSE "
+                  "of six scalar formats (absmax scale) predicted under the chosen fit over "
+                  "each format's rounding cells, against the MSE measured on the sample; "
+                  "points on the diagonal mean the fit predicts the error.", finding);
+  else
+    chart_failed (r, file, err);
+  fl_hist_clear (&h);
+}
+
 static void
 section_best (report *r)
 {
@@ -1103,7 +1203,10 @@ section_best (report *r)
   const dataset **set = calloc (cap ? cap : 1, sizeof *set);
   cli_tcell *bc = calloc ((cap ? cap : 1) * N_BUDGETS * N_B, sizeof *bc);
   cli_tcell *fc = calloc ((cap ? cap : 1) * N_F, sizeof *fc);
-  if (!spec || !set || !bc || !fc)
+  double **samples = calloc (cap ? cap : 1, sizeof *samples);
+  size_t *sample_n = calloc (cap ? cap : 1, sizeof *sample_n);
+  fl_fit_report *reports = calloc (cap ? cap : 1, sizeof *reports);
+  if (!spec || !set || !bc || !fc || !samples || !sample_n || !reports)
     cli_die (CLI_EXIT_USAGE, "out of memory");
   for (size_t i = 0; i < r->nds; i++)
     {
@@ -1183,6 +1286,10 @@ section_best (report *r)
           cli_tcell_num (&row[F_AIC], f->aic, "%.1f");
           cli_tcell_num (&row[F_NORMAL_AIC], fr.fit[FL_FIT_NORMAL].aic, "%.1f");
           non_normal += fr.chosen != FL_FIT_NORMAL;
+          samples[nf - 1] = x;
+          sample_n[nf - 1] = m;
+          reports[nf - 1] = fr;
+          x = NULL;
         }
       free (x);
     }
@@ -1213,6 +1320,15 @@ section_best (report *r)
   fputs ("</ul>\n\n", r->hb);
   fputs ("\n", r->mb);
   inline_table (r, fcols, N_F, fc, nf);
+  for (size_t k = 0; k < nf; k++)
+    {
+      fit_chart (r, fc[k * N_F + F_SET].text, fc[k * N_F + F_TENSOR].text, samples[k],
+                 sample_n[k], &reports[k]);
+      free (samples[k]);
+    }
+  free (samples);
+  free (sample_n);
+  free (reports);
   free (spec);
   free (set);
   free (bc);
