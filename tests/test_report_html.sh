@@ -52,6 +52,12 @@ done
 $FMTLAB compare --in "$tmp/w.npy" --formats "$fl" --scale absmax --csv > "$tmp/in.csv" 2>/dev/null
 same "--in comparison table equals fmtlab compare" "" "$(cmp "$tmp/in.csv" "$rep/tables/compare-inputs.csv" 2>&1)"
 ok "the summary table is in the index" grep -q 'Summary: mean SQNR' "$rep/index.md"
+# best formats (4, 6, 8 bits) and fits: a row per budget for each of the 4 synthetic
+# distributions and the --in tensor, a fit chart each
+same "best-format rows (5 tensors x 3 budgets)" 15 "$(tail -n +2 "$rep/tables/best-formats.csv" | wc -l | tr -d ' ')"
+same "fit rows" 5 "$(tail -n +2 "$rep/tables/fits.csv" | wc -l | tr -d ' ')"
+same "fit charts" 5 "$(ls "$rep"/charts/fit-*.png | wc -l | tr -d ' ')"
+ok "the normal sample is fitted as normal" grep -q '^synthetic,normal,8192,normal,' "$rep/tables/fits.csv"
 ok "every comparison table is linked" sh -c "grep -q 'tables/compare-synthetic.json' '$rep/index.html' && grep -q 'tables/compare-inputs.md' '$rep/index.md'"
 
 # Chromium: a copy of the page with a checker script beside it (same relative links)
