@@ -22,7 +22,7 @@ tests_test_fit_CFLAGS = $(TEST_COMMON_CFLAGS) $(GSL_CFLAGS)
 tests_test_fit_LDADD = libfmtlab_analysis.la $(TEST_COMMON_LDADD) $(GSL_LIBS)
 
 # the tensor commands (they need io/ and analysis/)
-fmtlab_SOURCES += cli/tensorcli.h cli/tensorcli.c cli/cmd_tensors.c cli/cmd_compare.c \
+fmtlab_SOURCES += cli/tensorcli.h cli/tensorcli.c cli/comparecli.h cli/comparecli.c cli/cmd_tensors.c cli/cmd_compare.c \
 	cli/cmd_quantize.c cli/verify_quantize.c cli/cmd_fit.c cli/cmd_search.c
 fmtlab_LDADD += libfmtlab_analysis.la libfmtlab.la $(GSL_LIBS)
 TESTS += tests/test_compare_cli.sh

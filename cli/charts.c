@@ -6,8 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 #include <fmtlab/chartdata.h>
 #include "charts.h"
 
@@ -146,173 +144,13 @@ cli_chart_closure (const char *path, const fl_plot_page *pg, const fl_format *f,
   return st;
 }
 
-/* ---- tensors to chart ---------------------------------------------------------------- */
-
-/* Interim synthetic data: the same names as the compare branch's fmtlab/synthetic.h
-   (normal laplace student3 lognormal), generated here with GSL from a fixed seed until that
-   lands; then cli_source_read calls fl_synthetic_fill instead (one place). */
-static const char *const syn_names[] = { "normal", "laplace", "student3", "lognormal" };
-
-static double
-synthetic_draw (gsl_rng *g, int d)
-{
-  switch (d)
-    {
-    case 0: return gsl_ran_gaussian (g, 1);
-    case 1: return gsl_ran_laplace (g, 1);
-    case 2: return gsl_ran_tdist (g, 3);
-    default:
-      {
-        double sgn = gsl_rng_uniform (g) < 0.5 ? -1 : 1;
-        int outlier = gsl_rng_uniform (g) < 0.001;
-        return sgn * exp ((outlier ? 2 : -2) + 0.5 * gsl_ran_gaussian (g, 1));
-      }
-    }
-}
-
-static fl_status
-synthetic_fill (int d, uint64_t seed, uint64_t start, double *out, size_t n, char *err,
-                size_t errlen)
-{
-  /* blocks of 4096 values, each from its own generator, so any range reads on its own */
-  gsl_rng *g = gsl_rng_alloc (gsl_rng_mt19937);
-  double *blockv = malloc (4096 * sizeof *blockv);
-  if (!g || !blockv)
-    {
-      if (g)
-        gsl_rng_free (g);
-      free (blockv);
-      snprintf (err, errlen, "out of memory for a random generator");
-      return FL_ENOMEM;
-    }
-  uint64_t blk = (uint64_t) -1;
-  for (size_t i = 0; i < n; i++)
-    {
-      uint64_t idx = start + i;
-      if (idx / 4096 != blk)
-        {
-          blk = idx / 4096;
-          gsl_rng_set (g, (unsigned long) (seed * 1000003u + blk));
-          for (size_t k = 0; k < 4096; k++)
-            blockv[k] = synthetic_draw (g, d);
-        }
-      out[i] = blockv[idx % 4096];
-    }
-  gsl_rng_free (g);
-  free (blockv);
-  return FL_OK;
-}
-
-fl_status
-cli_source_open (cli_source *s, const char *spec, char *err, size_t errlen)
-{
-  memset (s, 0, sizeof *s);
-  if (strncmp (spec, "synthetic:", 10) == 0)
-    {
-      const char *name = spec + 10;
-      size_t len = strcspn (name, ":");
-      int d = -1;
-      for (int i = 0; i < 4; i++)
-        if (strlen (syn_names[i]) == len && strncmp (name, syn_names[i], len) == 0)
-          d = i;
-      if (d < 0)
-        {
-          snprintf (err, errlen, "%s: unknown synthetic distribution (expected normal, laplace, "
-                    "student3 or lognormal)", spec);
-          return FL_EINVAL;
-        }
-      uint64_t n = 1000000;
-      if (name[len] == ':')
-        {
-          char *end;
-          unsigned long long v = strtoull (name + len + 1, &end, 10);
-          if (*end || v == 0 || v > 1000000000ull || name[len + 1] == '-')
-            {
-              snprintf (err, errlen, "%s: the element count must be 1 to 10^9", spec);
-              return FL_EINVAL;
-            }
-          n = v;
-        }
-      s->synthetic = 1 + d;
-      s->seed = 20260101u;
-      s->n = n;
-      s->label = strdup (spec);
-      return s->label ? FL_OK : FL_ENOMEM;
-    }
-  char *path, *glob;
-  fl_status st = fl_tensor_spec_split (spec, &path, &glob, err, errlen);
-  if (st != FL_OK)
-    return st;
-  st = fl_tensor_open (path, NULL, &s->file, err, errlen);
-  if (st != FL_OK)
-    {
-      free (path);
-      free (glob);
-      return st;
-    }
-  size_t found = 0, which = 0;
-  for (size_t i = 0; i < fl_tensor_file_count (s->file); i++)
-    {
-      const fl_tensor_info *ti = fl_tensor_file_info (s->file, i);
-      if (fl_tensor_name_match (glob, ti->name) && ti->readable)
-        {
-          if (!found)
-            which = i;
-          found++;
-        }
-    }
-  if (found != 1)
-    {
-      snprintf (err, errlen, "%s: %s", spec, found ? "selects several tensors; name one (FILE:NAME)"
-                                                   : "selects no readable tensor");
-      free (path);
-      free (glob);
-      fl_tensor_close (s->file);
-      s->file = NULL;
-      return FL_EINVAL;
-    }
-  const fl_tensor_info *ti = fl_tensor_file_info (s->file, which);
-  s->index = which;
-  s->n = ti->count;
-  size_t ll = strlen (path) + strlen (ti->name) + 2;
-  s->label = malloc (ll);
-  if (s->label)
-    snprintf (s->label, ll, "%s:%s", path, ti->name);
-  free (path);
-  free (glob);
-  if (s->n == 0)
-    {
-      snprintf (err, errlen, "%s: the tensor is empty", spec);
-      cli_source_close (s);
-      return FL_EINVAL;
-    }
-  return s->label ? FL_OK : FL_ENOMEM;
-}
-
-fl_status
-cli_source_read (cli_source *s, uint64_t start, size_t n, double *out, char *err, size_t errlen)
-{
-  if (s->synthetic)
-    return synthetic_fill (s->synthetic - 1, s->seed, start, out, n, err, errlen);
-  return fl_tensor_read_doubles (s->file, s->index, start, n, out, err, errlen);
-}
-
-void
-cli_source_close (cli_source *s)
-{
-  if (s->file)
-    fl_tensor_close (s->file);
-  free (s->label);
-  memset (s, 0, sizeof *s);
-}
-
 /* ---- the histogram chart --------------------------------------------------------------- */
 
 #define READ_CHUNK 65536   /* a multiple of every block size, so blocks never straddle */
 
 fl_status
-cli_chart_hist (const char *path, const fl_plot_page *pg, cli_source *src, char *const *cand,
-                size_t ncand, const char *scale, size_t bins, char *finding, size_t flen,
+cli_chart_hist (const char *path, const fl_plot_page *pg, cli_tsource *src, size_t j,
+                char *const *cand, size_t ncand, const char *scale, size_t bins, char *finding, size_t flen,
                 char *err, size_t errlen)
 {
   int absmax_scale = 0;
@@ -324,6 +162,10 @@ cli_chart_hist (const char *path, const fl_plot_page *pg, cli_source *src, char 
       return FL_EINVAL;
     }
   fl_status st = FL_OK;
+  const fl_tensor_info *ti = cli_tsource_info (src, j);
+  uint64_t n = ti->count;
+  char label[1024];
+  cli_tsource_label (src, j, label, sizeof label);
   fl_format **sf = calloc (ncand, sizeof *sf);
   fl_block **bf = calloc (ncand, sizeof *bf);
   fl_candidate *c = calloc (ncand, sizeof *c);
@@ -351,18 +193,17 @@ cli_chart_hist (const char *path, const fl_plot_page *pg, cli_source *src, char 
   /* pass 1: the data's range */
   fl_data_range dr;
   fl_data_range_init (&dr);
-  for (uint64_t at = 0; at < src->n && st == FL_OK; at += READ_CHUNK)
+  for (uint64_t at = 0; at < n && st == FL_OK; at += READ_CHUNK)
     {
-      size_t len = src->n - at < READ_CHUNK ? (size_t) (src->n - at) : READ_CHUNK;
-      st = cli_source_read (src, at, len, buf, err, errlen);
-      if (st == FL_OK)
-        fl_data_range_add (&dr, buf, len);
+      size_t len = n - at < READ_CHUNK ? (size_t) (n - at) : READ_CHUNK;
+      cli_tsource_read (src, j, at, len, buf);
+      fl_data_range_add (&dr, buf, len);
     }
   if (st != FL_OK)
     goto out;
   if (dr.finite == 0 || dr.absmax == 0)
     {
-      snprintf (err, errlen, "%s: no finite nonzero element to chart", src->label);
+      snprintf (err, errlen, "%s: no finite nonzero element to chart", label);
       st = FL_EINVAL;
       goto out;
     }
@@ -400,12 +241,10 @@ cli_chart_hist (const char *path, const fl_plot_page *pg, cli_source *src, char 
       || (st = fl_hist_init (&hlin, dr.min - pad, dr.max + pad, bins, 0, err, errlen)) != FL_OK)
     goto out;
   /* pass 2: the histograms and what each candidate loses */
-  for (uint64_t at = 0; at < src->n && st == FL_OK; at += READ_CHUNK)
+  for (uint64_t at = 0; at < n && st == FL_OK; at += READ_CHUNK)
     {
-      size_t len = src->n - at < READ_CHUNK ? (size_t) (src->n - at) : READ_CHUNK;
-      st = cli_source_read (src, at, len, buf, err, errlen);
-      if (st != FL_OK)
-        break;
+      size_t len = n - at < READ_CHUNK ? (size_t) (n - at) : READ_CHUNK;
+      cli_tsource_read (src, j, at, len, buf);
       fl_hist_add (&hlog, buf, len);
       fl_hist_add (&hlin, buf, len);
       for (size_t i = 0; i < ncand && st == FL_OK; i++)
@@ -414,7 +253,7 @@ cli_chart_hist (const char *path, const fl_plot_page *pg, cli_source *src, char 
   if (st != FL_OK)
     goto out;
   size_t at = append (finding, flen, 0, "Share of the %llu finite elements of %s clipped / "
-                      "flushed to zero:", (unsigned long long) dr.finite, src->label);
+                      "flushed to zero:", (unsigned long long) dr.finite, label);
   for (size_t i = 0; i < ncand; i++)
     {
       pc[i].name = names[i];
@@ -425,7 +264,7 @@ cli_chart_hist (const char *path, const fl_plot_page *pg, cli_source *src, char 
                    100 * pc[i].clipped, 100 * pc[i].flushed);
     }
   append (finding, flen, at, ".");
-  fl_plot_hist_input in = { src->label, &hlog, &hlin, pc, ncand };
+  fl_plot_hist_input in = { label, &hlog, &hlin, pc, ncand };
   st = fl_plot_hist (path, pg, &in, err, errlen);
 out:
   fl_hist_clear (&hlog);

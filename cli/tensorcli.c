@@ -107,6 +107,25 @@ cli_tsource_read (cli_tsource *s, size_t j, uint64_t start, size_t n, double *ou
     cli_die (CLI_EXIT_USAGE, "%s", err);
 }
 
+void
+cli_tsource_label (const cli_tsource *s, size_t j, char *buf, size_t size)
+{
+  if (!s->file)
+    {
+      snprintf (buf, size, "%s", s->label);
+      return;
+    }
+  char *path, *glob, err[256];
+  if (fl_tensor_spec_split (s->label, &path, &glob, err, sizeof err) != FL_OK)
+    {
+      snprintf (buf, size, "%s:%s", s->label, cli_tsource_info (s, j)->name);
+      return;
+    }
+  snprintf (buf, size, "%s:%s", path, cli_tsource_info (s, j)->name);
+  free (path);
+  free (glob);
+}
+
 const char *
 cli_tsource_metadata (const cli_tsource *s)
 {

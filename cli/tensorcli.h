@@ -25,6 +25,8 @@ const fl_tensor_info *cli_tsource_info (const cli_tsource *s, size_t j);
 /* Elements [start, start + n) of selected tensor j as doubles; dies (status 2) naming the
    file and tensor on a read error. */
 void cli_tsource_read (cli_tsource *s, size_t j, uint64_t start, size_t n, double *out);
+/* "FILE:NAME" for selected tensor j of a file, the spec itself for a synthetic source. */
+void cli_tsource_label (const cli_tsource *s, size_t j, char *buf, size_t size);
 const char *cli_tsource_metadata (const cli_tsource *s);
 const char *cli_tsource_kind (const cli_tsource *s);
 

@@ -21,10 +21,10 @@ import numpy as np
 np.save('$tmp/w.npy', np.random.default_rng(11).laplace(size=50000).astype(np.float32))"
 printf 'tensor,format,mse,sqnr_db,bits_per_element\nw,e4m3fn,0.0005,33.4,8\nw,int8,0.0002,37,8\nw,e2m1fn,0.03,15.2,4\n' > "$tmp/cmp.csv"
 # two formats for the tables keep it short; the charts are the report's own
-ok "report runs" $FMTLAB report --out "$rep" --in "$tmp/w.npy" --table "$tmp/cmp.csv" e4m3fn posit8es1
+ok "report runs" $FMTLAB report --data none --out "$rep" --in "$tmp/w.npy" --table "$tmp/cmp.csv" e4m3fn posit8es1
 ok "the tensor's histogram is in the index" grep -q 'charts/hist-w.npy_w.png' "$rep/index.md"
 ok "the comparison charts are in the index" grep -q 'charts/error-bits.png' "$rep/index.md"
-status "report with a missing --in file" 2 $FMTLAB report --out "$tmp/rep-bad" --in "$tmp/none.npy"
+status "report with a missing --in file" 2 $FMTLAB report --data none --out "$tmp/rep-bad" --in "$tmp/none.npy"
 one_line "none.npy"
 ok "nothing written for it" test ! -e "$tmp/rep-bad"
 ok "index.md and index.html written" test -s "$rep/index.md" -a -s "$rep/index.html"
@@ -39,6 +39,26 @@ missing=$(cd "$rep" && { grep -o '](\([^)]*\))' index.md | sed 's/^](//; s/)$//'
 same "every link resolves" "" "$missing"
 ok "no network reference in index.html" sh -c "! grep -E -q '(https?:)?//' '$rep/index.html'"
 same "no temporary file left" "" "$(find "$rep" -name '*.tmp*')"
+
+# the report's comparison tables are 'fmtlab compare' run alone on the same tensors (the
+# synthetic set at 65536 elements each, the --in file), byte for byte in every style
+fl="e4m3fn,e5m2,e3m2fn,e2m1fn,int8,int4,posit8es1,mxfp8e4m3,mxfp4,nvfp4,bf16,fp16"
+syn="--in synthetic:normal:65536 --in synthetic:laplace:65536 --in synthetic:student3:65536 --in synthetic:lognormal:65536"
+for style in csv json md; do
+  $FMTLAB compare $syn --formats "$fl,lp8es1rs3,lns8f3" --scale absmax --$style > "$tmp/syn.$style" 2>/dev/null
+  same "synthetic comparison table ($style) equals fmtlab compare" "" \
+    "$(cmp "$tmp/syn.$style" "$rep/tables/compare-synthetic.$style" 2>&1)"
+done
+$FMTLAB compare --in "$tmp/w.npy" --formats "$fl" --scale absmax --csv > "$tmp/in.csv" 2>/dev/null
+same "--in comparison table equals fmtlab compare" "" "$(cmp "$tmp/in.csv" "$rep/tables/compare-inputs.csv" 2>&1)"
+ok "the summary table is in the index" grep -q 'Summary: mean SQNR' "$rep/index.md"
+# best formats (4, 6, 8 bits) and fits: a row per budget for each of the 4 synthetic
+# distributions and the --in tensor, a fit chart each
+same "best-format rows (5 tensors x 3 budgets)" 15 "$(tail -n +2 "$rep/tables/best-formats.csv" | wc -l | tr -d ' ')"
+same "fit rows" 5 "$(tail -n +2 "$rep/tables/fits.csv" | wc -l | tr -d ' ')"
+same "fit charts" 5 "$(ls "$rep"/charts/fit-*.png | wc -l | tr -d ' ')"
+ok "the normal sample is fitted as normal" grep -q '^synthetic,normal,8192,normal,' "$rep/tables/fits.csv"
+ok "every comparison table is linked" sh -c "grep -q 'tables/compare-synthetic.json' '$rep/index.html' && grep -q 'tables/compare-inputs.md' '$rep/index.md'"
 
 # Chromium: a copy of the page with a checker script beside it (same relative links)
 sed 's|</body>|<script>window.addEventListener("load",function(){var im=document.images,bad=0;for(var i=0;i<im.length;i++)if(!(im[i].complete\&\&im[i].naturalWidth>0))bad++;var d=document.createElement("div");d.id="imgcheck";d.textContent="IMAGES "+im.length+" BROKEN "+bad;document.body.appendChild(d);});</script></body>|' \
