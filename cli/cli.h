@@ -105,5 +105,7 @@ int cmd_ref (int argc, char **argv);
 int cmd_gen (int argc, char **argv);
 int cmd_verify (int argc, char **argv);
 int cmd_plot (int argc, char **argv);         /* cmd_plot.c */
+int cmd_study (int argc, char **argv);        /* cmd_study.c */
+int cmd_layerfit (int argc, char **argv);     /* cmd_layerfit.c */
 
 #endif

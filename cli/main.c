@@ -16,6 +16,8 @@ static const cli_command commands[] = {
   { "ref", cmd_ref, "one correctly rounded operation: add sub mul div sqrt fma, conversions, fdp" },
   { "gen", cmd_gen, "test vectors in TestFloat's layout, exhaustive or seeded random" },
   { "plot", cmd_plot, "one chart (PNG/SVG/PDF): accuracy, density, closure map, tensor histogram" },
+  { "layerfit", cmd_layerfit, "fit a layer's weights to grouped 2-8-bit integers against its inputs (decoupleQ, GPTQ)" },
+  { "study", cmd_study, "rerun a seed paper's claim on real data: gupta (--list for all)" },
   { "verify", cmd_verify, "check a vector file or a C function (LIB.so:SYMBOL) against the reference" },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

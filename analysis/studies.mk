@@ -1,0 +1,24 @@
+# The seed papers as runnable studies (analysis/study*.c, include/fmtlab/study.h): a
+# convenience library linked into the fmtlab command and the tests.  A new study is one
+# file analysis/study_<name>.c added here and one entry in analysis/study.c's table.
+noinst_LTLIBRARIES += libfmtlab_studies.la
+libfmtlab_studies_la_SOURCES = analysis/study-impl.h analysis/study.c analysis/idx.c \
+	analysis/mlp-impl.h analysis/mlp.c analysis/study_gupta.c \
+	analysis/layerfit.c analysis/study_decoupleq.c
+libfmtlab_studies_la_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(ZLIB_CFLAGS)
+libfmtlab_studies_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS)
+fmtlabinclude_HEADERS += include/fmtlab/study.h include/fmtlab/layerfit.h
+EXTRA_DIST += doc/studies.md
+
+fmtlab_SOURCES += cli/cmd_study.c cli/cmd_layerfit.c
+fmtlab_LDADD += libfmtlab_studies.la libfmtlab_io.la libfmtlab.la $(GSL_LIBS) $(ZLIB_LIBS) \
+	$(MPFR_LIBS) $(GMP_LIBS) -lm
+
+check_PROGRAMS += tests/test_study
+TESTS += tests/test_study
+tests_test_study_SOURCES = tests/test_study.c $(TEST_COMMON_SOURCES)
+tests_test_study_CFLAGS = $(TEST_COMMON_CFLAGS) $(GSL_CFLAGS) -I$(top_srcdir)/analysis
+tests_test_study_LDADD = libfmtlab_studies.la libfmtlab_io.la $(TEST_COMMON_LDADD) \
+	$(LIBZIP_LIBS) $(JANSSON_LIBS) $(PROTOBUF_C_LIBS) $(GSL_LIBS) $(ZLIB_LIBS)
+TESTS += tests/test_study_cli.sh
+EXTRA_DIST += tests/test_study_cli.sh
