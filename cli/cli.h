@@ -107,5 +107,11 @@ int cmd_verify (int argc, char **argv);
 int cmd_plot (int argc, char **argv);         /* cmd_plot.c */
 int cmd_study (int argc, char **argv);        /* cmd_study.c */
 int cmd_layerfit (int argc, char **argv);     /* cmd_layerfit.c */
+/* Tensor commands (cmd_tensors.c, cmd_quantize.c, cmd_compare.c; tensorcli.h) */
+int cmd_tensors (int argc, char **argv);
+int cmd_quantize (int argc, char **argv);
+int cmd_compare (int argc, char **argv);
+/* 'fmtlab verify FORMAT quantize ...' (verify_quantize.c), called by cmd_verify. */
+int cli_verify_quantize (int argc, char **argv);
 
 #endif

@@ -19,6 +19,9 @@ static const cli_command commands[] = {
   { "layerfit", cmd_layerfit, "fit a layer's weights to grouped 2-8-bit integers against its inputs (decoupleQ, GPTQ)" },
   { "study", cmd_study, "rerun a seed paper's claim on real data: gupta (--list for all)" },
   { "verify", cmd_verify, "check a vector file or a C function (LIB.so:SYMBOL) against the reference" },
+  { "tensors", cmd_tensors, "list the tensors of model files with their statistics" },
+  { "quantize", cmd_quantize, "fake-quantize tensors to a format: values or codes to .npy/.safetensors" },
+  { "compare", cmd_compare, "the error of each format on each tensor: MSE, SQNR, clipping..." },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
