@@ -4,7 +4,9 @@
 noinst_LTLIBRARIES += libfmtlab_studies.la
 libfmtlab_studies_la_SOURCES = analysis/study-impl.h analysis/study.c analysis/idx.c \
 	analysis/mlp-impl.h analysis/mlp.c analysis/study_gupta.c \
-	analysis/layerfit.c analysis/study_decoupleq.c
+	analysis/layerfit.c analysis/study_decoupleq.c \
+	analysis/study-data-impl.h analysis/study_data.c analysis/study_exmy.c \
+	analysis/study_lp.c analysis/study_opal.c
 libfmtlab_studies_la_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(ZLIB_CFLAGS)
 libfmtlab_studies_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS)
 fmtlabinclude_HEADERS += include/fmtlab/study.h include/fmtlab/layerfit.h
