@@ -20,7 +20,7 @@ check_PROGRAMS += tests/test_study
 TESTS += tests/test_study
 tests_test_study_SOURCES = tests/test_study.c $(TEST_COMMON_SOURCES)
 tests_test_study_CFLAGS = $(TEST_COMMON_CFLAGS) $(GSL_CFLAGS) -I$(top_srcdir)/analysis
-tests_test_study_LDADD = libfmtlab_studies.la libfmtlab_io.la $(TEST_COMMON_LDADD) \
+tests_test_study_LDADD = libfmtlab_studies.la libfmtlab_analysis.la libfmtlab_io.la $(TEST_COMMON_LDADD) \
 	$(LIBZIP_LIBS) $(JANSSON_LIBS) $(PROTOBUF_C_LIBS) $(GSL_LIBS) $(ZLIB_LIBS)
-TESTS += tests/test_study_cli.sh
-EXTRA_DIST += tests/test_study_cli.sh
+TESTS += tests/test_study_cli.sh tests/test_study_formats_cli.sh
+EXTRA_DIST += tests/test_study_cli.sh tests/test_study_formats_cli.sh
