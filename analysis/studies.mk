@@ -24,3 +24,4 @@ tests_test_study_LDADD = libfmtlab_studies.la libfmtlab_analysis.la libfmtlab_io
 	$(LIBZIP_LIBS) $(JANSSON_LIBS) $(PROTOBUF_C_LIBS) $(GSL_LIBS) $(ZLIB_LIBS)
 TESTS += tests/test_study_cli.sh tests/test_study_formats_cli.sh
 EXTRA_DIST += tests/test_study_cli.sh tests/test_study_formats_cli.sh
+EXTRA_DIST += notebooks-data/ocr-cer.sh notebooks-data/ocr-cer.js

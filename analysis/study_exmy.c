@@ -310,8 +310,10 @@ fl_study_exmy (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
                             "padded).", ts.n, o->quick ? "--quick: 2 per source, at most "
                             "4096 values each" : "at most 12 per source, 65536 values each",
                             nsp, pack_mismatch, pack_not_exact);
-      fl_study_result_note (res, "- Accuracy end to end (OCR CER, VAD agreement) is not "
-                            "measured by this build: see doc/studies.md.");
+      fl_study_result_note (res, "- Accuracy end to end: notebooks-data/ocr-cer.sh "
+                            "measures the recognizer's character error rate with models "
+                            "written by fmtlab quantize (doc/studies.md); this study reports "
+                            "SQNR only.");
     }
   free (bestsq);
   free (bests);

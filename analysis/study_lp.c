@@ -600,8 +600,10 @@ fl_study_lp (const fl_study_opts *o, fl_study_result *res, char *err, size_t err
       fl_study_result_note (res, "- %zu tensors (%s).", ts.n, o->quick
                             ? "--quick: 1 per source, at most 4096 values each, 8 and 4 bits"
                             : "2 per source, at most 8192 values each");
-      fl_study_result_note (res, "- Accuracy end to end (OCR CER, VAD agreement) is not "
-                            "measured by this build: see doc/studies.md.");
+      fl_study_result_note (res, "- Accuracy end to end: notebooks-data/ocr-cer.sh "
+                            "measures the recognizer's character error rate with models "
+                            "written by fmtlab quantize (doc/studies.md); this study reports "
+                            "SQNR only.");
       st = fl_study_result_add (res, tsum);
       tsum = NULL;
       if (st == FL_OK)

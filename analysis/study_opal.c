@@ -322,8 +322,10 @@ fl_study_opal (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
                             ? "--quick: 2 per source, at most 4096 values each; 64 softmax "
                             "rows per input" : "at most 12 per source, 65536 values each; "
                             "every softmax row");
-      fl_study_result_note (res, "- Accuracy end to end (OCR CER, VAD agreement) is not "
-                            "measured by this build: see doc/studies.md.");
+      fl_study_result_note (res, "- Accuracy end to end: notebooks-data/ocr-cer.sh "
+                            "measures the recognizer's character error rate with models "
+                            "written by fmtlab quantize (doc/studies.md); this study reports "
+                            "SQNR only.");
       st = fl_study_result_add (res, tsum);
       tsum = NULL;
       if (st == FL_OK)

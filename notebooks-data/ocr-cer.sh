@@ -42,7 +42,7 @@ models=("$model")
 for f in ${FORMATS:-int8/absmax/tensor int8/absmax/channel:0 e4m3fn/absmax/tensor mxfp4/none/tensor posit8es1/absmax/tensor lp6es1rs2/absmax/channel:0}; do
   IFS=/ read -r fmt sc gr <<< "$f"
   q=$out/rec_$(echo "$f" | tr '/:' '__').onnx
-  "$fmtlab" quantize "$fmt" --scale "$sc" --granularity "$gr" --in "$model" --out "$q" 2>/dev/null
+  "$fmtlab" quantize "$fmt" --scale "$sc" --granularity "$gr" --in "$model" --out "$q" >&2
   models+=("$q")
 done
 NODE_PATH=$cache/recorder/node_modules node "$here/ocr-cer.js" "$out/lines" \
