@@ -13,6 +13,8 @@ fmtlabinclude_HEADERS += include/fmtlab/study.h include/fmtlab/layerfit.h
 EXTRA_DIST += doc/studies.md
 
 fmtlab_SOURCES += cli/cmd_study.c cli/cmd_layerfit.c
+# the gupta study trains its runs in parallel (OpenMP)
+fmtlab_LDFLAGS = $(AM_LDFLAGS) $(OPENMP_CFLAGS)
 fmtlab_LDADD += libfmtlab_studies.la libfmtlab_io.la libfmtlab.la $(GSL_LIBS) $(ZLIB_LIBS) \
 	$(MPFR_LIBS) $(GMP_LIBS) -lm
 
@@ -20,6 +22,7 @@ check_PROGRAMS += tests/test_study
 TESTS += tests/test_study
 tests_test_study_SOURCES = tests/test_study.c $(TEST_COMMON_SOURCES)
 tests_test_study_CFLAGS = $(TEST_COMMON_CFLAGS) $(GSL_CFLAGS) -I$(top_srcdir)/analysis
+tests_test_study_LDFLAGS = $(AM_LDFLAGS) $(OPENMP_CFLAGS)
 tests_test_study_LDADD = libfmtlab_studies.la libfmtlab_analysis.la libfmtlab_io.la $(TEST_COMMON_LDADD) \
 	$(LIBZIP_LIBS) $(JANSSON_LIBS) $(PROTOBUF_C_LIBS) $(GSL_LIBS) $(ZLIB_LIBS)
 TESTS += tests/test_study_cli.sh tests/test_study_formats_cli.sh

@@ -122,6 +122,67 @@ load_layer (const char *data, const layer_spec *L, double **w, size_t *m, size_t
   return st;
 }
 
+/* What one layer measured: loss[bits][group][method]. */
+typedef struct {
+  double loss[3][3][FL_LFIT_METHODS], ref;
+  size_t m, n, N;
+  int load_failed;
+  fl_status st;
+  char msg[512];
+} layer_out;
+
+static void
+fit_layer (const char *data, const layer_spec *L, const fl_layerfit_opts *fo0,
+           const unsigned *bits, size_t nbits, const size_t *groups, size_t ngroups,
+           const fl_study_opts *o, size_t *done, size_t total, layer_out *lo)
+{
+  double *w = NULL, *x = NULL;
+  fl_layerfit_opts fo = *fo0;
+  lo->st = load_layer (data, L, &w, &lo->m, &lo->n, &x, &lo->N, lo->msg, sizeof lo->msg);
+  if (lo->st != FL_OK)
+    {
+      lo->load_failed = 1;
+      return;
+    }
+  size_t m = lo->m, n = lo->n;
+  double *h = malloc (n * n * sizeof *h), *wq = malloc (m * n * sizeof *wq),
+         *zero = calloc (m * n, sizeof *zero);
+  if (!h || !wq || !zero)
+    lo->st = FL_ENOMEM;
+  else
+    lo->st = fl_layerfit_hessian (x, lo->N, n, 0.01, h, lo->msg, sizeof lo->msg);
+  if (lo->st == FL_OK)
+    lo->ref = fl_layer_loss (w, zero, m, n, h);
+  for (size_t bi = 0; bi < nbits && lo->st == FL_OK; bi++)
+    for (size_t gi = 0; gi < ngroups && lo->st == FL_OK; gi++)
+      {
+        fo.bits = bits[bi];
+        fo.group = groups[gi];
+        for (int me = 0; me < FL_LFIT_METHODS && lo->st == FL_OK; me++)
+          {
+            lo->st = fl_layerfit (w, m, n, h, (fl_lfit_method) me, &fo, wq, NULL, NULL, NULL,
+                                  lo->msg, sizeof lo->msg);
+            if (lo->st == FL_OK)
+              lo->loss[bi][gi][me] = fl_layer_loss (w, wq, m, n, h);
+          }
+        char stage[96];
+        if (groups[gi])
+          snprintf (stage, sizeof stage, "%.40s %u bits g %zu", L->label, bits[bi], groups[gi]);
+        else
+          snprintf (stage, sizeof stage, "%.40s %u bits per channel", L->label, bits[bi]);
+#pragma omp critical (decoupleq_progress)
+        {
+          ++*done;
+          fl_study_progress (o, stage, (double) *done / (double) total);
+        }
+      }
+  free (h);
+  free (wq);
+  free (zero);
+  free (w);
+  free (x);
+}
+
 fl_status
 fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, size_t errlen)
 {
@@ -166,65 +227,67 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
     fo.rounds = 1;
   fl_status st = FL_OK;
   size_t total = nl * nbits * ngroups, done = 0, nskipped = 0;
+  layer_out *outs = calloc (nl, sizeof *outs);
+  if (!outs)
+    {
+      fl_table_free (t);
+      fl_table_free (sum);
+      return FL_ENOMEM;
+    }
+  /* the layers are independent: one per thread, the tables filled in order afterwards */
+#pragma omp parallel for schedule(dynamic, 1)
+  for (size_t li = 0; li < nl; li++)
+    fit_layer (data, &layers[o->quick ? quick_layers[li] : li], &fo, bits, nbits, groups,
+               ngroups, o, &done, total, &outs[li]);
+  if (outs[0].load_failed)
+    {
+      fl_study_err (err, errlen, "%s (run ./quickstart, whose data step fetches the models "
+                    "and records the activations, or give --data DIR)", outs[0].msg);
+      st = FL_EUNSUPPORTED;
+    }
   for (size_t li = 0; li < nl && st == FL_OK; li++)
     {
       const layer_spec *L = &layers[o->quick ? quick_layers[li] : li];
-      double *w = NULL, *x = NULL;
-      size_t m, n, N;
-      char lerr[512];
-      st = load_layer (data, L, &w, &m, &n, &x, &N, lerr, sizeof lerr);
-      if (st != FL_OK)
+      layer_out *lo = &outs[li];
+      if (lo->load_failed)
         {
-          if (li == 0)
-            {
-              fl_study_err (err, errlen, "%s (run ./quickstart, whose data step fetches the "
-                            "models and records the activations, or give --data DIR)", lerr);
-              fl_table_free (t);
-              fl_table_free (sum);
-              return FL_EUNSUPPORTED;
-            }
-          fl_study_result_note (res, "- skipped %s: %s", L->label, lerr);
+          fl_study_result_note (res, "- skipped %s: %s", L->label, lo->msg);
           nskipped++;
-          st = FL_OK;
           continue;
         }
-      double *h = malloc (n * n * sizeof *h), *wq = malloc (m * n * sizeof *wq),
-             *zero = calloc (m * n, sizeof *zero);
-      if (!h || !wq || !zero)
-        st = FL_ENOMEM;
-      else
-        st = fl_layerfit_hessian (x, N, n, 0.01, h, err, errlen);
-      double ref = st == FL_OK ? fl_layer_loss (w, zero, m, n, h) : 0;
-      for (size_t bi = 0; bi < nbits && st == FL_OK; bi++)
-        for (size_t gi = 0; gi < ngroups && st == FL_OK; gi++)
+      if (lo->st != FL_OK)
+        {
+          st = lo->st;
+          fl_study_err (err, errlen, "%s: %s", L->label, lo->msg);
+          break;
+        }
+      for (size_t bi = 0; bi < nbits; bi++)
+        for (size_t gi = 0; gi < ngroups; gi++)
           {
-            fo.bits = bits[bi];
-            fo.group = groups[gi];
-            double rtn = NAN;
             char gname[32];
             if (groups[gi])
               snprintf (gname, sizeof gname, "%zu", groups[gi]);
             else
               snprintf (gname, sizeof gname, "channel");
-            for (int me = 0; me < FL_LFIT_METHODS && st == FL_OK; me++)
+            double rtn = lo->loss[bi][gi][FL_LFIT_RTN];
+            for (int me = 0; me < FL_LFIT_METHODS; me++)
               {
-                st = fl_layerfit (w, m, n, h, (fl_lfit_method) me, &fo, wq, NULL, NULL, NULL, err,
-                                  errlen);
-                if (st != FL_OK)
-                  break;
-                double l = fl_layer_loss (w, wq, m, n, h);
-                if (me == FL_LFIT_RTN)
-                  rtn = l;
+                double l = lo->loss[bi][gi][me];
                 size_t row = fl_table_add_row (t);
+                if (row == (size_t) -1)
+                  {
+                    st = FL_ENOMEM;
+                    break;
+                  }
                 fl_table_set_text (t, row, 0, L->label);
-                fl_table_set_int (t, row, 1, (int64_t) m);
-                fl_table_set_int (t, row, 2, (int64_t) n);
-                fl_table_set_int (t, row, 3, (int64_t) N);
+                fl_table_set_int (t, row, 1, (int64_t) lo->m);
+                fl_table_set_int (t, row, 2, (int64_t) lo->n);
+                fl_table_set_int (t, row, 3, (int64_t) lo->N);
                 fl_table_set_int (t, row, 4, bits[bi]);
                 fl_table_set_text (t, row, 5, gname);
                 fl_table_set_text (t, row, 6, fl_lfit_method_name ((fl_lfit_method) me));
                 fl_table_set_real (t, row, 7, l);
-                fl_table_set_real (t, row, 8, l / ref);
+                fl_table_set_real (t, row, 8, l / lo->ref);
                 fl_table_set_real (t, row, 9, l / rtn);
                 lsum[bi][gi][me] += log (l / rtn);
                 if (l / rtn > worst[bi][gi][me])
@@ -232,17 +295,9 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
                 nabove[bi][gi][me] += !(l < rtn) && me != FL_LFIT_RTN;
               }
             nlay[bi][gi]++;
-            done++;
-            char stage[96];
-            snprintf (stage, sizeof stage, "%.40s %u bits g %s", L->label, bits[bi], gname);
-            fl_study_progress (o, stage, (double) done / (double) total);
           }
-      free (h);
-      free (wq);
-      free (zero);
-      free (w);
-      free (x);
     }
+  free (outs);
   if (st != FL_OK)
     {
       fl_table_free (t);

@@ -115,8 +115,16 @@ typedef struct {
   int il, fl, il2, fl2;     /* 0 for fp32 */
 } run_spec;
 
+#define MAX_EPOCHS 64
+
+/* What one run measured; the runs go in parallel, the table is filled after them. */
 typedef struct {
-  fl_table *curves;
+  double loss[MAX_EPOCHS], err[MAX_EPOCHS];
+  fl_status st;
+  char msg[256];
+} run_out;
+
+typedef struct {
   size_t done, total;       /* epochs, for progress */
 } run_ctx;
 
@@ -137,12 +145,11 @@ test_error (const fl_mlp *m, const dataset *te, fl_mlp_quant *q)
 
 static fl_status
 one_run (const run_spec *rs, const dataset *tr, const dataset *te, unsigned epochs,
-         uint64_t seed, const fl_study_opts *o, run_ctx *ctx, double *final_err,
-         char *err, size_t errlen)
+         uint64_t seed, const fl_study_opts *o, run_ctx *ctx, run_out *ro)
 {
   fl_format *f1 = NULL, *f2 = NULL;
-  if (fl_format_parse (rs->fmt, &f1, err, errlen) != FL_OK
-      || (rs->fmt2 && fl_format_parse (rs->fmt2, &f2, err, errlen) != FL_OK))
+  if (fl_format_parse (rs->fmt, &f1, ro->msg, sizeof ro->msg) != FL_OK
+      || (rs->fmt2 && fl_format_parse (rs->fmt2, &f2, ro->msg, sizeof ro->msg) != FL_OK))
     {
       fl_format_free (f1);
       return FL_EINVAL;
@@ -180,7 +187,7 @@ one_run (const run_spec *rs, const dataset *tr, const dataset *te, unsigned epoc
     }
   for (size_t i = 0; i < tr->n; i++)
     order[i] = i;
-  double e = NAN;
+  double e;
   for (unsigned ep = 1; ep <= epochs; ep++)
     {
       if (f2 && ep == rs->switch_at)
@@ -207,27 +214,16 @@ one_run (const run_spec *rs, const dataset *tr, const dataset *te, unsigned epoc
           fl_mlp_step (&m, &g, LR, &q);
         }
       e = test_error (&m, te, &q);
-      size_t row = fl_table_add_row (ctx->curves);
-      if (row == (size_t) -1)
-        break;
-      int cur2 = f2 && ep >= rs->switch_at;
-      fl_table_set_text (ctx->curves, row, 0, rs->label);
-      fl_table_set_text (ctx->curves, row, 1, cur2 ? rs->fmt2 : rs->fmt);
-      fl_table_set_text (ctx->curves, row, 2, fl_round_mode_name (rs->mode));
-      if (rs->il)
-        {
-          fl_table_set_int (ctx->curves, row, 3, cur2 ? rs->il2 + rs->fl2 : rs->il + rs->fl);
-          fl_table_set_int (ctx->curves, row, 4, cur2 ? rs->fl2 : rs->fl);
-        }
-      fl_table_set_int (ctx->curves, row, 5, ep);
-      fl_table_set_real (ctx->curves, row, 6, nb ? loss / (double) nb : NAN);
-      fl_table_set_real (ctx->curves, row, 7, e);
-      ctx->done++;
+      ro->loss[ep - 1] = nb ? loss / (double) nb : NAN;
+      ro->err[ep - 1] = e;
       char stage[64];
       snprintf (stage, sizeof stage, "%s epoch %u/%u", rs->label, ep, epochs);
-      fl_study_progress (o, stage, (double) ctx->done / (double) ctx->total);
+#pragma omp critical (gupta_progress)
+      {
+        ctx->done++;
+        fl_study_progress (o, stage, (double) ctx->done / (double) ctx->total);
+      }
     }
-  *final_err = e;
   fl_mlp_grad_free (&g);
   fl_mlp_free (&m);
   free (xb);
@@ -294,27 +290,67 @@ fl_study_gupta (const fl_study_opts *o, fl_study_result *res, char *err, size_t 
                                     "float32_test_error", "gap_points" };
   static const fl_cell_type stt[] = { FL_CELL_TEXT, FL_CELL_TEXT, FL_CELL_TEXT, FL_CELL_REAL,
                                       FL_CELL_REAL, FL_CELL_REAL };
-  run_ctx ctx = { fl_table_new ("curves", "Gupta et al. 2015 on Fashion-MNIST: test error per "
-                                "epoch (MLP 784-100-10)", 8, cn, ct), 0, 0 };
+  fl_table *curves = fl_table_new ("curves", "Gupta et al. 2015 on Fashion-MNIST: test error "
+                                   "per epoch (MLP 784-100-10)", 8, cn, ct);
   fl_table *sum = fl_table_new ("final", "Final test error by run (gap to float32 in "
                                 "percentage points)", 6, sn, stt);
-  if (!ctx.curves || !sum)
+  run_out *outs = calloc (nruns, sizeof *outs);
+  if (!curves || !sum || !outs)
     {
-      fl_table_free (ctx.curves);
+      fl_table_free (curves);
       fl_table_free (sum);
+      free (outs);
       dataset_free (&tr);
       dataset_free (&te);
       return FL_ENOMEM;
     }
-  ctx.total = nruns * epochs;
-  double *finals = calloc (nruns, sizeof *finals);
-  for (size_t i = 0; i < nruns && s == FL_OK; i++)
+  run_ctx ctx = { 0, nruns * epochs };
+  /* the runs are independent (each its own weights, generator and rounding stream): one
+     per thread; the results do not depend on the thread count */
+#pragma omp parallel for schedule(dynamic, 1)
+  for (size_t i = 0; i < nruns; i++)
     {
       run_spec rs = runs[i];
       if (rs.fmt2)
         rs.switch_at = epochs / 2 + 1;
-      s = one_run (&rs, &tr, &te, epochs, o->seed, o, &ctx, &finals[i], err, errlen);
+      outs[i].st = one_run (&rs, &tr, &te, epochs, o->seed, o, &ctx, &outs[i]);
     }
+  for (size_t i = 0; i < nruns && s == FL_OK; i++)
+    if (outs[i].st != FL_OK)
+      {
+        s = outs[i].st;
+        fl_study_err (err, errlen, "%s: %s", runs[i].label,
+                      outs[i].msg[0] ? outs[i].msg : "out of memory");
+      }
+  for (size_t i = 0; i < nruns && s == FL_OK; i++)
+    for (unsigned ep = 1; ep <= epochs; ep++)
+      {
+        const run_spec *rs = &runs[i];
+        int cur2 = rs->fmt2 && ep >= epochs / 2 + 1;
+        size_t row = fl_table_add_row (curves);
+        if (row == (size_t) -1)
+          {
+            s = FL_ENOMEM;
+            break;
+          }
+        fl_table_set_text (curves, row, 0, rs->label);
+        fl_table_set_text (curves, row, 1, cur2 ? rs->fmt2 : rs->fmt);
+        fl_table_set_text (curves, row, 2, fl_round_mode_name (rs->mode));
+        if (rs->il)
+          {
+            fl_table_set_int (curves, row, 3, cur2 ? rs->il2 + rs->fl2 : rs->il + rs->fl);
+            fl_table_set_int (curves, row, 4, cur2 ? rs->fl2 : rs->fl);
+          }
+        fl_table_set_int (curves, row, 5, ep);
+        fl_table_set_real (curves, row, 6, outs[i].loss[ep - 1]);
+        fl_table_set_real (curves, row, 7, outs[i].err[ep - 1]);
+      }
+  double *finals = calloc (nruns, sizeof *finals);
+  if (!finals)
+    s = FL_ENOMEM;
+  for (size_t i = 0; s == FL_OK && i < nruns; i++)
+    finals[i] = outs[i].err[epochs - 1];
+  free (outs);
   if (s == FL_OK)
     for (size_t i = 0; i < nruns; i++)
       {
@@ -336,13 +372,13 @@ fl_study_gupta (const fl_study_opts *o, fl_study_result *res, char *err, size_t 
       for (size_t i = 0; i < nruns; i++)
         fl_study_result_note (res, "- %s: final test error %.2f %%", runs[i].label,
                               100 * finals[i]);
-      s = fl_study_result_add (res, ctx.curves);
-      ctx.curves = NULL;
+      s = fl_study_result_add (res, curves);
+      curves = NULL;
       if (s == FL_OK)
         s = fl_study_result_add (res, sum);
       sum = NULL;
     }
-  fl_table_free (ctx.curves);
+  fl_table_free (curves);
   fl_table_free (sum);
   free (finals);
   dataset_free (&tr);

@@ -143,6 +143,10 @@ cmd_layerfit (int argc, char **argv)
   else
     transpose = wr == n;
   size_t m = transpose ? wc : wr, cols = transpose ? wr : wc;
+  /* H is n x n doubles and every fit is O(m n^2) */
+  if (n > 8192)
+    cli_die (CLI_EXIT_USAGE, "'%s': %zu inputs per token, more than the 8192 layerfit handles",
+             xspec, n);
   if (cols != n)
     cli_die (CLI_EXIT_USAGE, "the weights (%zu x %zu%s) do not take the %zu inputs of '%s'",
              wr, wc, transpose ? ", read as inputs x outputs" : "", n, xspec);

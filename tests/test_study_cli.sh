@@ -53,6 +53,7 @@ for a, b in zip(j, c):
     assert abs(a['test_error'] - float(b['test_error'])) == 0
 "
 ok "the same seed gives the same tables" sh -c "$FMTLAB study gupta --quick --dataset $tmp/fm --out $tmp/g2 --seed 3 --no-progress && cmp $tmp/g1/curves.csv $tmp/g2/curves.csv"
+ok "one thread gives the same tables as two" sh -c "OMP_NUM_THREADS=1 $FMTLAB study gupta --quick --dataset $tmp/fm --out $tmp/g5 --seed 3 --no-progress && cmp $tmp/g1/curves.csv $tmp/g5/curves.csv"
 ok "another seed gives other tables" sh -c "$FMTLAB study gupta --quick --dataset $tmp/fm --out $tmp/g3 --seed 4 --no-progress && ! cmp -s $tmp/g1/curves.csv $tmp/g3/curves.csv"
 # a truncated image file
 mkdir -p "$tmp/fmbad" && cp "$tmp/fm"/* "$tmp/fmbad/"
