@@ -470,8 +470,12 @@ cmd_compare (int argc, char **argv)
           size_t first = nrows;
           compare_tensor (&e, &src[k], ti, &cells, &nrows, &cap);
           for (size_t row = first; row < nrows; row++)
-            cli_tcell_str (&cells[row * N_COLS + C_GRAN],
-                           fl_quantizer_is_block (e.jobs[row - first].qz) ? "block" : gname);
+            {
+              const fl_block *b = fl_quantizer_block (e.jobs[row - first].qz);
+              char bname[64];
+              snprintf (bname, sizeof bname, "block:%zu", b ? fl_block_k (b) : (size_t) 0);
+              cli_tcell_str (&cells[row * N_COLS + C_GRAN], b ? bname : gname);
+            }
         }
       cli_tsource_close (&src[k]);
     }
