@@ -65,4 +65,5 @@ EXTRA_DIST += tests/test_quantize_onnx.sh tests/onnx_quant_check.py tests/ort_ru
 	tests/gguf_write.py tests/gen_gguf.py tests/gen_onnx.py tests/onnx_ref.py \
 	tests/data/corrupt/gen_gguf_onnx.py tests/data/corrupt/gguf-onnx.expect \
 	tests/data/corrupt/gguf tests/data/corrupt/onnx
-EXTRA_DIST += doc/gguf-onnx.md fuzz/fuzz_gguf.c fuzz/fuzz_onnx.c fuzz/corpus/gguf fuzz/corpus/onnx
+EXTRA_DIST += doc/gguf-onnx.md fuzz/fuzz_gguf.c fuzz/fuzz_onnx.c fuzz/corpus/gguf fuzz/corpus/onnx \
+	fuzz/fuzz_onnx_write.c fuzz/corpus/onnx_write
