@@ -4,7 +4,9 @@
 noinst_LTLIBRARIES += libfmtlab_studies.la
 libfmtlab_studies_la_SOURCES = analysis/study-impl.h analysis/study.c analysis/idx.c \
 	analysis/mlp-impl.h analysis/mlp.c analysis/study_gupta.c \
-	analysis/layerfit.c analysis/study_decoupleq.c
+	analysis/layerfit.c analysis/study_decoupleq.c \
+	analysis/study-data-impl.h analysis/study_data.c analysis/study_exmy.c \
+	analysis/study_lp.c analysis/study_opal.c
 libfmtlab_studies_la_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(ZLIB_CFLAGS)
 libfmtlab_studies_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS)
 fmtlabinclude_HEADERS += include/fmtlab/study.h include/fmtlab/layerfit.h
@@ -21,7 +23,8 @@ TESTS += tests/test_study
 tests_test_study_SOURCES = tests/test_study.c $(TEST_COMMON_SOURCES)
 tests_test_study_CFLAGS = $(TEST_COMMON_CFLAGS) $(GSL_CFLAGS) -I$(top_srcdir)/analysis
 tests_test_study_LDFLAGS = $(AM_LDFLAGS) $(OPENMP_CFLAGS)
-tests_test_study_LDADD = libfmtlab_studies.la libfmtlab_io.la $(TEST_COMMON_LDADD) \
+tests_test_study_LDADD = libfmtlab_studies.la libfmtlab_analysis.la libfmtlab_io.la $(TEST_COMMON_LDADD) \
 	$(LIBZIP_LIBS) $(JANSSON_LIBS) $(PROTOBUF_C_LIBS) $(GSL_LIBS) $(ZLIB_LIBS)
-TESTS += tests/test_study_cli.sh
-EXTRA_DIST += tests/test_study_cli.sh
+TESTS += tests/test_study_cli.sh tests/test_study_formats_cli.sh
+EXTRA_DIST += tests/test_study_cli.sh tests/test_study_formats_cli.sh
+EXTRA_DIST += notebooks-data/ocr-cer.sh notebooks-data/ocr-cer.js

@@ -10,6 +10,9 @@
 fl_status fl_study_gupta (const fl_study_opts *o, fl_study_result *r, char *err, size_t errlen);
 fl_status fl_study_decoupleq (const fl_study_opts *o, fl_study_result *r, char *err,
                               size_t errlen);
+fl_status fl_study_exmy (const fl_study_opts *o, fl_study_result *r, char *err, size_t errlen);
+fl_status fl_study_lp (const fl_study_opts *o, fl_study_result *r, char *err, size_t errlen);
+fl_status fl_study_opal (const fl_study_opts *o, fl_study_result *r, char *err, size_t errlen);
 
 /* Where the recorded data lives when the options do not say (doc/data.md). */
 #define FL_STUDY_DEFAULT_DATA_DIR "notebooks-data/cache"

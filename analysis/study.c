@@ -15,6 +15,16 @@ static const fl_study studies[] = {
   { "decoupleq", fl_study_decoupleq,
     "decoupleQ: 2-4-bit grouped weights fitted against the layer's inputs (H-weighted loss)",
     "--quick: 2 layers, 2 bits, groups 64 and per-channel, 1 alternation round" },
+  { "exmy", fl_study_exmy,
+    "eXmY: every split of 3-8 bits per tensor against one global split; packed odd widths",
+    "--quick: 2 tensors per source (12 in all), at most 4096 values each" },
+  { "lp", fl_study_lp,
+    "logarithmic posits per tensor against posit, eXmY, int and LNS; exhaustive grid vs GA",
+    "--quick: 1 tensor per source (2 without), at most 4096 values (8192), bits 8 and 4, "
+    "sf by 1/2 (1/4)" },
+  { "opal", fl_study_opal,
+    "OPAL: 4 bf16 outliers per 128 against MX blocks; a shift-and-subtract softmax vs MPFR",
+    "--quick: 2 tensors per source, at most 4096 values each, 64 softmax rows per input" },
 };
 #define N_STUDIES (sizeof studies / sizeof studies[0])
 

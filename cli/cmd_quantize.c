@@ -4,13 +4,16 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fmtlab/onnxwrite.h>
 #include <fmtlab/scale.h>
 #include "tensorcli.h"
 
 static void
 help (void)
 {
-  printf ("Usage: fmtlab quantize FORMAT --in FILE[:GLOB] --out FILE.npy|FILE.safetensors [options]\n\n"
+  printf ("Usage: fmtlab quantize FORMAT --in FILE[:GLOB] --out FILE.npy|FILE.safetensors [options]\n"
+          "       fmtlab quantize FORMAT --in MODEL.onnx --out MODEL_Q.onnx [--scale S] [--granularity G]\n"
+          "  (.onnx: the model with every float32 weight fake-quantized, same graph and dtypes)\n\n"
           "Quantize each selected tensor to FORMAT (scalar or block) and write the values\n"
           "q = s * decode (encode (x / s)) in the input's dtype (f32 for integer inputs), or\n"
           "with --codes the codes (uint8 for formats of at most 8 bits, uint16, uint32,\n"
@@ -114,6 +117,76 @@ suffixed (const char *name, const char *suffix)
   return s;
 }
 
+/* One float tensor of an ONNX model, fake-quantized in place (rounded to float32). */
+static fl_status
+quantize_onnx_tensor (void *ctx, const char *name, int ndim, const uint64_t *shape,
+                      float *data, size_t n, char *err, size_t errlen)
+{
+  const fl_quantizer *qz = ctx;
+  uint64_t shp[FL_TENSOR_MAXDIM], ngroups = 0;
+  int nd = ndim;
+  if (n == 0)
+    return FL_OK;
+  memcpy (shp, shape, (size_t) ndim * sizeof *shp);
+  if (nd == 0)          /* a scalar: one element */
+    shp[nd++] = 1;
+  fl_status st = fl_quantizer_groups (qz, nd, shp, &ngroups, err, errlen);
+  if (st != FL_OK)
+    {
+      /* a channel axis the tensor lacks (a bias, a scalar): one scale for the tensor */
+      nd = 1;
+      shp[0] = n;
+      if ((st = fl_quantizer_groups (qz, nd, shp, &ngroups, err, errlen)) != FL_OK)
+        return st;
+    }
+  double *x = malloc (n * sizeof *x), *scale = calloc (ngroups ? ngroups : 1, sizeof *scale);
+  if (!x || !scale)
+    {
+      free (x);
+      free (scale);
+      return FL_ENOMEM;
+    }
+  for (size_t i = 0; i < n; i++)
+    x[i] = data[i];
+  st = fl_quantizer_scales (qz, nd, shp, x, scale, err, errlen);
+  if (st == FL_OK)
+    st = fl_quantizer_apply (qz, nd, shp, fl_quantizer_is_block (qz) ? NULL : scale, 0, x, x,
+                             n, NULL, NULL, NULL, err, errlen);
+  if (st == FL_OK)
+    for (size_t i = 0; i < n; i++)
+      data[i] = (float) x[i];
+  else
+    cli_warn ("tensor '%s': %s", name, err);
+  free (x);
+  free (scale);
+  return st;
+}
+
+/* --out MODEL.onnx: the model with every float weight fake-quantized (onnxwrite.h). */
+static int
+quantize_onnx (const char *format, const char *in, const char *out, const char *scale_arg,
+               const char *gran_arg, const fl_rounding *r, int bad_opts)
+{
+  char err[1024];
+  if (bad_opts)
+    cli_die (CLI_EXIT_USAGE, "--out '%s': an ONNX model is written with its own dtypes; "
+             "--codes and --dtype do not apply", out);
+  fl_scale_strategy ss;
+  fl_granularity gran;
+  fl_quantizer *qz;
+  if (fl_scale_strategy_parse (scale_arg, &ss, err, sizeof err) != FL_OK
+      || fl_granularity_parse (gran_arg, &gran, err, sizeof err) != FL_OK
+      || fl_quantizer_new (format, &ss, &gran, r, &qz, err, sizeof err) != FL_OK)
+    cli_die (CLI_EXIT_USAGE, "%s", err);
+  size_t n = 0;
+  if (fl_onnx_rewrite_floats (in, out, quantize_onnx_tensor, qz, &n, err, sizeof err) != FL_OK)
+    cli_die (CLI_EXIT_USAGE, "%s", err);
+  fprintf (stderr, "fmtlab quantize: %zu float tensors of %s quantized to %s, written to %s\n",
+           n, in, fl_quantizer_format_name (qz), out);
+  fl_quantizer_free (qz);
+  return 0;
+}
+
 int
 cmd_quantize (int argc, char **argv)
 {
@@ -159,6 +232,8 @@ cmd_quantize (int argc, char **argv)
     cli_die (CLI_EXIT_USAGE, "expected --in FILE[:GLOB] and --out FILE (fmtlab quantize --help)");
   size_t ol = strlen (out);
   fl_tfile_kind okind;
+  if (ol > 5 && strcmp (out + ol - 5, ".onnx") == 0)
+    return quantize_onnx (argv[optind], in, out, scale_arg, gran_arg, &r, codes || dtype_arg);
   if (ol > 4 && strcmp (out + ol - 4, ".npy") == 0)
     okind = FL_TFILE_NPY;
   else if (ol > 12 && strcmp (out + ol - 12, ".safetensors") == 0)

@@ -18,7 +18,7 @@ static const cli_command commands[] = {
   { "gen", cmd_gen, "test vectors in TestFloat's layout, exhaustive or seeded random" },
   { "plot", cmd_plot, "one chart (PNG/SVG/PDF): accuracy, density, closure map, tensor histogram" },
   { "layerfit", cmd_layerfit, "fit a layer's weights to grouped 2-8-bit integers against its inputs (decoupleQ, GPTQ)" },
-  { "study", cmd_study, "rerun a seed paper's claim on real data: gupta (--list for all)" },
+  { "study", cmd_study, "rerun a seed paper's claim on real data: gupta decoupleq exmy lp opal" },
   { "verify", cmd_verify, "check a vector file or a C function (LIB.so:SYMBOL) against the reference" },
   { "tensors", cmd_tensors, "list the tensors of model files with their statistics" },
   { "quantize", cmd_quantize, "fake-quantize tensors to a format: values or codes to .npy/.safetensors" },

@@ -1,13 +1,13 @@
 # io/: tensor readers and writers (one reader per file), a convenience library linked into
 # the fmtlab command and the tests.  Uses libfmtlab's public headers only.
-fmtlabinclude_HEADERS += include/fmtlab/tensor.h
+fmtlabinclude_HEADERS += include/fmtlab/tensor.h include/fmtlab/onnxwrite.h
 EXTRA_DIST += io/reader-impl.h tests/data/corrupt/make-corrupt.py tests/data/corrupt/npy \
 	tests/data/corrupt/npz tests/data/corrupt/safetensors tests/data/corrupt/raw \
 	tests/data/corrupt/text
 
 noinst_LTLIBRARIES += libfmtlab_io.la
 libfmtlab_io_la_SOURCES = io/reader-impl.h io/npy-impl.h io/tensor.c io/npy.c io/npz.c \
-	io/safetensors.c io/raw.c io/text.c io/writer.c io/gguf.c io/onnx.c
+	io/safetensors.c io/raw.c io/text.c io/writer.c io/gguf.c io/onnx.c io/onnx_write.c
 # The ONNX reader's protobuf-c code is generated at build time, in the build tree, from
 # the schema configure found ($(ONNX_PROTO), Debian's libonnx-dev); copied under the name
 # onnx.proto first, since protoc-c names its output after the schema file.
@@ -54,14 +54,16 @@ ONNX_GGUF_TEST_CFLAGS = $(TEST_COMMON_CFLAGS) $(JANSSON_CFLAGS) -DTOP_SRCDIR='"$
 ONNX_GGUF_TEST_LDADD = libfmtlab_io.la $(TEST_COMMON_LDADD) $(LIBZIP_LIBS) $(JANSSON_LIBS) \
 	$(PROTOBUF_C_LIBS)
 check_PROGRAMS += tests/test_onnx_gguf tests/test_onnx_models
-TESTS += tests/test_onnx_gguf tests/test_onnx_models
+TESTS += tests/test_onnx_gguf tests/test_onnx_models tests/test_quantize_onnx.sh
 tests_test_onnx_gguf_SOURCES = tests/test_onnx_gguf.c $(TEST_COMMON_SOURCES)
 tests_test_onnx_gguf_CFLAGS = $(ONNX_GGUF_TEST_CFLAGS)
 tests_test_onnx_gguf_LDADD = $(ONNX_GGUF_TEST_LDADD)
 tests_test_onnx_models_SOURCES = tests/test_onnx_gguf.c $(TEST_COMMON_SOURCES)
 tests_test_onnx_models_CFLAGS = $(ONNX_GGUF_TEST_CFLAGS) -DFL_TEST_REAL_MODELS
 tests_test_onnx_models_LDADD = $(ONNX_GGUF_TEST_LDADD)
-EXTRA_DIST += tests/gguf_write.py tests/gen_gguf.py tests/gen_onnx.py tests/onnx_ref.py \
+EXTRA_DIST += tests/test_quantize_onnx.sh tests/onnx_quant_check.py tests/ort_run.js \
+	tests/gguf_write.py tests/gen_gguf.py tests/gen_onnx.py tests/onnx_ref.py \
 	tests/data/corrupt/gen_gguf_onnx.py tests/data/corrupt/gguf-onnx.expect \
 	tests/data/corrupt/gguf tests/data/corrupt/onnx
-EXTRA_DIST += doc/gguf-onnx.md fuzz/fuzz_gguf.c fuzz/fuzz_onnx.c fuzz/corpus/gguf fuzz/corpus/onnx
+EXTRA_DIST += doc/gguf-onnx.md fuzz/fuzz_gguf.c fuzz/fuzz_onnx.c fuzz/corpus/gguf fuzz/corpus/onnx \
+	fuzz/fuzz_onnx_write.c fuzz/corpus/onnx_write

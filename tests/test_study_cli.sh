@@ -12,7 +12,7 @@ CACHE=${FMTLAB_DATA:-$srcdir/notebooks-data/cache}
 ok "study --help" $FMTLAB study --help
 ok "layerfit --help" $FMTLAB layerfit --help
 ok "study --version" $FMTLAB study --version
-same "study --list names gupta and decoupleq" "decoupleq gupta" \
+same "study --list names every study" "decoupleq exmy gupta lp opal" \
   "$($FMTLAB study --list | grep -o '^[a-z]*' | sort | tr '\n' ' ' | sed 's/ $//')"
 status "unknown study" 2 $FMTLAB study nosuch --out "$tmp/x"
 one_line "nosuch"
