@@ -98,13 +98,11 @@ fl_d_div_rto (double x, double d, double *q)
   return 1;
 }
 
-/* Encode doubles into a scalar format without the thread pool (the caller has one). */
-static inline void
-fl_block_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
-                         const fl_rounding *r, unsigned *flags)
-{
-  f->ops->encode_doubles (f, x, codes, n, r, flags);
-}
+/* Encode doubles into a scalar format without the thread pool (the caller has one); the
+   families without a fast path (posits, logarithmic posits, LNS) go through the exact
+   encoder, a double being an exact value.  Element i uses stream r->stream + i. */
+void fl_block_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
+                              const fl_rounding *r, unsigned *flags);
 
 /* ---- families: one block of len <= k values ---- */
 void fl_mx_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,

@@ -112,6 +112,25 @@ fl_block_encode_elem (const fl_block *b, mpfr_srcptr v, const fl_rounding *r, un
   return c;
 }
 
+void
+fl_block_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
+                         const fl_rounding *r, unsigned *flags)
+{
+  if (f->ops->encode_doubles)
+    {
+      f->ops->encode_doubles (f, x, codes, n, r, flags);
+      return;
+    }
+  MPFR_DECL_INIT (v, 53);
+  fl_rounding ri = *r;
+  for (size_t i = 0; i < n; i++)
+    {
+      mpfr_set_d (v, x[i], MPFR_RNDN);
+      ri.stream = r->stream + i;
+      codes[i] = fl_encode (f, v, &ri, flags);
+    }
+}
+
 /* ---- names ---- */
 
 typedef struct {
