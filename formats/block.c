@@ -1,135 +1,15 @@
-/* block.c -- the block-format abstraction: names, properties, code arrays, the
-   quantize/dequantize drivers over many blocks, and the exact arithmetic helpers the
-   families share (mx.c: OCP MX and NVFP4; opal.c; group.c). */
+/* block.c -- the block-format abstraction: names, properties, code arrays, and the
+   quantize/dequantize drivers over many blocks, which call each family through its ops
+   table (mx.c: OCP MX and NVFP4; opal.c; group.c).  See doc/blocks.md. */
 #include <config.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fenv.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "block-impl.h"
-
-/* ---- exact helpers ---- */
-
-/* Exponent of the least significant set bit of a regular x. */
-static long
-lsb_exp (mpfr_srcptr x)
-{
-  mpz_t z;
-  mpz_init (z);
-  long e = (long) mpfr_get_z_2exp (z, x);
-  e += (long) mpz_scan1 (z, 0);
-  mpz_clear (z);
-  return e;
-}
-
-static void
-x_addsub (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b, int sub)
-{
-  if (!mpfr_regular_p (a) || !mpfr_regular_p (b))
-    {
-      mpfr_prec_t p = mpfr_get_prec (a) > mpfr_get_prec (b) ? mpfr_get_prec (a) : mpfr_get_prec (b);
-      mpfr_t t;
-      mpfr_init2 (t, p);
-      if (sub)
-        mpfr_sub (t, a, b, MPFR_RNDN);
-      else
-        mpfr_add (t, a, b, MPFR_RNDN);
-      mpfr_set_prec (out, p);
-      mpfr_set (out, t, MPFR_RNDN);
-      mpfr_clear (t);
-      return;
-    }
-  long la = lsb_exp (a), lb = lsb_exp (b);
-  long hi = mpfr_get_exp (a) > mpfr_get_exp (b) ? mpfr_get_exp (a) : mpfr_get_exp (b);
-  long lo = la < lb ? la : lb;
-  mpfr_t t;
-  mpfr_init2 (t, (mpfr_prec_t) (hi - lo + 2));
-  if (sub)
-    mpfr_sub (t, a, b, MPFR_RNDN);   /* exact at this precision */
-  else
-    mpfr_add (t, a, b, MPFR_RNDN);
-  mpfr_set_prec (out, mpfr_get_prec (t));
-  mpfr_set (out, t, MPFR_RNDN);
-  mpfr_clear (t);
-}
-
-void fl_x_add (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b) { x_addsub (out, a, b, 0); }
-void fl_x_sub (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b) { x_addsub (out, a, b, 1); }
-
-void
-fl_x_mul (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b)
-{
-  mpfr_t t;
-  mpfr_init2 (t, mpfr_get_prec (a) + mpfr_get_prec (b));
-  mpfr_mul (t, a, b, MPFR_RNDN);
-  mpfr_set_prec (out, mpfr_get_prec (t));
-  mpfr_set (out, t, MPFR_RNDN);
-  mpfr_clear (t);
-}
-
-void
-fl_x_div_rto (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b, mpfr_prec_t prec)
-{
-  mpfr_set_prec (out, prec);
-  int t = mpfr_div (out, a, b, MPFR_RNDZ);
-  if (t != 0 && mpfr_regular_p (out) && mpfr_min_prec (out) < prec)
-    {
-      /* truncated and even: step away from zero to the odd neighbour */
-      if (mpfr_signbit (out))
-        mpfr_nextbelow (out);
-      else
-        mpfr_nextabove (out);
-    }
-}
-
-int
-fl_x_amax (mpfr_t *x, size_t len, mpfr_ptr amax)
-{
-  int bad = 0;
-  mpfr_set_prec (amax, 2);
-  mpfr_set_zero (amax, 1);
-  for (size_t i = 0; i < len; i++)
-    {
-      if (!mpfr_number_p (x[i]))
-        bad = 1;
-      else if (mpfr_cmpabs (x[i], amax) > 0)
-        {
-          mpfr_set_prec (amax, mpfr_get_prec (x[i]));
-          mpfr_abs (amax, x[i], MPFR_RNDN);
-        }
-    }
-  return bad;
-}
-
-uint64_t
-fl_block_encode_elem (const fl_block *b, mpfr_srcptr v, const fl_rounding *r, unsigned *flags)
-{
-  uint64_t c = fl_encode (b->elem, v, r, flags);
-  if (b->sym && b->elem_asym && c == b->elem_lowest)
-    c = b->elem_lowest + 1;    /* two's complement: -max, the symmetric clamp */
-  return c;
-}
-
-void
-fl_block_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
-                         const fl_rounding *r, unsigned *flags)
-{
-  if (f->ops->encode_doubles)
-    {
-      f->ops->encode_doubles (f, x, codes, n, r, flags);
-      return;
-    }
-  MPFR_DECL_INIT (v, 53);
-  fl_rounding ri = *r;
-  for (size_t i = 0; i < n; i++)
-    {
-      mpfr_set_d (v, x[i], MPFR_RNDN);
-      ri.stream = r->stream + i;
-      codes[i] = fl_encode (f, v, &ri, flags);
-    }
-}
 
 /* ---- names ---- */
 
@@ -515,6 +395,10 @@ fl_block_parse (const char *name, fl_block **out, char *err, size_t errlen)
   if (!b)
     return fail (err, errlen, "out of memory"), FL_ENOMEM;
   b->kind = (fl_block_kind) kind;
+  static const fl_block_ops *const family_ops[4] = {
+    &fl_mx_block_ops, &fl_nvfp4_block_ops, &fl_opal_block_ops, &fl_group_block_ops
+  };
+  b->ops = family_ops[kind];
   b->sym = 1;
   b->tscale = 1;
   b->rule = FL_RULE_FLOOR;
@@ -565,8 +449,8 @@ fl_block_parse (const char *name, fl_block **out, char *err, size_t errlen)
     st = scale_setup (b, name, err, errlen);
   if (st == FL_OK && kind == FL_BLOCK_OPAL && b->outliers > b->k)
     st = fail (err, errlen, "block format '%s': outliers=%u exceeds k=%zu", name, b->outliers, b->k);
-  if (st == FL_OK && kind == FL_BLOCK_GROUP)
-    st = fl_group_setup (b, err, errlen);
+  if (st == FL_OK && b->ops->setup)
+    st = b->ops->setup (b, err, errlen);
   if (st != FL_OK)
     {
       fl_block_free (b);
@@ -778,13 +662,7 @@ fl_block_quantize (const fl_block *b, mpfr_t *x, size_t n, fl_block_array *a,
       fl_rounding rb = *r;
       rb.stream = r->stream + lo;
       unsigned f = 0;
-      switch (b->kind)
-        {
-        case FL_BLOCK_MX: fl_mx_quant_exact (b, x + lo, len, &o, &rb, &f); break;
-        case FL_BLOCK_NVFP4: fl_nvfp4_quant_exact (b, x + lo, len, &o, &rb, &f); break;
-        case FL_BLOCK_OPAL: fl_opal_quant_exact (b, x + lo, len, &o, &rb, &f); break;
-        case FL_BLOCK_GROUP: fl_group_quant_exact (b, x + lo, len, &o, &rb, &f); break;
-        }
+      b->ops->quant_exact (b, x + lo, len, &o, &rb, &f);
       fl |= f;
     }
   if (flags)
@@ -804,6 +682,11 @@ quantize_fast (const fl_block *b, const double *xd, const float *xf, size_t n,
   int oom = 0;
 #pragma omp parallel reduction(|:fl) reduction(|:oom) if (nb > 64)
   {
+    /* the fast paths' double arithmetic assumes round-to-nearest: the caller's (or a pool
+       thread's) rounding direction is set aside for the call and given back */
+    int fe_saved = fegetround ();
+    if (fe_saved != FE_TONEAREST)
+      fesetround (FE_TONEAREST);
     double *tmp = malloc (3 * b->k * sizeof *tmp);
     if (!tmp)
       oom = 1;
@@ -821,16 +704,12 @@ quantize_fast (const fl_block *b, const double *xd, const float *xf, size_t n,
         fl_rounding rb = *r;
         rb.stream = r->stream + lo;
         unsigned f = 0;
-        switch (b->kind)
-          {
-          case FL_BLOCK_MX: fl_mx_quant_fast (b, x, len, &o, &rb, &f, tmp); break;
-          case FL_BLOCK_NVFP4: fl_nvfp4_quant_fast (b, x, len, &o, &rb, &f, tmp); break;
-          case FL_BLOCK_OPAL: fl_opal_quant_fast (b, x, len, &o, &rb, &f, tmp); break;
-          case FL_BLOCK_GROUP: fl_group_quant_fast (b, x, len, &o, &rb, &f, tmp); break;
-          }
+        b->ops->quant_fast (b, x, len, &o, &rb, &f, tmp);
         fl |= f;
       }
     free (tmp);
+    if (fe_saved != FE_TONEAREST)
+      fesetround (fe_saved);
   }
   if (oom)
     {
@@ -938,7 +817,7 @@ fl_block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double 
       fl_decode_doubles (b->elem, a->elem + lo, out + lo, len);
       for (size_t j = 0; j < len; j++)
         {
-          double v = out[lo + j] + (double) b->qoff;
+          double v = b->qoff ? out[lo + j] + (double) b->qoff : out[lo + j];  /* -0 stays */
           double p = v * sd;
           out[lo + j] = zd != 0 ? p + zd : p;
         }
@@ -951,17 +830,4 @@ fl_block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double 
           }
     }
   mpfr_clears (s, z, (mpfr_ptr) 0);
-}
-
-uint64_t
-fl_block_nan_code (const fl_format *f)
-{
-  fl_rounding r;
-  fl_rounding_init (&r);
-  mpfr_t n;
-  mpfr_init2 (n, 2);
-  mpfr_set_nan (n);
-  uint64_t c = fl_encode (f, n, &r, NULL);
-  mpfr_clear (n);
-  return c;
 }

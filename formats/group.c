@@ -1,7 +1,7 @@
-/* group.c -- grouped affine integers (SPEC A8, B7): W ~ q s + z per group of k values, q an
+/* group.c -- grouped affine integers (doc/blocks.md): W ~ q s + z per group of k values, q an
    integer code of elem (int<b> or uint<b>), s and z stored in the scale and zero formats
    (RNE, saturating).  Fits:
-     minmax  decoupleQ's asymmetric init (B7.2 step 1): xmin = min(min x, 0),
+     minmax  decoupleQ's asymmetric init (step 1): xmin = min(min x, 0),
              xmax = max(max x, 0), s = (xmax - xmin)/(qmax - qmin), z = xmin - s qmin
              (z from the exact s, as decoupleQ); without a zero format, z = 0;
      absmax  symmetric: s = max|x| / qmax, z = 0;
@@ -32,8 +32,8 @@
 #include <stdlib.h>
 #include "block-impl.h"
 
-fl_status
-fl_group_setup (fl_block *b, char *err, size_t errlen)
+static fl_status
+group_setup (fl_block *b, char *err, size_t errlen)
 {
   const fl_format *e = b->elem;
   if (fl_format_family (e) != FL_FAMILY_FIXED || e->u.fx.FL != 0)
@@ -72,6 +72,16 @@ enc_sat (const fl_format *f, mpfr_srcptr v, unsigned *flags)
   return fl_encode (f, v, &r, flags);
 }
 
+/* the exact quotient a/d rounded once (RNE, saturating) into f */
+static uint64_t
+div_sat (const fl_format *f, mpfr_srcptr a, mpfr_srcptr d, unsigned *flags)
+{
+  fl_rounding r;
+  fl_rounding_init (&r);
+  r.overflow = FL_OVF_SAT;
+  return fl_bx_div_encode (f, a, d, &r, flags);
+}
+
 static void
 dec (const fl_format *f, uint64_t c, mpfr_ptr out)
 {
@@ -85,8 +95,6 @@ set_nonfinite (const fl_block *b, size_t len, fl_block_out *o)
   *o->scale = fl_block_nan_code (b->scale);
   if (o->zero)
     *o->zero = fl_block_nan_code (b->zero);
-  fl_rounding r;
-  fl_rounding_init (&r);
   for (size_t j = 0; j < len; j++)
     o->elem[j] = 0;
 }
@@ -109,8 +117,7 @@ fit_sz (const fl_block *b, mpfr_srcptr xmin, mpfr_srcptr xmax, mpfr_srcptr amax,
     }
   else
     fl_x_mul (n, amax, u);
-  fl_x_div_rto (q, n, d, 64);
-  *sc = enc_sat (b->scale, q, flags);
+  *sc = div_sat (b->scale, n, d, flags);
   if (b->zero)
     {
       if (asym)
@@ -125,12 +132,14 @@ fit_sz (const fl_block *b, mpfr_srcptr xmin, mpfr_srcptr xmax, mpfr_srcptr amax,
           fl_x_sub (a, a, c);
           mpfr_set_si (u, num, MPFR_RNDN);
           fl_x_mul (a, a, u);
-          fl_x_div_rto (q, a, d, 64);
+          *zc = div_sat (b->zero, a, d, flags);
           mpfr_clears (a, c, (mpfr_ptr) 0);
         }
       else
-        mpfr_set_zero (q, 1);
-      *zc = enc_sat (b->zero, q, flags);
+        {
+          mpfr_set_zero (q, 1);
+          *zc = enc_sat (b->zero, q, flags);
+        }
     }
   mpfr_clears (n, d, q, t, u, (mpfr_ptr) 0);
 }
@@ -151,11 +160,8 @@ elem_exact (const fl_block *b, mpfr_srcptr x, mpfr_srcptr s, mpfr_srcptr z,
   mpfr_t t;
   mpfr_init2 (t, 64);
   fl_x_sub (t, x, z);
-  mpfr_t q;
-  mpfr_init2 (q, 64);
-  fl_x_div_rto (q, t, s, 64);
-  uint64_t c = fl_encode (b->elem, q, r, flags);
-  mpfr_clears (t, q, (mpfr_ptr) 0);
+  uint64_t c = fl_bx_div_encode (b->elem, t, s, r, flags);
+  mpfr_clear (t);
   return c;
 }
 
@@ -197,13 +203,10 @@ f32r (const fl_block *b, mpfr_ptr v)
 static void
 f32_div (const fl_block *b, mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr d)
 {
-  mpfr_t q;
-  mpfr_init2 (q, 64);
-  fl_x_div_rto (q, a, d, 64);
-  mpfr_set_prec (out, 64);
-  mpfr_set (out, q, MPFR_RNDN);
-  mpfr_clear (q);
-  f32r (b, out);
+  fl_rounding r;
+  fl_rounding_init (&r);
+  uint64_t c = fl_bx_div_encode (b->f32, a, d, &r, NULL);
+  dec (b->f32, c, out);
 }
 
 /* an integer-valued c clamped to [lo, hi]; NaN gives 0 */
@@ -436,9 +439,9 @@ elems_exact (const fl_block *b, mpfr_t *x, size_t len, uint64_t sc, uint64_t zc,
     }
 }
 
-void
-fl_group_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
-                      const fl_rounding *r, unsigned *flags)
+static void
+group_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
+                   const fl_rounding *r, unsigned *flags)
 {
   if (any_nonfinite (x, len))
     {
@@ -486,56 +489,17 @@ fl_group_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
   mpfr_clears (xmin, xmax, amax, s, z, err, best, (mpfr_ptr) 0);
 }
 
-/* ---- fast elements: the double quotient's neighbour, proven by exact midpoint tests ---- */
+/* ---- fast elements: the quotient (x - z)/s rounded by the engine from doubles when x - z
+   is exact in double (TwoSum's error is zero), else the exact element ---- */
 
-/* z + (q + h) s computed exactly in double, or 0 when it is not representable. */
 static int
-midpoint (double q, double h, double s, double z, double *m)
+elem_fast (const fl_block *b, double x, double s, double z, const fl_rounding *r,
+           unsigned *flags, uint64_t *code)
 {
-  double a = q + h;                  /* exact: |q| < 2^24 */
-  double p = a * s;
-  if (fma (a, s, -p) != 0)
+  double t = x - z, bp = t - x, err = (x - (t - bp)) + (-z - bp);
+  if (err != 0 || !isfinite (t))
     return 0;
-  double t = p + z, bp = t - z, bz = t - bp;
-  if ((p - bp) + (z - bz) != 0 || !isfinite (t))
-    return 0;
-  *m = t;
-  return 1;
-}
-
-/* Returns 0 when the element needs the exact path. */
-static int
-elem_fast (const fl_block *b, double x, double s, double z, long *qout)
-{
-  double t = (x - z) / s;
-  if (!isfinite (t))
-    return 0;
-  double qa = nearbyint (t);
-  if (qa < b->qmin)
-    qa = (double) b->qmin;
-  if (qa > b->qmax)
-    qa = (double) b->qmax;
-  double lo, hi;
-  if (qa > b->qmin)
-    {
-      if (!midpoint (qa, -0.5, s, z, &lo))
-        return 0;
-      if (x < lo)
-        return 0;
-      if (x == lo && ((long) qa & 1))
-        qa -= 1;
-    }
-  if (qa < b->qmax)
-    {
-      if (!midpoint (qa, 0.5, s, z, &hi))
-        return 0;
-      if (x > hi)
-        return 0;
-      if (x == hi && ((long) qa & 1))
-        qa += 1;
-    }
-  *qout = (long) qa;
-  return 1;
+  return fl_bx_div_encode_d (b->elem, t, s, r, flags, code);
 }
 
 static void
@@ -550,19 +514,14 @@ elems_fast (const fl_block *b, const double *x, size_t len, uint64_t sc, uint64_
   int have_m = 0;
   for (size_t j = 0; j < len; j++)
     {
-      long q;
       if (!(s > 0) || !isfinite (s))
         {
           codes[j] = qcode (b, 0);
           continue;
         }
-      if (r->mode == FL_RNE && elem_fast (b, x[j], s, z, &q))
-        {
-          codes[j] = qcode (b, q);
-          if (flags && x[j] != (double) q * s + z)
-            *flags |= FL_FLAG_INEXACT;
-          continue;
-        }
+      fl_rounding re = fl_block_elem_rounding (r, r->stream + j);
+      if (elem_fast (b, x[j], s, z, &re, flags, &codes[j]))
+        continue;
       if (!have_m)
         {
           mpfr_inits2 (64, sm, zm, xm, (mpfr_ptr) 0);
@@ -574,16 +533,15 @@ elems_fast (const fl_block *b, const double *x, size_t len, uint64_t sc, uint64_
           have_m = 1;
         }
       mpfr_set_d (xm, x[j], MPFR_RNDN);
-      fl_rounding re = fl_block_elem_rounding (r, r->stream + j);
       codes[j] = elem_exact (b, xm, sm, zm, &re, flags);
     }
   if (have_m)
     mpfr_clears (sm, zm, xm, (mpfr_ptr) 0);
 }
 
-void
-fl_group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *o,
-                     const fl_rounding *r, unsigned *flags, double *tmp)
+static void
+group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *o,
+                  const fl_rounding *r, unsigned *flags, double *tmp)
 {
   for (size_t j = 0; j < len; j++)
     if (!isfinite (x[j]))
@@ -697,3 +655,6 @@ fl_group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_ou
   mpfr_clears (xmin, xmax, amax, (mpfr_ptr) 0);
   (void) tmp;
 }
+
+const fl_block_ops fl_group_block_ops = { FL_BLOCK_GROUP, group_setup, group_quant_exact,
+                                          group_quant_fast };

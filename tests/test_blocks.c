@@ -136,7 +136,8 @@ START_TEST (test_mxint8)
 END_TEST
 
 /* A6 and B5.4 checks 5, 6: NaN/Inf block -> scale 0xFF, decodes to NaN; all-zero block ->
-   0x00 and +0 elements; amax = 2^-149 in E2M1 -> X = 2^-127 (0x00), elements 0. */
+   0x00 and each element the quantized V/X (OCP MX v1.0 6.3), so -0 stays -0 (E2M1 0x8);
+   amax = 2^-149 in E2M1 -> X = 2^-127 (0x00), elements 0. */
 START_TEST (test_mx_specials)
 {
   float v[32];
@@ -156,11 +157,57 @@ START_TEST (test_mx_specials)
     ck_assert_msg (isnan (d[i]), "element %d of a NaN block is %g", i, d[i]);
   fl_block_array_clear (&a);
   fl_block_free (b);
+  uint64_t zs[32];
   for (int i = 0; i < 32; i++)
-    v[i] = (i & 1) ? -0.0f : 0.0f;
-  expect_codes ("mxfp4", v, 32, 0x00, z, FL_RNE);
+    v[i] = (i & 1) ? -0.0f : 0.0f, zs[i] = (i & 1) ? 0x8 : 0x0;
+  expect_codes ("mxfp4", v, 32, 0x00, zs, FL_RNE);
   const float t[] = { 0x1p-149f, 0, 0, 0 };
   expect_codes ("mx:elem=e2m1fn,k=4", t, 4, 0x00, z, FL_RNE);
+}
+END_TEST
+
+/* An all-zero block of -0 keeps -0 where the element format has one (OCP MX v1.0 6.3: each
+   element is the quantized V/X; NVFP4 likewise), +0 where it has none (e4m3fnuz: 0x80 is
+   its NaN), and dequantizes to -0 on both the exact and the double path. */
+static void
+negzero_case (const char *name, uint64_t want_elem)
+{
+  float v[16];
+  uint64_t want[16];
+  for (int i = 0; i < 16; i++)
+    v[i] = -0.0f, want[i] = want_elem;
+  fl_block *b = bparse (name);
+  fl_block_array a;
+  quant (b, v, 16, &a, FL_RNE);
+  for (int i = 0; i < 16; i++)
+    ck_assert_msg (a.elem[i] == want[i], "%s: element %d of an all -0 block is %llx, expected %llx",
+                   name, i, (unsigned long long) a.elem[i], (unsigned long long) want[i]);
+  double d[16];
+  mpfr_t m[16];
+  for (int i = 0; i < 16; i++)
+    mpfr_init2 (m[i], 8);
+  fl_block_dequantize_doubles (b, &a, d);
+  fl_block_dequantize (b, &a, m);
+  int neg = want_elem != 0;
+  for (int i = 0; i < 16; i++)
+    {
+      ck_assert_msg (d[i] == 0 && !!signbit (d[i]) == neg, "%s: value %d dequantizes to %a", name, i, d[i]);
+      ck_assert_msg (mpfr_zero_p (m[i]) && !!mpfr_signbit (m[i]) == neg, "%s: exact value %d is %s",
+                     name, i, tu_hex (m[i]));
+      mpfr_clear (m[i]);
+    }
+  fl_block_array_clear (&a);
+  fl_block_free (b);
+}
+
+START_TEST (test_negzero)
+{
+  negzero_case ("mx:elem=e2m1fn,k=16", 0x8);
+  negzero_case ("mx:elem=e4m3fn,k=16", 0x80);
+  negzero_case ("mx:elem=fixed2.6,k=16", 0x00);     /* two's complement: one zero */
+  negzero_case ("mx:elem=e4m3fnuz,k=16", 0x00);
+  negzero_case ("nvfp4", 0x8);
+  negzero_case ("opal:elem=e2m1fn,k=16,outliers=0", 0x8);
 }
 END_TEST
 
@@ -379,8 +426,6 @@ START_TEST (test_mx_random)
           mpfr_set_d (p, v[i], MPFR_RNDN);
           mpfr_mul_2si (p, p, -e, MPFR_RNDN);
           ref_round (f, p, want);
-          if (mpfr_zero_p (amax))
-            mpfr_set_zero (want, 1);
           fl_decode (fl_block_elem (b), a.elem[blk * k + i], got);
           int same = mpfr_equal_p (want, got)
                      && (f->M < 0 || mpfr_signbit (want) == mpfr_signbit (got));
@@ -685,6 +730,7 @@ suite (void)
   tcase_add_test (t, test_mxint8);
   tcase_add_test (t, test_mx_specials);
   tcase_add_test (t, test_storage);
+  tcase_add_test (t, test_negzero);
   tcase_add_test (t, test_ggml_known);
   suite_add_tcase (s, t);
   TCase *r = tcase_create ("random");
