@@ -1,4 +1,5 @@
-# block formats, packing (issue 4 room): add to libfmtlab_la_SOURCES, fmtlab_SOURCES, check_PROGRAMS, TESTS, noinst_PROGRAMS here
+# formats/: block formats (block.c drives the families mx.c, opal.c, group.c through their
+# ops tables over block-exact.c) and odd-width packing; their tests and benchmark.
 libfmtlab_la_SOURCES += formats/block-impl.h formats/block-exact.c formats/block.c formats/mx.c formats/opal.c \
 	formats/group.c formats/pack.c
 fmtlabinclude_HEADERS += include/fmtlab/blocks.h include/fmtlab/pack.h
@@ -10,6 +11,10 @@ tests_test_blocks_SOURCES = tests/test_blocks.c $(TEST_COMMON_SOURCES)
 tests_test_blocks_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_blocks_LDADD = $(TEST_COMMON_LDADD)
 EXTRA_DIST += tests/test_blocks_cli.sh
+
+# the library's exported symbols against its headers
+TESTS += tests/test_symbols.sh
+EXTRA_DIST += tests/test_symbols.sh
 
 # benchmark: make bench-blocks [BENCH_BLOCKS_ARGS='--threads 2']
 noinst_PROGRAMS += bench/bench_blocks
