@@ -36,6 +36,29 @@ static const block_preset presets[] = {
 };
 #define N_PRESETS (sizeof presets / sizeof presets[0])
 
+static const fl_catalogue_entry catalogue[] = {
+  { "mxfp8e4m3 mxfp8e5m2 mxfp6e3m2 mxfp6e2m3 mxfp4 mxint8", "block",
+    "OCP MX v1.0: 32 elements (e4m3fn e5m2 e3m2fn e2m3fn e2m1fn fixed2.6) share an E8M0 "
+    "power-of-two scale" },
+  { "mx:elem=NAME[,k=32][,scale=e8m0fnu][,rule=floor|ceil|even|rceil][,sym=1]", "block",
+    "generic MX: any scalar element format; presets take the same parameters (mxfp4:k=16)" },
+  { "nvfp4[:tscale=V]", "block",
+    "NVFP4: 16 e2m1fn elements, e4m3fn scale amax/(6 V), V a per-tensor binary32 scale (default 1)" },
+  { "opal[:elem=exmy_e0m3][,k=128][,outliers=4][,ofmt=bf16][,scale=e8m0fnu]", "block",
+    "OPAL: MX-style blocks whose largest |x| are kept in ofmt with their in-block index" },
+  { "group:elem=int<b>|uint<b>[,k=128][,scale=fp16][,zero=fp16|none][,fit=minmax|absmax|mse]",
+    "block", "grouped affine integers x ~ q s + z, decoupleQ's fits" },
+  { "q8_0 q4_0 q4_1", "block",
+    "llama.cpp's blocks (k = 32, fp16 scale), computed as ggml does in binary32" },
+};
+
+const fl_catalogue_entry *
+fl_block_catalogue (size_t *n)
+{
+  *n = sizeof catalogue / sizeof catalogue[0];
+  return catalogue;
+}
+
 static const char *const family_prefix[] = { "mx", "nvfp4", "opal", "group" };
 
 const char *

@@ -146,6 +146,18 @@ for e in posit8es1 lp8es1rs3 lns8f3; do
     "$(echo "$in" | bounded $FMTLAB blocks mx:elem=$e)" "$(echo "$in" | bounded $FMTLAB blocks --fast mx:elem=$e)"
 done
 
+# fmtlab formats lists the block formats, and every listed preset parses
+$FMTLAB formats > "$tmp/formats.txt"
+for name in mxfp8e4m3 mxfp8e5m2 mxfp6e3m2 mxfp6e2m3 mxfp4 mxint8 nvfp4 opal q8_0 q4_0 q4_1; do
+  ok "formats lists $name" grep -qw -- "$name" "$tmp/formats.txt"
+  status "info $name" 0 $FMTLAB info "$name"
+done
+for prefix in "mx:elem=" "nvfp4\[:tscale=" "opal\[:elem=" "group:elem="; do
+  ok "formats lists the syntax $prefix" grep -q -- "^block *$prefix" "$tmp/formats.txt"
+done
+same "formats --csv has the block rows" 6 "$($FMTLAB formats --csv | grep -c ',block,')"
+same "formats cites no document users lack (SPEC)" 0 "$(grep -c SPEC "$tmp/formats.txt")"
+
 for c in blocks pack unpack; do
   status "$c --help" 0 $FMTLAB $c --help
   status "$c --version" 0 $FMTLAB $c --version
