@@ -125,7 +125,7 @@ sub_format (const char *block, const char *key, const char *v, fl_format **out, 
   char e2[256];
   fl_format_free (*out);
   *out = NULL;
-  if (fl_format_parse (v, out, e2, sizeof e2) != FL_OK)
+  if (fl_scalar_format_parse (v, out, e2, sizeof e2) != FL_OK)
     return fail (err, errlen, "block format '%s': %s=%s: %s", block, key, v, e2);
   return FL_OK;
 }
@@ -433,13 +433,13 @@ fl_block_parse (const char *name, fl_block **out, char *err, size_t errlen)
   char e2[256];
   fl_status st = FL_OK;
   if (defelem)
-    st = fl_format_parse (defelem, &b->elem, e2, sizeof e2);
+    st = fl_scalar_format_parse (defelem, &b->elem, e2, sizeof e2);
   if (st == FL_OK)
-    st = fl_format_parse (defscale, &b->scale, e2, sizeof e2);
+    st = fl_scalar_format_parse (defscale, &b->scale, e2, sizeof e2);
   if (st == FL_OK && kind == FL_BLOCK_OPAL)
-    st = fl_format_parse ("bf16", &b->ofmt, e2, sizeof e2);
+    st = fl_scalar_format_parse ("bf16", &b->ofmt, e2, sizeof e2);
   if (st == FL_OK && kind == FL_BLOCK_GROUP && (b->fit == FL_FIT_Q4_1 || !pre))
-    st = fl_format_parse ("fp16", &b->zero, e2, sizeof e2);
+    st = fl_scalar_format_parse ("fp16", &b->zero, e2, sizeof e2);
   if (kind == FL_BLOCK_OPAL)
     b->outliers = 4;
   if (st != FL_OK)

@@ -1,6 +1,6 @@
 # formats/: block formats (block.c drives the families mx.c, opal.c, group.c through their
 # ops tables over block-exact.c) and odd-width packing; their tests and benchmark.
-libfmtlab_la_SOURCES += formats/block-impl.h formats/block-exact.c formats/block.c formats/mx.c formats/opal.c \
+libfmtlab_la_SOURCES += formats/block-impl.h formats/block-exact.c formats/block.c formats/block-format.c formats/mx.c formats/opal.c \
 	formats/group.c formats/pack.c
 fmtlabinclude_HEADERS += include/fmtlab/blocks.h include/fmtlab/pack.h
 fmtlab_SOURCES += cli/cmd_blocks.c cli/cmd_pack.c

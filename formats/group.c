@@ -58,7 +58,7 @@ group_setup (fl_block *b, char *err, size_t errlen)
     }
   b->qoff = b->fit == FL_FIT_Q4_0 ? -8 : 0;
   char e2[128];
-  return fl_format_parse ("fp32", &b->f32, e2, sizeof e2);
+  return fl_scalar_format_parse ("fp32", &b->f32, e2, sizeof e2);
 }
 
 /* ---- shared pieces ---- */

@@ -191,8 +191,8 @@ negzero_case (const char *name, uint64_t want_elem)
   int neg = want_elem != 0;
   for (int i = 0; i < 16; i++)
     {
-      ck_assert_msg (d[i] == 0 && !!signbit (d[i]) == neg, "%s: value %d dequantizes to %a", name, i, d[i]);
-      ck_assert_msg (mpfr_zero_p (m[i]) && !!mpfr_signbit (m[i]) == neg, "%s: exact value %d is %s",
+      ck_assert_msg (d[i] == 0 && (signbit (d[i]) != 0) == neg, "%s: value %d dequantizes to %a", name, i, d[i]);
+      ck_assert_msg (mpfr_zero_p (m[i]) && (mpfr_signbit (m[i]) != 0) == neg, "%s: exact value %d is %s",
                      name, i, tu_hex (m[i]));
       mpfr_clear (m[i]);
     }
@@ -545,6 +545,116 @@ START_TEST (test_elem_families_fast)
 }
 END_TEST
 
+/* Block formats through the scalar seam: fl_format_parse takes block names, and
+   fl_quantize_doubles/floats on them equal the exact block path (fl_block_quantize, then
+   fl_block_dequantize, rounded to the nearest double / float) value for value, with a
+   short last block, in place, and across the call's internal chunks (stochastic rounding
+   keeps element i on stream r->stream + i).  The scalar calls refuse. */
+static void
+format_quantize_case (const char *name, size_t n, fl_round_mode mode, uint64_t seed)
+{
+  fl_format *f = NULL;
+  char err[256] = "";
+  ck_assert_msg (fl_format_parse (name, &f, err, sizeof err) == FL_OK, "%s: %s", name, err);
+  ck_assert_int_eq (fl_format_family (f), FL_FAMILY_BLOCK);
+  const fl_block *b = fl_format_block (f);
+  ck_assert_ptr_nonnull (b);
+  ck_assert_str_eq (fl_format_name (f), fl_block_name (b));
+  uint64_t s = tu_seed (name, seed);
+  size_t k = fl_block_k (b), nb = (n + k - 1) / k;
+  double *x = malloc (nb * k * sizeof *x), *y = malloc (n * sizeof *y);
+  float *xf = malloc (n * sizeof *xf), *yf = malloc (n * sizeof *yf);
+  for (size_t i = 0; i < nb; i++)
+    gen_block (&s, x + i * k, k, 1);
+  for (size_t i = 0; i < n; i++)
+    xf[i] = (float) x[i];
+  fl_rounding r;
+  fl_rounding_init (&r);
+  r.mode = mode;
+  r.seed = seed;
+  r.stream = 1000;
+  unsigned fl = 0;
+  fl_quantize_doubles (f, x, y, n, &r, &fl);
+  fl_quantize_floats (f, xf, yf, n, &r, &fl);
+  /* the reference: the exact path on the same values */
+  mpfr_t *xm = malloc (n * sizeof *xm), *vm = malloc (n * sizeof *vm);
+  for (size_t i = 0; i < n; i++)
+    {
+      mpfr_init2 (xm[i], 53);
+      mpfr_set_d (xm[i], x[i], MPFR_RNDN);
+      mpfr_init2 (vm[i], 8);
+    }
+  fl_block_array a;
+  ck_assert (fl_block_array_init (&a, b, n, err, sizeof err) == FL_OK);
+  ck_assert_msg (fl_block_quantize (b, xm, n, &a, &r, NULL, err, sizeof err) == FL_OK, "%s", err);
+  fl_block_dequantize (b, &a, vm);
+  for (size_t i = 0; i < n; i++)
+    {
+      double want = mpfr_get_d (vm[i], MPFR_RNDN);
+      float wantf = (float) want;
+      TU_CHECK ((isnan (want) && isnan (y[i])) || (want == y[i] && signbit (want) == signbit (y[i])),
+                "%s value %zu (x = %a): fl_quantize_doubles %a, exact block path %a", name, i, x[i], y[i], want);
+      TU_CHECK ((isnan (wantf) && isnan (yf[i])) || (wantf == yf[i] && signbit (wantf) == signbit (yf[i])),
+                "%s value %zu (x = %a): fl_quantize_floats %a, exact block path %a", name, i, x[i],
+                (double) yf[i], (double) wantf);
+    }
+  /* in place */
+  memcpy (y, x, n * sizeof *y);
+  fl_quantize_doubles (f, y, y, n, &r, NULL);
+  for (size_t i = 0; i < n; i++)
+    {
+      double want = mpfr_get_d (vm[i], MPFR_RNDN);
+      TU_CHECK ((isnan (want) && isnan (y[i])) || want == y[i], "%s in place, value %zu", name, i);
+    }
+  for (size_t i = 0; i < n; i++)
+    mpfr_clears (xm[i], vm[i], (mpfr_ptr) 0);
+  fl_block_array_clear (&a);
+  free (xm); free (vm); free (x); free (y); free (xf); free (yf);
+  fl_format_free (f);
+}
+
+START_TEST (test_format_seam)
+{
+  format_quantize_case ("mxfp4", 1000 * 32 + 7, FL_RNE, 71);
+  format_quantize_case ("mx:elem=e4m3fn,k=24", 70001, FL_SR, 72);   /* crosses a chunk */
+  format_quantize_case ("nvfp4", 16 * 500 + 3, FL_RNE, 73);
+  format_quantize_case ("opal:elem=posit8es1,k=64,outliers=2", 64 * 100 + 10, FL_RTZ, 74);
+  format_quantize_case ("group:elem=int4,k=32", 32 * 300 + 1, FL_RNE, 75);
+  format_quantize_case ("q4_1", 32 * 300, FL_RNE, 76);
+
+  fl_format *f;
+  char err[256];
+  ck_assert (fl_format_parse ("nvfp4", &f, err, sizeof err) == FL_OK);
+  /* what the block call refuses: NaN values and the invalid flag */
+  fl_rounding r;
+  fl_rounding_init (&r);
+  r.mode = FL_SR;
+  double x[20] = { 1, 2, 3 }, y[20];
+  unsigned fl = 0;
+  fl_quantize_doubles (f, x, y, 20, &r, &fl);
+  ck_assert (isnan (y[0]) && isnan (y[19]) && (fl & FL_FLAG_INVALID));
+  /* the scalar calls do not apply */
+  ck_assert_uint_eq (fl_format_bits (f), 0);
+  fl_rounding_init (&r);
+  mpfr_t v;
+  mpfr_init2 (v, 53);
+  mpfr_set_d (v, 1.5, MPFR_RNDN);
+  fl = 0;
+  ck_assert_uint_eq (fl_encode (f, v, &r, &fl), 0);
+  ck_assert (fl & FL_FLAG_INVALID);
+  ck_assert_int_eq (fl_decode (f, 0, v), FL_CLASS_NAN);
+  mpfr_clear (v);
+  fl_format_free (f);
+  /* a scalar name gives no block; a bad block name, the block parser's message */
+  ck_assert (fl_format_parse ("fp16", &f, err, sizeof err) == FL_OK);
+  ck_assert_ptr_null (fl_format_block (f));
+  fl_format_free (f);
+  ck_assert (fl_format_parse ("mx:elem=e2m1fn,k=0", &f, err, sizeof err) == FL_EINVAL);
+  ck_assert_msg (strstr (err, "k=0") != NULL, "message: %s", err);
+  ck_assert (fl_format_parse ("mx:elem=mxfp4", &f, err, sizeof err) == FL_EINVAL);
+}
+END_TEST
+
 /* OPAL: fast path vs exact path, and an independent model of A7 on normal-range blocks */
 START_TEST (test_opal)
 {
@@ -741,6 +851,7 @@ suite (void)
   tcase_add_test (r, test_opal);
   tcase_add_test (r, test_group);
   tcase_add_loop_test (r, test_elem_families_fast, 0, 11);
+  tcase_add_test (r, test_format_seam);
   suite_add_tcase (s, r);
   TCase *p = tcase_create ("pack");
   tcase_add_test (p, test_pack_examples);
