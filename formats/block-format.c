@@ -136,11 +136,9 @@ static const fl_family_ops block_format_ops = {
   .release = blk_release,
 };
 
-fl_status
-fl_format_parse (const char *name, fl_format **out, char *err, size_t errlen)
+static fl_status
+block_format_parse (const char *name, fl_format **out, char *err, size_t errlen)
 {
-  if (!fl_block_name_p (name))
-    return fl_scalar_format_parse (name, out, err, errlen);
   *out = NULL;
   fl_block *b;
   fl_status st = fl_block_parse (name, &b, err, errlen);
@@ -171,6 +169,17 @@ fl_format_parse (const char *name, fl_format **out, char *err, size_t errlen)
   f->u.block = b;
   *out = f;
   return FL_OK;
+}
+
+fl_status
+fl_format_parse (const char *name, fl_format **out, char *err, size_t errlen)
+{
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
+  fl_status st = fl_block_name_p (name) ? block_format_parse (name, out, err, errlen)
+                 : fl_scalar_format_parse (name, out, err, errlen);
+  fl_block_mpfr_leave (&ms);
+  return st;
 }
 
 const fl_block *

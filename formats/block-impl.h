@@ -40,6 +40,31 @@ struct fl_block {
   int has_tscale;
 };
 
+/* MPFR's discipline (its MPFR_SAVE_EXPO): a public call saves the caller's exponent range
+   and flags, works in the widest range, and gives both back unchanged. */
+typedef struct {
+  mpfr_exp_t emin, emax;
+  mpfr_flags_t flags;
+} fl_block_mpfr_state;
+
+static inline void
+fl_block_mpfr_enter (fl_block_mpfr_state *s)
+{
+  s->emin = mpfr_get_emin ();
+  s->emax = mpfr_get_emax ();
+  s->flags = mpfr_flags_save ();
+  mpfr_set_emin (mpfr_get_emin_min ());
+  mpfr_set_emax (mpfr_get_emax_max ());
+}
+
+static inline void
+fl_block_mpfr_leave (const fl_block_mpfr_state *s)
+{
+  mpfr_set_emin (s->emin);
+  mpfr_set_emax (s->emax);
+  mpfr_flags_restore (s->flags, MPFR_FLAGS_ALL);
+}
+
 /* Where one block's codes go. */
 typedef struct {
   uint64_t *scale, *zero, *elem;

@@ -388,8 +388,8 @@ canonical_name (fl_block *b)
     }
 }
 
-fl_status
-fl_block_parse (const char *name, fl_block **out, char *err, size_t errlen)
+static fl_status
+block_parse (const char *name, fl_block **out, char *err, size_t errlen)
 {
   *out = NULL;
   if (!name || !*name)
@@ -488,6 +488,16 @@ fl_block_parse (const char *name, fl_block **out, char *err, size_t errlen)
     canonical_name (b);
   *out = b;
   return FL_OK;
+}
+
+fl_status
+fl_block_parse (const char *name, fl_block **out, char *err, size_t errlen)
+{
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
+  fl_status st = block_parse (name, out, err, errlen);
+  fl_block_mpfr_leave (&ms);
+  return st;
 }
 
 const char *fl_block_name (const fl_block *b) { return b->name; }
@@ -591,8 +601,23 @@ block_extreme (const fl_block *b, mpfr_ptr out, int want_max)
   mpfr_clears (e, s, t, (mpfr_ptr) 0);
 }
 
-void fl_block_max (const fl_block *b, mpfr_ptr out) { block_extreme (b, out, 1); }
-void fl_block_minpos (const fl_block *b, mpfr_ptr out) { block_extreme (b, out, 0); }
+void
+fl_block_max (const fl_block *b, mpfr_ptr out)
+{
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
+  block_extreme (b, out, 1);
+  fl_block_mpfr_leave (&ms);
+}
+
+void
+fl_block_minpos (const fl_block *b, mpfr_ptr out)
+{
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
+  block_extreme (b, out, 0);
+  fl_block_mpfr_leave (&ms);
+}
 
 /* ---- arrays ---- */
 
@@ -677,6 +702,8 @@ fl_block_quantize (const fl_block *b, mpfr_t *x, size_t n, fl_block_array *a,
     return st;
   unsigned fl = 0;
   long nb = (long) a->nblocks;
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
 #pragma omp parallel for reduction(|:fl) schedule(dynamic, 4) if (nb > 8)
   for (long i = 0; i < nb; i++)
     {
@@ -688,6 +715,7 @@ fl_block_quantize (const fl_block *b, mpfr_t *x, size_t n, fl_block_array *a,
       b->ops->quant_exact (b, x + lo, len, &o, &rb, &f);
       fl |= f;
     }
+  fl_block_mpfr_leave (&ms);
   if (flags)
     *flags |= fl;
   return FL_OK;
@@ -703,6 +731,8 @@ quantize_fast (const fl_block *b, const double *xd, const float *xf, size_t n,
   unsigned fl = 0;
   long nb = (long) a->nblocks;
   int oom = 0;
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
 #pragma omp parallel reduction(|:fl) reduction(|:oom) if (nb > 64)
   {
     /* the fast paths' double arithmetic assumes round-to-nearest: the caller's (or a pool
@@ -734,6 +764,7 @@ quantize_fast (const fl_block *b, const double *xd, const float *xf, size_t n,
     if (fe_saved != FE_TONEAREST)
       fesetround (fe_saved);
   }
+  fl_block_mpfr_leave (&ms);
   if (oom)
     {
       if (err && errlen)
@@ -780,8 +811,8 @@ block_sz (const fl_block *b, const fl_block_array *a, size_t blk, mpfr_ptr s, mp
     decode_code (b->zero, a->zero[blk], z);
 }
 
-void
-fl_block_dequantize (const fl_block *b, const fl_block_array *a, mpfr_t *out)
+static void
+block_dequantize (const fl_block *b, const fl_block_array *a, mpfr_t *out)
 {
   mpfr_t s, z, v, q;
   mpfr_inits2 (8, s, z, v, q, (mpfr_ptr) 0);
@@ -827,8 +858,8 @@ fl_block_dequantize (const fl_block *b, const fl_block_array *a, mpfr_t *out)
   mpfr_clears (s, z, v, q, (mpfr_ptr) 0);
 }
 
-void
-fl_block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double *out)
+static void
+block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double *out)
 {
   mpfr_t s, z;
   mpfr_inits2 (8, s, z, (mpfr_ptr) 0);
@@ -853,4 +884,22 @@ fl_block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double 
           }
     }
   mpfr_clears (s, z, (mpfr_ptr) 0);
+}
+
+void
+fl_block_dequantize (const fl_block *b, const fl_block_array *a, mpfr_t *out)
+{
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
+  block_dequantize (b, a, out);
+  fl_block_mpfr_leave (&ms);
+}
+
+void
+fl_block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double *out)
+{
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
+  block_dequantize_doubles (b, a, out);
+  fl_block_mpfr_leave (&ms);
 }

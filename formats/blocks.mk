@@ -26,3 +26,10 @@ bench-blocks: bench/bench_blocks$(EXEEXT)
 	./bench/bench_blocks$(EXEEXT) $(BENCH_BLOCKS_ARGS)
 .PHONY: bench-blocks
 EXTRA_DIST += doc/blocks.md
+
+# every public call leaves the caller's MPFR exponent range and flags alone
+check_PROGRAMS += tests/test_mpfr_state
+TESTS += tests/test_mpfr_state
+tests_test_mpfr_state_SOURCES = tests/test_mpfr_state.c
+tests_test_mpfr_state_CFLAGS = $(AM_CFLAGS)
+tests_test_mpfr_state_LDADD = libfmtlab.la $(MPFR_LIBS) $(GMP_LIBS) -lm

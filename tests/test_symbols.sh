@@ -26,4 +26,10 @@ for f in fl_format_parse fl_encode fl_decode fl_quantize_doubles fl_block_parse 
 done
 internal=$(grep -c '^fl_\(x_\|bx_\|mx_\|rng_\|p2sum_\|float_ops\|mag_\)' "$tmp/exported")
 same "no internal helper (fl_x_*, fl_bx_*, fl_mx_*, fl_rng_*, fl_p2sum_*, ops tables) exported" 0 "$internal"
+# every exported call is exercised by the MPFR-state test
+missing=""
+while read -r f; do
+  grep -q "\b$f (" "$srcdir/tests/test_mpfr_state.c" || missing="$missing $f"
+done < "$tmp/exported"
+same "tests/test_mpfr_state.c calls every exported function" "" "$missing"
 tap_done
