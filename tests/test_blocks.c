@@ -524,11 +524,10 @@ START_TEST (test_nvfp4_fast)
 }
 END_TEST
 
-/* The fast path with every element family (acceptance 1 of the engine-seam issue): MX and
-   OPAL blocks of floats, fixed point, integers, posits, logarithmic posits and LNS, fast
-   codes equal to exact codes on 10^4 random blocks each.  Posits, logarithmic posits and
-   LNS have no double fast path of their own: the block fast path once called a NULL
-   encoder for them. */
+/* The fast path with every element family: MX and OPAL blocks of floats, fixed point,
+   integers, posits, logarithmic posits and LNS, fast codes equal to exact codes on 10^4
+   random blocks each.  Posits, logarithmic posits and LNS have no double fast path of
+   their own: the block fast path once called a NULL encoder for them. */
 START_TEST (test_elem_families_fast)
 {
   static const char *const names[] = {

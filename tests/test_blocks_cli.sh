@@ -126,8 +126,9 @@ b=$(echo '3f8ccccd 3f8ccccd 3f8ccccd 3f8ccccd' | $FMTLAB blocks mx:elem=e2m1fn,k
 same "sr: exact and fast paths give the same codes from a seed" "$a" "$b"
 ok "blocks -o writes the file" sh -c "echo '40400000 3e99999a bf8ccccd 3d4ccccd' | $FMTLAB blocks mx:elem=e2m1fn,k=4 -o '$tmp/ok.txt' && test -s '$tmp/ok.txt'"
 
-# Regressions, each bounded to 10 s and 500 MB (hostile-input issue, rows 1 and 8; the
-# engine-seam issue's crash of the fast path with posit, LP and LNS elements)
+# Regressions, each bounded to 10 s and 500 MB: group fit=mse on a block below the scale's
+# range (it once grew without bound), one OPAL NaN outlier code on both paths, the fast path
+# with posit, logarithmic-posit and LNS elements (it once crashed)
 bounded () { ( ulimit -v 500000; timeout 10 "$@" ); }
 tiny="00000001 $(printf '00000000 %.0s' $(seq 31))"
 for args in "group:elem=int4,k=32,scale=fp16,zero=none,fit=mse" \

@@ -16,7 +16,11 @@
    doubles and floats that give the same codes (the tests prove it on random blocks).  The
    elements are rounded with the caller's fl_rounding (mode, seed; overflow always clamps to
    the largest finite element); element i of the input uses stream r->stream + i.  Scales
-   follow the family's rule and do not use r.  Objects are immutable and thread-safe. */
+   follow the family's rule and do not use r.  Objects are immutable and thread-safe.
+
+   A block name also parses as a format (fl_format_parse, family FL_FAMILY_BLOCK): then
+   fl_quantize_doubles/floats quantize and dequantize whole blocks through this API, and
+   fl_format_block (formats.h) gives the fl_block behind it. */
 #ifndef FMTLAB_BLOCKS_H
 #define FMTLAB_BLOCKS_H
 
