@@ -489,12 +489,59 @@ group_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
   mpfr_clears (xmin, xmax, amax, s, z, err, best, (mpfr_ptr) 0);
 }
 
-/* ---- fast elements: the quotient (x - z)/s rounded by the engine from doubles when x - z
-   is exact in double (TwoSum's error is zero), else the exact element ---- */
+/* ---- fast elements, decided exactly: when x - z is exact in double (TwoSum's error is
+   zero) the engine rounds the quotient (x - z)/s from doubles in every mode; otherwise, for
+   round-to-nearest, the engine's rounding of the double quotient is a candidate that exact
+   midpoint tests prove or reject (rejected: the exact path) ---- */
 
+/* z + (q + h) s computed exactly in double, or 0 when it is not representable. */
 static int
-elem_fast (const fl_block *b, double x, double s, double z, const fl_rounding *r,
-           unsigned *flags, uint64_t *code)
+midpoint (double q, double h, double s, double z, double *m)
+{
+  double a = q + h;                  /* exact: |q| < 2^24 */
+  double p = a * s;
+  if (fma (a, s, -p) != 0)
+    return 0;
+  double t = p + z, bp = t - z, bz = t - bp;
+  if ((p - bp) + (z - bz) != 0 || !isfinite (t))
+    return 0;
+  *m = t;
+  return 1;
+}
+
+/* Round-to-nearest: the candidate qa (the engine's rounding of the double quotient) is
+   the answer when x lies between the exact midpoints around it (ties to even); returns 0
+   when that cannot be proven in double. */
+static int
+nearest_proven (const fl_block *b, double x, double s, double z, double qa, unsigned *flags,
+                uint64_t *code)
+{
+  double lo, hi, m;
+  if (qa > b->qmin)
+    {
+      if (!midpoint (qa, -0.5, s, z, &lo) || x < lo)
+        return 0;
+      if (x == lo && ((long) qa & 1))
+        qa -= 1;                                         /* a tie: the even neighbour */
+    }
+  if (qa < b->qmax)
+    {
+      if (!midpoint (qa, 0.5, s, z, &hi) || x > hi)
+        return 0;
+      if (x == hi && ((long) qa & 1))
+        qa += 1;
+    }
+  *code = qcode (b, (long) qa);
+  if (flags && !(midpoint (qa, 0, s, z, &m) && m == x))
+    *flags |= FL_FLAG_INEXACT;
+  return 1;
+}
+
+/* Every mode when x - z is exact in double (TwoSum's error is zero): the engine rounds the
+   quotient from the double quotient and its residual. */
+static int
+exact_numerator (const fl_block *b, double x, double s, double z, const fl_rounding *r,
+                 unsigned *flags, uint64_t *code)
 {
   double t = x - z, bp = t - x, err = (x - (t - bp)) + (-z - bp);
   if (err != 0 || !isfinite (t))
@@ -504,23 +551,41 @@ elem_fast (const fl_block *b, double x, double s, double z, const fl_rounding *r
 
 static void
 elems_fast (const fl_block *b, const double *x, size_t len, uint64_t sc, uint64_t zc,
-            uint64_t *codes, const fl_rounding *r, unsigned *flags)
+            uint64_t *codes, const fl_rounding *r, unsigned *flags, double *tmp)
 {
   double s, z = 0;
   fl_decode_doubles (b->scale, &sc, &s, 1);
   if (b->zero)
     fl_decode_doubles (b->zero, &zc, &z, 1);
+  if (!(s > 0) || !isfinite (s))
+    {
+      for (size_t j = 0; j < len; j++)
+        codes[j] = qcode (b, 0);
+      return;
+    }
+  /* round-to-nearest candidates for the whole group at once: the engine rounds the double
+     quotients (saturating), tmp[k..2k) gets their values */
+  double *y = tmp, *qa = tmp + b->k;
+  if (r->mode == FL_RNE)
+    {
+      unsigned ignored = 0;
+      fl_rounding re = fl_block_elem_rounding (r, r->stream);
+      for (size_t j = 0; j < len; j++)
+        {
+          y[j] = (x[j] - z) / s;
+          if (!isfinite (y[j]))
+            y[j] = 0;                  /* no candidate: the midpoint tests reject it */
+        }
+      fl_block_encode_doubles (b->elem, y, codes, len, &re, &ignored);
+      fl_decode_doubles (b->elem, codes, qa, len);
+    }
   mpfr_t sm, zm, xm;
   int have_m = 0;
   for (size_t j = 0; j < len; j++)
     {
-      if (!(s > 0) || !isfinite (s))
-        {
-          codes[j] = qcode (b, 0);
-          continue;
-        }
       fl_rounding re = fl_block_elem_rounding (r, r->stream + j);
-      if (elem_fast (b, x[j], s, z, &re, flags, &codes[j]))
+      if (r->mode == FL_RNE ? nearest_proven (b, x[j], s, z, qa[j], flags, &codes[j])
+          : exact_numerator (b, x[j], s, z, &re, flags, &codes[j]))
         continue;
       if (!have_m)
         {
@@ -569,7 +634,7 @@ group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *
   if (b->fit != FL_FIT_MSE)
     {
       fit_sz (b, xmin, xmax, amax, 200, &sc, &zc, flags);
-      elems_fast (b, x, len, sc, zc, o->elem, r, flags);
+      elems_fast (b, x, len, sc, zc, o->elem, r, flags, tmp);
       *o->scale = sc;
       if (o->zero)
         *o->zero = zc;
@@ -586,7 +651,7 @@ group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *
       for (long i = 0; i < 160; i++)
         {
           fit_sz (b, xmin, xmax, amax, 200 - i, &all_sc[i], &all_zc[i], NULL);
-          elems_fast (b, x, len, all_sc[i], all_zc[i], codes, r, NULL);
+          elems_fast (b, x, len, all_sc[i], all_zc[i], codes, r, NULL, tmp);
           double s, z = 0, sum = 0, mag = 0;
           fl_decode_doubles (b->scale, &all_sc[i], &s, 1);
           if (b->zero)
@@ -622,7 +687,7 @@ group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *
             {
               if (i != ibest && e[i] - eb[i] > lim)
                 continue;
-              elems_fast (b, x, len, all_sc[i], all_zc[i], codes, r, NULL);
+              elems_fast (b, x, len, all_sc[i], all_zc[i], codes, r, NULL, tmp);
               dec (b->scale, all_sc[i], s);
               if (b->zero)
                 dec (b->zero, all_zc[i], z);
@@ -645,7 +710,7 @@ group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *
       *o->scale = all_sc[ibest];
       if (o->zero)
         *o->zero = all_zc[ibest];
-      elems_fast (b, x, len, all_sc[ibest], all_zc[ibest], o->elem, r, flags);
+      elems_fast (b, x, len, all_sc[ibest], all_zc[ibest], o->elem, r, flags, tmp);
       free (codes);
       free (all_sc);
       free (all_zc);
@@ -653,7 +718,6 @@ group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *
       free (eb);
     }
   mpfr_clears (xmin, xmax, amax, (mpfr_ptr) 0);
-  (void) tmp;
 }
 
 const fl_block_ops fl_group_block_ops = { FL_BLOCK_GROUP, group_setup, group_quant_exact,

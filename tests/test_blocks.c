@@ -3,6 +3,7 @@
    implementation of the MX/OPAL rules written here, separately from the library (SPEC B0.1
    rounding on exact values; it uses the engine only to decode the codes it checks). */
 #include <config.h>
+#include <fenv.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -544,6 +545,27 @@ START_TEST (test_elem_families_fast)
 }
 END_TEST
 
+/* The fast paths do not follow the caller's floating-point environment: under each
+   directed rounding direction they still give the exact path's codes (groups, NVFP4 and
+   ggml's float arithmetic included), and the caller's direction is given back. */
+START_TEST (test_fenv)
+{
+  static const int dirs[] = { FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO };
+  for (int d = 0; d < 3; d++)
+    {
+      ck_assert_int_eq (fesetround (dirs[d]), 0);
+      fast_vs_exact ("group:elem=int4,k=32", 200, 0, 81, FL_RNE);
+      fast_vs_exact ("group:elem=uint3,k=16,fit=mse", 20, 1, 82, FL_RNE);
+      fast_vs_exact ("nvfp4", 300, 0, 83, FL_RNE);
+      fast_vs_exact ("q4_0", 300, 1, 84, FL_RNE);
+      fast_vs_exact ("mxfp4", 300, 0, 85, FL_RNA);
+      int now = fegetround ();
+      fesetround (FE_TONEAREST);
+      ck_assert_msg (now == dirs[d], "the caller's rounding direction was not given back");
+    }
+}
+END_TEST
+
 /* Block formats through the scalar seam: fl_format_parse takes block names, and
    fl_quantize_doubles/floats on them equal the exact block path (fl_block_quantize, then
    fl_block_dequantize, rounded to the nearest double / float) value for value, with a
@@ -851,6 +873,7 @@ suite (void)
   tcase_add_test (r, test_group);
   tcase_add_loop_test (r, test_elem_families_fast, 0, 11);
   tcase_add_test (r, test_format_seam);
+  tcase_add_test (r, test_fenv);
   suite_add_tcase (s, r);
   TCase *p = tcase_create ("pack");
   tcase_add_test (p, test_pack_examples);
