@@ -86,6 +86,13 @@ typedef struct fl_family_ops {
      nonzero exact sum of powers of two (logdomain-impl.h), every mode, both domains. */
   uint64_t (*round_sum) (const fl_format *f, int negative, const struct fl_p2sum_s *x,
                          const fl_rounding *r, unsigned *flags);
+  /* Block formats only (block-format.c), else NULL: fl_quantize_doubles/floats over whole
+     blocks, and what fl_format_free releases besides the descriptor. */
+  void (*quantize_doubles) (const fl_format *f, const double *x, double *y, size_t n,
+                            const fl_rounding *r, unsigned *flags);
+  void (*quantize_floats) (const fl_format *f, const float *x, float *y, size_t n,
+                           const fl_rounding *r, unsigned *flags);
+  void (*release) (fl_format *f);
 } fl_family_ops;
 
 /* fl_encode_pow2sum on a normalised sum (logdomain-impl.h's fl_p2sum). */
@@ -107,6 +114,7 @@ struct fl_format {
     fl_fixed_params fx;
     fl_regime_params rg;
     fl_lns_params lns;
+    struct fl_block *block;   /* FL_FAMILY_BLOCK */
   } u;
 };
 
@@ -115,6 +123,10 @@ extern const fl_family_ops fl_fixed_ops;
 extern const fl_family_ops fl_posit_ops;
 extern const fl_family_ops fl_logposit_ops;
 extern const fl_family_ops fl_lns_ops;
+
+/* The scalar format parser (registry.c); fl_format_parse (block-format.c) adds the block
+   names on top of it. */
+fl_status fl_scalar_format_parse (const char *name, fl_format **out, char *err, size_t errlen);
 
 /* Constructors used by the registry; return FL_EINVAL with a message on bad parameters. */
 fl_status fl_float_init (fl_format *f, int E, int M, long bias, int is_signed, int ef0_normal,

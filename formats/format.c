@@ -19,6 +19,8 @@ fl_version (void)
 void
 fl_format_free (fl_format *f)
 {
+  if (f && f->ops && f->ops->release)
+    f->ops->release (f);
   free (f);
 }
 
@@ -314,6 +316,11 @@ void
 fl_quantize_doubles (const fl_format *f, const double *x, double *y, size_t n,
                      const fl_rounding *r, unsigned *flags)
 {
+  if (f->ops->quantize_doubles)
+    {
+      f->ops->quantize_doubles (f, x, y, n, r, flags);   /* block formats */
+      return;
+    }
   uint64_t codes[256];
   fl_rounding rc = *r;
   for (size_t lo = 0; lo < n; lo += 256)
@@ -329,6 +336,11 @@ void
 fl_quantize_floats (const fl_format *f, const float *x, float *y, size_t n,
                     const fl_rounding *r, unsigned *flags)
 {
+  if (f->ops->quantize_floats)
+    {
+      f->ops->quantize_floats (f, x, y, n, r, flags);    /* block formats */
+      return;
+    }
   double xd[256], yd[256];
   fl_rounding rc = *r;
   for (size_t lo = 0; lo < n; lo += 256)

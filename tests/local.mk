@@ -2,7 +2,7 @@
 # Each program: Check suites; Check prints "NN%: Checks: N, Failures: F, Errors: E".
 TEST_COMMON_SOURCES = tests/testutil.c tests/testutil.h
 TEST_COMMON_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
-	-DP3109_DIR='"$(abs_top_srcdir)/../shared/p3109"'
+	-DP3109_DIR='"$(P3109_DIR)"'
 TEST_COMMON_LDADD = libfmtlab.la $(CHECK_LIBS) $(MPFR_LIBS) $(GMP_LIBS) -lm
 
 check_PROGRAMS += tests/test_kat
