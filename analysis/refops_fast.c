@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fmtlab/refops.h>
-#include "refops-impl.h"
 
 typedef unsigned __int128 u128;
 typedef __int128 i128;
@@ -41,22 +40,25 @@ struct fl_fast {
   int32_t *exp;
   mpfr_t pinf, ninf;            /* read-only: encoded through fl_encode */
   fl_format *src;               /* binary64 / binary32 of the conversions */
-  fl_tiny tiny;
+  int tiny_after;                /* tininess after rounding asked for */
 };
 
 void
 fl_fast_set_tininess_after (fl_fast *F, int after)
 {
-  fl_tiny_init (&F->tiny, F->f, after);
+  F->tiny_after = after != 0;
 }
 
-/* fl_encode_u64 of a final result, with tininess after rounding when asked for. */
+/* fl_encode_u64 of a final result, with tininess after rounding when asked for (the
+   format's round_pack decides it). */
 static inline uint64_t
 enc (const fl_fast *F, int neg, uint64_t sig, long exp, const fl_rounding *r, unsigned *flags)
 {
-  uint64_t code = fl_encode_u64 (F->f, neg, sig, exp, r, flags);
-  fl_tiny_fix_u64 (&F->tiny, F->f, neg, sig, exp, r, code, flags);
-  return code;
+  if (!F->tiny_after)
+    return fl_encode_u64 (F->f, neg, sig, exp, r, flags);
+  fl_rounding ra = *r;
+  ra.tininess = FL_TININESS_AFTER;
+  return fl_encode_u64 (F->f, neg, sig, exp, &ra, flags);
 }
 
 int
@@ -160,16 +162,15 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
       fl_fast_free (F);
       return FL_ENOMEM;
     }
-  mpfr_t v;
-  mpfr_init2 (v, fl_format_prec (f));
-  mpz_t z;
-  mpz_init (z);
   int maxbits = 0;
   fl_status st = FL_OK;
   for (size_t c = 0; c < n; c++)
     {
-      fl_class k = fl_decode (f, c, v);
-      F->neg[c] = mpfr_signbit (v) != 0;
+      int cneg;
+      uint64_t sig;
+      long e;
+      fl_class k = fl_unpack (f, c, &cneg, &sig, &e);   /* exact, in integers */
+      F->neg[c] = cneg;
       F->sig[c] = 0;
       F->exp[c] = 0;
       switch (k)
@@ -180,16 +181,14 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
         default:
           {
             F->kind[c] = K_FIN;
-            mpfr_exp_t e = mpfr_get_z_2exp (z, v);
-            mpz_abs (z, z);
-            mp_bitcnt_t tz = mpz_scan1 (z, 0);
-            mpz_tdiv_q_2exp (z, z, tz);
-            e += (mpfr_exp_t) tz;
-            if (mpz_sizeinbase (z, 2) > 31 || e < -100000 || e > 100000)
+            int tz = __builtin_ctzll (sig);
+            sig >>= tz;
+            e += tz;
+            if (bitlen64 (sig) > 31 || e < -100000 || e > 100000)
               st = FL_EUNSUPPORTED;        /* not a value this path handles */
             else
               {
-                F->sig[c] = (uint32_t) mpz_get_ui (z);
+                F->sig[c] = (uint32_t) sig;
                 F->exp[c] = (int32_t) e;
                 int b = bitlen64 (F->sig[c]);
                 if (b > maxbits)
@@ -198,8 +197,6 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
           }
         }
     }
-  mpz_clear (z);
-  mpfr_clear (v);
   if (st != FL_OK)
     {
       fl_fast_free (F);

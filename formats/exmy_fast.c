@@ -124,8 +124,9 @@ fl_float_encode_doubles_impl (const fl_format *f, const double *x, uint64_t *cod
                               const fl_rounding *r, unsigned *flags)
 {
   /* building the exponent table costs about as much as rounding a thousand values:
-     short arrays (a block of 32) go through the general path */
-  if (r->mode != FL_SR && n < 1024)
+     short arrays (a block of 32) go through the general path, as does tininess after
+     rounding, which the table loop does not decide */
+  if (r->mode != FL_SR && (n < 1024 || r->tininess == FL_TININESS_AFTER))
     {
       unsigned fl = 0;
       for (size_t i = 0; i < n; i++)

@@ -46,3 +46,21 @@ TESTS += tests/test_posit
 tests_test_posit_SOURCES = tests/test_posit.c $(TEST_COMMON_SOURCES)
 tests_test_posit_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_posit_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_format
+TESTS += tests/test_format
+tests_test_format_SOURCES = tests/test_format.c $(TEST_COMMON_SOURCES)
+tests_test_format_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_format_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_grid
+TESTS += tests/test_grid
+tests_test_grid_SOURCES = tests/test_grid.c $(TEST_COMMON_SOURCES)
+tests_test_grid_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_grid_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_registry
+TESTS += tests/test_registry
+tests_test_registry_SOURCES = tests/test_registry.c $(TEST_COMMON_SOURCES)
+tests_test_registry_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_registry_LDADD = $(TEST_COMMON_LDADD)

@@ -43,8 +43,7 @@ typedef enum {
 } fl_op;
 #define FL_OPS 10
 
-/* Divide-by-zero (IEEE "infinite") flag, beside the FL_FLAG_* of formats.h. */
-#define FL_FLAG_DIVBYZERO 16u
+/* FL_FLAG_DIVBYZERO (divide-by-zero, IEEE "infinite") is in formats.h. */
 
 /* Names: "add" "sub" "mul" "div" "sqrt" "fma" "from_f64" "from_f32" "to_f64" "fdp". */
 const char *fl_op_name (fl_op op);
