@@ -8,7 +8,9 @@
    correct in every deterministic mode; stochastic rounding gets 64 extra bits, so its
    probabilities are exact to 2^-62).  The format's own fl_encode does the only rounding.
 
-   Special-value rules (one table entry per family, fl_ref_rules_for):
+   Special-value rules: the operation decides which operand propagates and what is
+   invalid (here); the family decides what the result is in its format and which flags
+   it raises (formats.h "Special values in arithmetic", doc/engine.md).  Together:
    - float family (ml_dtypes, IEEE, eXmY, P3109), IEEE 754-2019 semantics:
      * a NaN operand gives a NaN (6.2.3): the first NaN operand in operand order, quieted
        (IEEE-like formats: the top significand bit set); a signaling NaN operand (top

@@ -1,8 +1,9 @@
 /* refops_fast.c -- the exact integer fast path of the reference operations.
 
    A producer of exact dyadic values for fl_encode_u64 (DESIGN.md "One rounding
-   pipeline"): every code of a format of at most 16 bits is unpacked once, through the
-   exact fl_decode, into (class, sign, sig, exp) with value (-1)^sign * sig * 2^exp; then
+   pipeline", doc/engine.md): every code of a format of at most 16 bits is unpacked once,
+   through the family's exact fl_unpack, into (class, sign, sig, exp) with value
+   (-1)^sign * sig * 2^exp; then
    - add/sub/fma: exact in signed 128-bit integers after aligning the exponents; an addend
      far below the other (below a quarter of the finest quantum the result can have) is
      replaced by a one-bit sticky of its sign, which lies in the same open cell of a grid
@@ -13,8 +14,10 @@
    - a result wider than 64 bits is cut to 63 bits with a sticky bit (round to odd);
    - from_f64/from_f32 (every format, no table): the source's own bits, sticky 0.
    Special operands (NaN, infinities, zero divisors, negative square roots) follow the
-   IEEE 754 rules written out here, independently of MPFR, and end in the family's rule
-   table (fl_ref_rules) like the reference path.  Stochastic rounding needs the exact
+   IEEE 754 rules written out here, independently of MPFR; what the result is in the
+   format is the family's (formats.h: fl_nan_propagate, fl_invalid_result,
+   fl_divzero_result, through fl_ref_rules_for).  tests/test_refops.c checks these cases
+   against a rule set of its own.  Stochastic rounding needs the exact
    discarded fraction, so it is left to the reference path (fl_fast_mode_ok). */
 #include <config.h>
 #include <math.h>

@@ -94,9 +94,6 @@ typedef struct fl_family_ops {
   void (*encode_doubles) (const fl_format *f, const double *x, uint64_t *codes, size_t n,
                           const fl_rounding *r, unsigned *flags);
   void (*decode_doubles) (const fl_format *f, const uint64_t *codes, double *x, size_t n);
-  /* Fused x -> value of the rounded code (fl_quantize_doubles); NULL: encode + decode. */
-  void (*quantize_doubles) (const fl_format *f, const double *x, double *y, size_t n,
-                            const fl_rounding *r, unsigned *flags);
   /* NULL: the generic array paths through MPFR (format.c) */
   uint64_t (*max_code) (const fl_format *f);
   uint64_t (*lowest_code) (const fl_format *f);
@@ -113,6 +110,11 @@ typedef struct fl_family_ops {
      nonzero exact sum of powers of two (logdomain-impl.h), every mode, both domains. */
   uint64_t (*round_sum) (const fl_format *f, int negative, const struct fl_p2sum_s *x,
                          const fl_rounding *r, unsigned *flags);
+  /* A family's own fused fl_quantize_doubles (x -> value of the rounded code), else NULL:
+     format.c's fused path for the dyadic families (round_pack then unpack), encode +
+     decode for the others. */
+  void (*quantize_doubles) (const fl_format *f, const double *x, double *y, size_t n,
+                            const fl_rounding *r, unsigned *flags);
 } fl_family_ops;
 
 /* round_pack of any family with its ternary value (the sign of code - x, exact: from

@@ -64,3 +64,9 @@ TESTS += tests/test_registry
 tests_test_registry_SOURCES = tests/test_registry.c $(TEST_COMMON_SOURCES)
 tests_test_registry_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_registry_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_fixed
+TESTS += tests/test_fixed
+tests_test_fixed_SOURCES = tests/test_fixed.c $(TEST_COMMON_SOURCES)
+tests_test_fixed_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_fixed_LDADD = $(TEST_COMMON_LDADD)
