@@ -15,8 +15,8 @@ decode_into (const fl_format *f, uint64_t code, mpfr_ptr out)
   fl_decode (f, code, out);
 }
 
-fl_status
-fl_props_compute (const fl_format *f, fl_props *p, char *err, size_t errlen)
+static fl_status
+props_compute_impl (const fl_format *f, fl_props *p, char *err, size_t errlen)
 {
   p->bits = fl_format_bits (f);
   p->codes = ldexpl (1.0L, (int) p->bits);
@@ -83,6 +83,17 @@ fl_props_compute (const fl_format *f, fl_props *p, char *err, size_t errlen)
   (void) err;
   (void) errlen;
   return FL_OK;
+}
+
+/* The caller's MPFR flags and exponent range are kept (doc/engine.md). */
+fl_status
+fl_props_compute (const fl_format *f, fl_props *p, char *err, size_t errlen)
+{
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
+  fl_status ret = props_compute_impl (f, p, err, errlen);
+  fl_mpfr_leave (&st);
+  return ret;
 }
 
 void
@@ -173,8 +184,8 @@ profile_next_binade (long k, long k0, long k1)
   return next < hi ? next : hi;
 }
 
-fl_status
-fl_accuracy_profile (const fl_format *f, fl_domain d, fl_accuracy_row **rows, size_t *nrows,
+static fl_status
+accuracy_profile_impl (const fl_format *f, fl_domain d, fl_accuracy_row **rows, size_t *nrows,
                      char *err, size_t errlen)
 {
   profile_acc a = { NULL, 0, 0, 0 };
@@ -253,4 +264,16 @@ out:
   *rows = a.rows;
   *nrows = a.n;
   return FL_OK;
+}
+
+/* The caller's MPFR flags and exponent range are kept (doc/engine.md). */
+fl_status
+fl_accuracy_profile (const fl_format *f, fl_domain d, fl_accuracy_row **rows, size_t *nrows,
+                     char *err, size_t errlen)
+{
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
+  fl_status ret = accuracy_profile_impl (f, d, rows, nrows, err, errlen);
+  fl_mpfr_leave (&st);
+  return ret;
 }

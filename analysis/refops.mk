@@ -28,7 +28,7 @@ bench-refops: bench/bench_refops$(EXEEXT) tests/libf16.la
 	./bench/bench_refops$(EXEEXT) --lib tests/.libs/libf16.so $(BENCH_REFOPS_ARGS)
 .PHONY: bench-refops
 EXTRA_DIST += doc/refops.md
-libfmtlab_la_SOURCES += analysis/refops-impl.h analysis/refops_log.c analysis/refops-log-impl.h
+libfmtlab_la_SOURCES += analysis/refops_log.c analysis/refops-log-impl.h
 
 # logarithmic families (refops_log.c): exhaustive brute force over the format's values
 check_PROGRAMS += tests/test_refops_log

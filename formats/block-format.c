@@ -29,7 +29,7 @@ blk_encode_special (const fl_format *f, fl_class c, int negative, const fl_round
 }
 
 static uint64_t
-blk_round_mag (const fl_format *f, int negative, const struct fl_mag_s *m,
+blk_round_pack (const fl_format *f, int negative, const struct fl_mag_s *m,
                const fl_rounding *r, unsigned *flags, mpz_ptr tmp)
 {
   *flags |= FL_FLAG_INVALID;
@@ -124,7 +124,7 @@ static const fl_family_ops block_format_ops = {
   .family = FL_FAMILY_BLOCK,
   .decode = blk_decode,
   .encode_special = blk_encode_special,
-  .round_mag = blk_round_mag,
+  .round_pack = blk_round_pack,
   .beyond = blk_beyond,
   .max_code = blk_code,
   .lowest_code = blk_code,

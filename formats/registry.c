@@ -1,5 +1,5 @@
 /* registry.c -- format names: presets, the generic grammars, and helpful errors.
-   The binding list of names is DESIGN.md "Format names"; SPEC A1 fixes their meaning. */
+   The binding list of names is DESIGN.md "Format names"; README.md and doc/ describe their meaning. */
 #include <config.h>
 #include <ctype.h>
 #include <errno.h>
@@ -19,7 +19,7 @@ typedef struct {
   const char *description;
 } float_preset;
 
-/* ml_dtypes (SPEC B§1.1), IEEE and friends.  The FP6/FP4 'fn' types have no NaN at all
+/* ml_dtypes, IEEE and friends.  The FP6/FP4 'fn' types have no NaN at all
    (ml_dtypes README), unlike the generic 'fn' suffix: presets win over the grammar. */
 static const float_preset float_presets[] = {
   { "e4m3fn", { "float8_e4m3fn" }, 4, 3, 7, 1, 0, FL_NAN_ALLONES, FL_INF_NONE,

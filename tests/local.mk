@@ -57,3 +57,27 @@ EXTRA_DIST += tests/test_data.sh notebooks-data/fetch-data notebooks-data/lib.sh
 	notebooks-data/onnx_expose.py notebooks-data/finish_activations.py \
 	notebooks-data/recorder/package.json notebooks-data/recorder/package-lock.json \
 	notebooks-data/recorder/record.js
+
+check_PROGRAMS += tests/test_format
+TESTS += tests/test_format
+tests_test_format_SOURCES = tests/test_format.c $(TEST_COMMON_SOURCES)
+tests_test_format_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_format_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_grid
+TESTS += tests/test_grid
+tests_test_grid_SOURCES = tests/test_grid.c $(TEST_COMMON_SOURCES)
+tests_test_grid_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_grid_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_registry
+TESTS += tests/test_registry
+tests_test_registry_SOURCES = tests/test_registry.c $(TEST_COMMON_SOURCES)
+tests_test_registry_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_registry_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_fixed
+TESTS += tests/test_fixed
+tests_test_fixed_SOURCES = tests/test_fixed.c $(TEST_COMMON_SOURCES)
+tests_test_fixed_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_fixed_LDADD = $(TEST_COMMON_LDADD)

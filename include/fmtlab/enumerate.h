@@ -46,8 +46,7 @@ typedef struct {
 fl_status fl_accuracy_profile (const fl_format *f, fl_domain d, fl_accuracy_row **rows,
                                size_t *nrows, char *err, size_t errlen);
 
-/* Number of NaN and infinity codes, from the format's definition. */
-void fl_format_special_counts (const fl_format *f, long double *nan_codes, long double *inf_codes);
+/* fl_format_special_counts (the NaN and infinity codes of a format) is in formats.h. */
 
 #ifdef __cplusplus
 }
