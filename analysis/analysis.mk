@@ -1,5 +1,6 @@
 # analysis/: metrics, scale strategies, fits and search (GSL); a convenience library linked
 # into the fmtlab command and the tests.  Uses public headers only.
+if BUILD_ANALYSIS
 noinst_LTLIBRARIES += libfmtlab_analysis.la
 libfmtlab_analysis_la_SOURCES = analysis/metrics.c analysis/scale.c analysis/synthetic.c
 libfmtlab_analysis_la_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
@@ -21,6 +22,7 @@ fmtlab_LDADD += libfmtlab_analysis.la libfmtlab.la $(GSL_LIBS)
 TESTS += tests/test_compare_cli.sh
 EXTRA_DIST += tests/test_compare_cli.sh tests/compare/sqnr_ref.py tests/compare/write_formats.py
 # benchmark (not a test): make bench-compare (writes a 1 GiB file under $TMPDIR or /tmp)
+endif
 EXTRA_DIST += bench/bench_compare.sh
 bench-compare: fmtlab$(EXEEXT)
 	$(srcdir)/bench/bench_compare.sh ./fmtlab$(EXEEXT)

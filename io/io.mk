@@ -1,5 +1,6 @@
 # io/: tensor readers and writers (one reader per file), a convenience library linked into
 # the fmtlab command and the tests.  Uses libfmtlab's public headers only.
+if BUILD_IO
 fmtlabinclude_HEADERS += include/fmtlab/tensor.h
 EXTRA_DIST += io/reader-impl.h tests/data/corrupt/make-corrupt.py tests/data/corrupt/npy \
 	tests/data/corrupt/npz tests/data/corrupt/safetensors tests/data/corrupt/raw \
@@ -65,3 +66,4 @@ EXTRA_DIST += tests/gguf_write.py tests/gen_gguf.py tests/gen_onnx.py tests/onnx
 	tests/data/corrupt/gen_gguf_onnx.py tests/data/corrupt/gguf-onnx.expect \
 	tests/data/corrupt/gguf tests/data/corrupt/onnx
 EXTRA_DIST += doc/gguf-onnx.md fuzz/fuzz_gguf.c fuzz/fuzz_onnx.c fuzz/corpus/gguf fuzz/corpus/onnx
+endif

@@ -1,5 +1,6 @@
 # plots/: PLplot charts drawn from analysis results; a convenience library linked into the
 # fmtlab command and the tests.
+if BUILD_PLOTS
 noinst_LTLIBRARIES += libfmtlab_plots.la
 libfmtlab_plots_la_SOURCES = include/fmtlab/plots.h plots/plots-impl.h plots/common.c \
 	plots/accuracy.c plots/density.c plots/closure.c plots/hist.c plots/lines.c \
@@ -23,3 +24,4 @@ EXTRA_DIST += tests/pngstat.py
 TESTS += tests/test_plot_cli.sh tests/test_report_html.sh
 EXTRA_DIST += tests/test_plot_cli.sh tests/test_report_html.sh
 EXTRA_DIST += doc/plots.md doc/img/accuracy-8bit.png doc/img/closure-e4m3fn-mul.png
+endif
