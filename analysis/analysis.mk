@@ -7,7 +7,6 @@ libfmtlab_analysis_la_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 libfmtlab_analysis_la_LIBADD = $(GSL_LIBS)
 fmtlabinclude_HEADERS += include/fmtlab/metrics.h include/fmtlab/scale.h \
 	include/fmtlab/synthetic.h
-EXTRA_DIST += doc/compare.md
 
 check_PROGRAMS += tests/test_metrics
 TESTS += tests/test_metrics
@@ -20,9 +19,11 @@ fmtlab_SOURCES += cli/tensorcli.h cli/tensorcli.c cli/cmd_tensors.c cli/cmd_comp
 	cli/cmd_quantize.c cli/verify_quantize.c
 fmtlab_LDADD += libfmtlab_analysis.la libfmtlab.la $(GSL_LIBS)
 TESTS += tests/test_compare_cli.sh
-EXTRA_DIST += tests/test_compare_cli.sh tests/compare/sqnr_ref.py tests/compare/write_formats.py
 # benchmark (not a test): make bench-compare (writes a 1 GiB file under $TMPDIR or /tmp)
 endif
+# distributed whatever configure found
+EXTRA_DIST += doc/compare.md
+EXTRA_DIST += tests/test_compare_cli.sh tests/compare/sqnr_ref.py tests/compare/write_formats.py
 EXTRA_DIST += bench/bench_compare.sh
 bench-compare: fmtlab$(EXEEXT)
 	$(srcdir)/bench/bench_compare.sh ./fmtlab$(EXEEXT)

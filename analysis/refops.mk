@@ -1,4 +1,4 @@
-# reference ops, vectors, verification (issue 5 room): add to libfmtlab_la_SOURCES, fmtlab_SOURCES, check_PROGRAMS, TESTS, noinst_PROGRAMS here
+# reference ops, test vectors and verification (doc/refops.md).
 libfmtlab_la_SOURCES += analysis/refops.c analysis/refops_fast.c analysis/vectors.c
 fmtlabinclude_HEADERS += include/fmtlab/refops.h include/fmtlab/vectors.h
 fmtlab_SOURCES += cli/refcli.h cli/refcli.c cli/cmd_ref.c cli/cmd_gen.c cli/cmd_verify.c

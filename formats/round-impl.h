@@ -242,20 +242,23 @@ fl_frac_vs_half (const fl_frac *fr, int *inexact)
   return low < fr->len - 1 ? 1 : 0;
 }
 
-/* Deterministic modes: move the magnitude up one code?  odd: the truncated code is odd. */
+/* Deterministic modes: move the magnitude up one code?  odd: the truncated code is odd;
+   inexact: a nonzero part was discarded; half: that part compared with half a quantum
+   (-1, 0, 1).  The one statement of the mode rules, round to odd included; written
+   branch-free so that the table-driven float loop (exmy_fast.c), where mode is a constant,
+   uses it without mispredicted early exits on random data. */
 FL_INLINE int
 fl_round_decide (fl_round_mode mode, int negative, int odd, int inexact, int half)
 {
-  if (!inexact)
-    return 0;
+  inexact = inexact != 0;
   switch (mode)
     {
-    case FL_RNE: return half > 0 || (half == 0 && odd);
-    case FL_RNA: return half >= 0;
+    case FL_RNE: return inexact & ((half > 0) | ((half == 0) & (odd != 0)));
+    case FL_RNA: return inexact & (half >= 0);
     case FL_RTZ: return 0;
-    case FL_RUP: return !negative;
-    case FL_RDN: return negative;
-    case FL_RTO: return !odd;
+    case FL_RUP: return inexact & !negative;
+    case FL_RDN: return inexact & (negative != 0);
+    case FL_RTO: return inexact & !odd;
     default: return 0;
     }
 }

@@ -1,4 +1,4 @@
-# test programs: owned by the tests room
+# test programs: one Check program per module (tests/testutil.h), TAP scripts for the CLI.
 # Each program: Check suites; Check prints "NN%: Checks: N, Failures: F, Errors: E".
 TEST_COMMON_SOURCES = tests/testutil.c tests/testutil.h
 TEST_COMMON_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
@@ -47,7 +47,7 @@ tests_test_posit_SOURCES = tests/test_posit.c $(TEST_COMMON_SOURCES)
 tests_test_posit_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_posit_LDADD = $(TEST_COMMON_LDADD)
 
-# The real data of notebooks-data/cache (the data room; doc/data.md): skips when the data
+# The real data of notebooks-data/cache (doc/data.md): skips when the data
 # step did not run or the registries did not answer.
 TESTS += tests/test_data.sh
 EXTRA_DIST += tests/test_data.sh notebooks-data/fetch-data notebooks-data/lib.sh \
