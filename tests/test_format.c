@@ -399,6 +399,53 @@ START_TEST (round_odd)
 }
 END_TEST
 
+/* Block formats through the ternary calls: the same values as fl_quantize_doubles/floats,
+   and each ternary value the sign of (value - x), compared here exactly with MPFR. */
+START_TEST (block_ternary)
+{
+  static const char *const names[] = { "mxfp4", "nvfp4", "group:elem=int4,k=16" };
+  uint64_t st = tu_seed ("block_ternary", 20261127);
+  enum { N = 100 };
+  double x[N], y[N], y2[N];
+  float xf[N], yf[N], yf2[N];
+  int8_t t[N], tf[N];
+  mpfr_t a, b;
+  mpfr_inits2 (64, a, b, (mpfr_ptr) 0);
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+    {
+      fl_format *f = tu_parse (names[k]);
+      fl_rounding r;
+      fl_rounding_init (&r);
+      for (int i = 0; i < N; i++)
+        {
+          x[i] = ((double) (tu_splitmix (&st) >> 11) / 9007199254740992.0 - 0.5) * 20.0;
+          xf[i] = (float) x[i];
+        }
+      unsigned fl = 0;
+      fl_quantize_doubles (f, x, y, N, &r, &fl);
+      fl_quantize_doubles_t (f, x, y2, t, N, &r, &fl);
+      fl_quantize_floats (f, xf, yf, N, &r, &fl);
+      fl_quantize_floats_t (f, xf, yf2, tf, N, &r, &fl);
+      for (int i = 0; i < N; i++)
+        {
+          ck_assert_msg (memcmp (&y[i], &y2[i], sizeof y[i]) == 0, "%s [%d]", names[k], i);
+          ck_assert_msg (memcmp (&yf[i], &yf2[i], sizeof yf[i]) == 0, "%s [%d]", names[k], i);
+          mpfr_set_d (a, y[i], MPFR_RNDN);
+          mpfr_set_d (b, x[i], MPFR_RNDN);
+          int want = mpfr_cmp (a, b);
+          ck_assert_msg (t[i] == (want > 0) - (want < 0), "%s [%d]: ternary %d for %a -> %a",
+                         names[k], i, t[i], x[i], y[i]);
+          mpfr_set_flt (a, yf[i], MPFR_RNDN);
+          mpfr_set_flt (b, xf[i], MPFR_RNDN);
+          want = mpfr_cmp (a, b);
+          ck_assert_msg (tf[i] == (want > 0) - (want < 0), "%s [%d] (floats)", names[k], i);
+        }
+      fl_format_free (f);
+    }
+  mpfr_clears (a, b, (mpfr_ptr) 0);
+}
+END_TEST
+
 static Suite *
 suite (void)
 {
@@ -412,6 +459,7 @@ suite (void)
   tcase_add_test (t, cut_points);
   tcase_add_test (t, mpfr_state_kept);
   tcase_add_test (t, round_odd);
+  tcase_add_test (t, block_ternary);
   suite_add_tcase (s, t);
   return s;
 }
