@@ -223,7 +223,8 @@ void fl_quantize_floats (const fl_format *f, const float *x, float *y, size_t n,
                          const fl_rounding *r, unsigned *flags);
 
 /* fl_quantize_* with the ternary of each element: the sign of (value of the code - x[i])
-   for the exact value of the code (not of its nearest double), as fl_encode_t. */
+   for the exact value of the code (not of its nearest double), as fl_encode_t.  For a
+   block format: the sign of (y[i] - x[i]) (0 for NaN). */
 void fl_quantize_doubles_t (const fl_format *f, const double *x, double *y, int8_t *ternary,
                             size_t n, const fl_rounding *r, unsigned *flags);
 void fl_quantize_floats_t (const fl_format *f, const float *x, float *y, int8_t *ternary,
