@@ -63,7 +63,8 @@ select_exact (mpfr_t *x, size_t len, unsigned outliers, unsigned char *chosen, u
       chosen[best] = 1;
       idx[t] = (uint32_t) best;
     }
-  qsort (idx, no, sizeof *idx, cmp_sel);
+  if (no > 1)                     /* idx may be NULL when no outlier is kept */
+    qsort (idx, no, sizeof *idx, cmp_sel);
   return no;
 }
 
@@ -91,7 +92,8 @@ select_fast (const double *x, size_t len, unsigned outliers, unsigned char *chos
       chosen[best] = 1;
       idx[t] = (uint32_t) best;
     }
-  qsort (idx, no, sizeof *idx, cmp_sel);
+  if (no > 1)                     /* idx may be NULL when no outlier is kept */
+    qsort (idx, no, sizeof *idx, cmp_sel);
   return no;
 }
 

@@ -291,7 +291,7 @@ main (void)
 
   /* ---- pack.h ---- */
   {
-    uint8_t c8[16], p[16];
+    uint8_t c8[16], p[32];          /* 16 codes of 12 bits: 24 bytes */
     uint16_t c16[16];
     for (int i = 0; i < 16; i++)
       c8[i] = (uint8_t) (i * 5 & 63), c16[i] = (uint16_t) (i * 977 & 4095);
