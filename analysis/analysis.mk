@@ -1,5 +1,6 @@
 # analysis/: metrics, scale strategies, fits and search (GSL); a convenience library linked
 # into the fmtlab command and the tests.  Uses public headers only.
+if BUILD_ANALYSIS
 noinst_LTLIBRARIES += libfmtlab_analysis.la
 libfmtlab_analysis_la_SOURCES = analysis/metrics.c analysis/scale.c analysis/synthetic.c \
 	analysis/fit.c analysis/search.c
@@ -7,7 +8,6 @@ libfmtlab_analysis_la_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 libfmtlab_analysis_la_LIBADD = $(GSL_LIBS)
 fmtlabinclude_HEADERS += include/fmtlab/metrics.h include/fmtlab/scale.h \
 	include/fmtlab/synthetic.h include/fmtlab/fit.h include/fmtlab/search.h
-EXTRA_DIST += doc/compare.md doc/fit.md
 
 check_PROGRAMS += tests/test_metrics
 TESTS += tests/test_metrics
@@ -26,8 +26,11 @@ fmtlab_SOURCES += cli/tensorcli.h cli/tensorcli.c cli/comparecli.h cli/comparecl
 	cli/cmd_quantize.c cli/verify_quantize.c cli/cmd_fit.c cli/cmd_search.c
 fmtlab_LDADD += libfmtlab_analysis.la libfmtlab.la $(GSL_LIBS)
 TESTS += tests/test_compare_cli.sh
-EXTRA_DIST += tests/test_compare_cli.sh tests/compare/sqnr_ref.py tests/compare/write_formats.py
 # benchmark (not a test): make bench-compare (writes a 1 GiB file under $TMPDIR or /tmp)
+endif
+# distributed whatever configure found
+EXTRA_DIST += doc/compare.md doc/fit.md
+EXTRA_DIST += tests/test_compare_cli.sh tests/compare/sqnr_ref.py tests/compare/write_formats.py
 EXTRA_DIST += bench/bench_compare.sh
 bench-compare: fmtlab$(EXEEXT)
 	$(srcdir)/bench/bench_compare.sh ./fmtlab$(EXEEXT)

@@ -1,4 +1,4 @@
-# The analyses behind the charts (plots room): codes per binade, closure maps, histograms
+# The analyses behind the charts (doc/plots.md): codes per binade, closure maps, histograms
 # and the mass a format loses.  Part of libfmtlab, like enumerate.c and refops.c: they
 # need only MPFR and the public format calls.
 libfmtlab_la_SOURCES += analysis/density.c analysis/closure.c analysis/histogram.c

@@ -4,7 +4,6 @@
 #define FL_REFOPS_LOG_IMPL_H
 
 #include <fmtlab/refops.h>
-#include "refops-impl.h"
 
 /* 0 (with a message) when op cannot be evaluated exactly under r on the logarithmic
    format f: only to_f64 with sr; 1 otherwise. */
@@ -14,7 +13,7 @@ int fl_ref_log_rounding_ok (const fl_format *f, fl_op op, const fl_rounding *r, 
    result format is opf[n]. */
 uint64_t fl_ref_log_eval (const fl_format *f, fl_op op, const fl_ref_rules *rules,
                           const fl_format *const *opf, unsigned n, const uint64_t *a,
-                          const fl_rounding *r, const fl_tiny *tiny, unsigned *flags);
+                          const fl_rounding *r, unsigned *flags);
 uint64_t fl_ref_log_fdp (const fl_format *f, const fl_ref_rules *rules, const uint64_t *a,
                          const uint64_t *b, size_t n, const fl_rounding *r, unsigned *flags);
 

@@ -8,7 +8,9 @@
    correct in every deterministic mode; stochastic rounding gets 64 extra bits, so its
    probabilities are exact to 2^-62).  The format's own fl_encode does the only rounding.
 
-   Special-value rules (one table entry per family, fl_ref_rules_for):
+   Special-value rules: the operation decides which operand propagates and what is
+   invalid (here); the family decides what the result is in its format and which flags
+   it raises (formats.h "Special values in arithmetic", doc/engine.md).  Together:
    - float family (ml_dtypes, IEEE, eXmY, P3109), IEEE 754-2019 semantics:
      * a NaN operand gives a NaN (6.2.3): the first NaN operand in operand order, quieted
        (IEEE-like formats: the top significand bit set); a signaling NaN operand (top
@@ -36,14 +38,12 @@
      sqrt(x<0) -> NaR, no flags, no -0; results saturate at +-maxpos/+-minpos (the
      engine's rounding).
    - LNS: the float table's shape with the format's codes: NaN -> NaN, invalid -> NaN,
-     x/0 -> +-maxpos (no infinity, A4). */
+     x/0 -> +-maxpos (no infinity). */
 #include <config.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fmtlab/refops.h>
-#include "format-impl.h"
-#include "refops-impl.h"
 #include "refops-log-impl.h"
 
 static const char *const op_names[FL_OPS] = {
@@ -98,30 +98,9 @@ fl_flags_from_testfloat (unsigned tf)
 
 /* ---- special-value rules ------------------------------------------------------------ */
 
-/* An IEEE-like signaling NaN: exponent all ones, top significand bit clear. */
-static int
-is_snan (const fl_format *f, uint64_t code)
-{
-  if (f->ops->family != FL_FAMILY_FLOAT || f->u.fp.nan_kind != FL_NAN_IEEE || f->u.fp.M < 1)
-    return 0;
-  return !((code >> (f->u.fp.M - 1)) & 1);
-}
-
-static uint64_t
-quiet (const fl_format *f, uint64_t code)
-{
-  if (f->ops->family == FL_FAMILY_FLOAT && f->u.fp.nan_kind == FL_NAN_IEEE && f->u.fp.M >= 1)
-    return code | (UINT64_C(1) << (f->u.fp.M - 1));
-  return code;
-}
-
-static int
-code_negative (const fl_format *f, uint64_t code)
-{
-  if (!fl_format_is_signed (f))
-    return 0;
-  return (int) ((code >> (f->bits - 1)) & 1);
-}
+/* The operation's rules are here (which operand propagates, what is invalid); what a NaN,
+   an invalid result or a division by zero is in a format is the family's
+   (formats.h: fl_nan_propagate, fl_nan_convert, fl_invalid_result, fl_divzero_result). */
 
 static uint64_t
 encode_nan (const fl_format *rf, int negative, const fl_rounding *r, unsigned *flags)
@@ -133,102 +112,33 @@ encode_nan (const fl_format *rf, int negative, const fl_rounding *r, unsigned *f
 }
 
 static uint64_t
-ieee_nan_operand (const fl_format *f, fl_op op, const fl_format *const *opf,
-                  const uint64_t *codes, const fl_class *cls, unsigned n,
-                  const fl_rounding *r, unsigned *flags)
+nan_operand (const fl_format *f, fl_op op, const fl_format *const *opf, const uint64_t *codes,
+             const fl_class *cls, unsigned n, const fl_rounding *r, unsigned *flags)
 {
   int first = -1;
   for (unsigned i = 0; i < n; i++)
-    if (cls[i] == FL_CLASS_NAN)
+    if (cls[i] == FL_CLASS_NAN || cls[i] == FL_CLASS_NAR)
       {
         if (first < 0)
           first = (int) i;
-        if (is_snan (opf[i], codes[i]))
-          *flags |= FL_FLAG_INVALID;
+        if (fl_code_is_signaling (opf[i], codes[i]))
+          *flags |= FL_FLAG_INVALID;                        /* 7.2a */
       }
   if (op == FL_OP_FMA && cls[2] == FL_CLASS_NAN && cls[0] != FL_CLASS_NAN
       && cls[1] != FL_CLASS_NAN
       && ((cls[0] == FL_CLASS_ZERO && cls[1] == FL_CLASS_INF)
           || (cls[0] == FL_CLASS_INF && cls[1] == FL_CLASS_ZERO)))
-    *flags |= FL_FLAG_INVALID;
-  const fl_format *src = opf[first];
-  uint64_t c = codes[first];
+    *flags |= FL_FLAG_INVALID;                              /* 7.2c, SoftFloat's choice */
   if (op == FL_OP_FROM_F64 || op == FL_OP_FROM_F32 || op == FL_OP_TO_F64)
-    {
-      /* a conversion: the target's canonical quiet NaN of the operand's sign */
-      const fl_format *rf = op == FL_OP_TO_F64 ? opf[n] : f;
-      return encode_nan (rf, code_negative (src, c), r, flags);
-    }
-  return quiet (src, c);
+    return fl_nan_convert (op == FL_OP_TO_F64 ? opf[n] : f, opf[first], codes[first], r, flags);
+  return fl_nan_propagate (opf[first], codes[first]);
 }
 
-static uint64_t
-generic_invalid (const fl_format *rf, const fl_rounding *r, unsigned *flags)
-{
-  *flags |= FL_FLAG_INVALID;
-  return encode_nan (rf, 0, r, flags);
-}
-
-static uint64_t
-generic_divzero (const fl_format *rf, int negative, const fl_rounding *r, unsigned *flags)
-{
-  MPFR_DECL_INIT (x, 2);
-  *flags |= FL_FLAG_DIVBYZERO;
-  mpfr_set_inf (x, negative ? -1 : 1);
-  return fl_encode (rf, x, r, flags);
-}
-
-static const fl_ref_rules float_rules = {
-  "ieee754", ieee_nan_operand, generic_invalid, generic_divzero
-};
-static const fl_ref_rules fixed_rules = {
-  "fixed", ieee_nan_operand, generic_invalid, generic_divzero
-};
-
-/* Posits and logarithmic posits (Posit Standard 2022 §6, SPEC A2/A3): a NaR operand, x/0,
-   0/0 and sqrt(x < 0) all give NaR; posits have no flags for them.  A conversion to
-   binary64 of NaR gives binary64's quiet NaN. */
-static uint64_t
-nar_code (const fl_format *f)
-{
-  return UINT64_C(1) << (fl_format_bits (f) - 1);
-}
-
-static uint64_t
-nar_operand (const fl_format *f, fl_op op, const fl_format *const *opf, const uint64_t *codes,
-             const fl_class *cls, unsigned n, const fl_rounding *r, unsigned *flags)
-{
-  (void) codes;
-  (void) cls;
-  if (op == FL_OP_TO_F64)
-    return encode_nan (opf[n], 0, r, flags);
-  return nar_code (f);
-}
-
-static uint64_t
-nar_invalid (const fl_format *rf, const fl_rounding *r, unsigned *flags)
-{
-  (void) r;
-  (void) flags;
-  return nar_code (rf);
-}
-
-static uint64_t
-nar_divzero (const fl_format *rf, int negative, const fl_rounding *r, unsigned *flags)
-{
-  (void) negative;
-  return nar_invalid (rf, r, flags);
-}
-
-static const fl_ref_rules posit_rules = {
-  "posit", nar_operand, nar_invalid, nar_divzero
-};
-
-/* LNS (A4): NaN operands give the NaN code, invalid operations NaN with the invalid flag,
-   x/0 saturates to the signed largest value (no infinity) with divide-by-zero: the float
-   table's shape, with the format's own codes through fl_encode. */
-static const fl_ref_rules lns_rules = {
-  "lns", ieee_nan_operand, generic_invalid, generic_divzero
+static const fl_ref_rules family_rules[] = {
+  { "ieee754", nan_operand, fl_invalid_result, fl_divzero_result },
+  { "fixed", nan_operand, fl_invalid_result, fl_divzero_result },
+  { "posit", nan_operand, fl_invalid_result, fl_divzero_result },
+  { "lns", nan_operand, fl_invalid_result, fl_divzero_result }
 };
 
 const fl_ref_rules *
@@ -236,36 +146,12 @@ fl_ref_rules_for (const fl_format *f)
 {
   switch (fl_format_family (f))
     {
-    case FL_FAMILY_FIXED: return &fixed_rules;
+    case FL_FAMILY_FIXED: return &family_rules[1];
     case FL_FAMILY_POSIT:
-    case FL_FAMILY_LOGPOSIT: return &posit_rules;
-    case FL_FAMILY_LNS: return &lns_rules;
-    default: return &float_rules;
+    case FL_FAMILY_LOGPOSIT: return &family_rules[2];
+    case FL_FAMILY_LNS: return &family_rules[3];
+    default: return &family_rules[0];
     }
-}
-
-void
-fl_tiny_init (fl_tiny *t, const fl_format *f, int after)
-{
-  memset (t, 0, sizeof *t);
-  uint64_t mn;
-  if (!after || !fl_format_minnormal_code (f, &mn))
-    return;
-  mpfr_t v;
-  mpfr_init2 (v, fl_format_prec (f));
-  if (fl_decode (f, mn, v) == FL_CLASS_NORMAL && mpfr_regular_p (v) && mpfr_sgn (v) > 0)
-    {
-      fl_rounding r;
-      fl_rounding_init (&r);
-      t->emin = (long) mpfr_get_exp (v) - 1;
-      for (int s = 0; s < 2; s++)
-        {
-          t->mn[s] = fl_encode_u64 (f, s, 1, t->emin, &r, NULL);
-          t->mn2[s] = fl_encode_u64 (f, s, 1, t->emin + 1, &r, NULL);
-        }
-      t->on = t->mn[0] == mn;
-    }
-  mpfr_clear (v);
 }
 
 /* ---- the reference evaluator --------------------------------------------------------- */
@@ -277,7 +163,7 @@ struct fl_ref {
   fl_format *aux;                 /* binary64 or binary32 for the conversions */
   const fl_format *opf[4];        /* operand formats, then the result format */
   const fl_ref_rules *rules;
-  fl_tiny tiny;
+  int tiny_after;                 /* tininess after rounding asked for */
   int logarithmic;                /* refops_log.c: values 2^q, q rational */
   mpfr_t x[3], y, p;
 };
@@ -357,7 +243,7 @@ fl_ref_result_format (const fl_ref *ref)
 void
 fl_ref_set_tininess_after (fl_ref *ref, int after)
 {
-  fl_tiny_init (&ref->tiny, ref->opf[ref->n], after);
+  ref->tiny_after = after != 0;
 }
 
 /* The precision that holds x + y exactly (both regular). */
@@ -369,30 +255,6 @@ sum_prec (mpfr_exp_t ex, mpfr_prec_t px, mpfr_exp_t ey, mpfr_prec_t py)
   return (mpfr_prec_t) (hi - lo) + 2;
 }
 
-static void
-exponent_range (void)
-{
-  /* the exact values of every format fit MPFR's widest range; set it for this thread */
-  if (mpfr_get_emin () != mpfr_get_emin_min ())
-    mpfr_set_emin (mpfr_get_emin_min ());
-  if (mpfr_get_emax () != mpfr_get_emax_max ())
-    mpfr_set_emax (mpfr_get_emax_max ());
-}
-
-/* Make y (computed toward zero, ternary t) a round-to-odd value of one more bit. */
-static void
-sticky_last_bit (mpfr_ptr y, int t)
-{
-  mpfr_prec_round (y, mpfr_get_prec (y) + 1, MPFR_RNDN);   /* exact: one more bit */
-  if (t != 0)
-    {
-      if (mpfr_sgn (y) > 0)
-        mpfr_nextabove (y);
-      else
-        mpfr_nextbelow (y);
-    }
-}
-
 uint64_t
 fl_ref_eval (fl_ref *ref, const uint64_t *a, const fl_rounding *r, unsigned *flags)
 {
@@ -401,7 +263,15 @@ fl_ref_eval (fl_ref *ref, const uint64_t *a, const fl_rounding *r, unsigned *fla
   fl_class cls[3];
   int any_nan = 0;
   const fl_format *rf = ref->opf[ref->n];
-  exponent_range ();
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);                    /* every format's exact values fit */
+  fl_rounding ra;
+  if (ref->tiny_after)
+    {
+      ra = *r;
+      ra.tininess = FL_TININESS_AFTER;    /* decided by the format's round_pack */
+      r = &ra;
+    }
   if (ref->logarithmic && ref->op != FL_OP_FROM_F64 && ref->op != FL_OP_FROM_F32)
     {
       char err[256];
@@ -412,8 +282,7 @@ fl_ref_eval (fl_ref *ref, const uint64_t *a, const fl_rounding *r, unsigned *fla
           code = encode_nan (rf, 0, r, &fl);
         }
       else
-        code = fl_ref_log_eval (ref->f, ref->op, ref->rules, ref->opf, ref->n, a, r, &ref->tiny,
-                                &fl);
+        code = fl_ref_log_eval (ref->f, ref->op, ref->rules, ref->opf, ref->n, a, r, &fl);
       goto done;
     }
   for (unsigned i = 0; i < ref->n; i++)
@@ -429,13 +298,6 @@ fl_ref_eval (fl_ref *ref, const uint64_t *a, const fl_rounding *r, unsigned *fla
   if (ref->op == FL_OP_FROM_F64 || ref->op == FL_OP_FROM_F32 || ref->op == FL_OP_TO_F64)
     {
       code = fl_encode (rf, ref->x[0], r, &fl);
-      if (ref->tiny.on && (fl & FL_FLAG_UNDERFLOW) && code == ref->tiny.mn[mpfr_signbit (ref->x[0]) != 0])
-        {
-          unsigned scratch = 0;
-          mpfr_mul_2ui (ref->x[0], ref->x[0], 1, MPFR_RNDN);     /* exact */
-          if (fl_encode (rf, ref->x[0], r, &scratch) == ref->tiny.mn2[mpfr_signbit (ref->x[0]) != 0])
-            fl &= ~FL_FLAG_UNDERFLOW;
-        }
       goto done;
     }
   /* exact ops round nothing, so MPFR's mode only picks the sign of an exact zero sum */
@@ -477,16 +339,14 @@ fl_ref_eval (fl_ref *ref, const uint64_t *a, const fl_rounding *r, unsigned *fla
       }
       break;
     case FL_OP_DIV:
-      mpfr_set_prec (y, P);
+      mpfr_set_prec (y, P + 1);
       t = mpfr_div (y, x0, x1, MPFR_RNDZ);
-      if (mpfr_regular_p (y))
-        sticky_last_bit (y, t);
+      fl_round_odd (y, t);             /* the last of P + 1 bits is sticky */
       break;
     case FL_OP_SQRT:
-      mpfr_set_prec (y, P);
+      mpfr_set_prec (y, P + 1);
       t = mpfr_sqrt (y, x0, MPFR_RNDZ);
-      if (mpfr_regular_p (y))
-        sticky_last_bit (y, t);
+      fl_round_odd (y, t);
       break;
     default:
       abort ();
@@ -496,17 +356,9 @@ fl_ref_eval (fl_ref *ref, const uint64_t *a, const fl_rounding *r, unsigned *fla
   else if (mpfr_divby0_p ())
     code = ref->rules->divzero (rf, mpfr_signbit (y) != 0, r, &fl);
   else
-    {
-      code = fl_encode (rf, y, r, &fl);
-      if (ref->tiny.on && (fl & FL_FLAG_UNDERFLOW) && code == ref->tiny.mn[mpfr_signbit (y) != 0])
-        {
-          unsigned scratch = 0;
-          mpfr_mul_2ui (y, y, 1, MPFR_RNDN);             /* exact */
-          if (fl_encode (rf, y, r, &scratch) == ref->tiny.mn2[mpfr_signbit (y) != 0])
-            fl &= ~FL_FLAG_UNDERFLOW;
-        }
-    }
+    code = fl_encode (rf, y, r, &fl);
 done:
+  fl_mpfr_leave (&st);
   if (flags)
     *flags |= fl;
   return code;
@@ -521,9 +373,14 @@ fl_ref_fdp (const fl_format *f, const uint64_t *a, const uint64_t *b, size_t n,
   const fl_ref_rules *rules = fl_ref_rules_for (f);
   unsigned fl = 0;
   uint64_t code;
-  exponent_range ();
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
   if (!fl_format_is_exact (f))
-    return fl_ref_log_fdp (f, rules, a, b, n, r, flags);
+    {
+      code = fl_ref_log_fdp (f, rules, a, b, n, r, flags);
+      fl_mpfr_leave (&st);
+      return code;
+    }
   mpfr_prec_t p = fl_format_prec (f);
   /* NaN operands first, in the order a0 b0 a1 b1 ... */
   mpfr_t va, vb, y;
@@ -545,7 +402,7 @@ fl_ref_fdp (const fl_format *f, const uint64_t *a, const uint64_t *b, size_t n,
               fl_class k;
               uint64_t cj[2] = { a[j], b[j] };
               for (int s = 0; s < 2; s++)
-                if ((k = fl_decode (f, cj[s], va)) == FL_CLASS_NAN && is_snan (f, cj[s]))
+                if ((k = fl_decode (f, cj[s], va)) == FL_CLASS_NAN && fl_code_is_signaling (f, cj[s]))
                   fl |= FL_FLAG_INVALID;
             }
           goto done;
@@ -590,6 +447,7 @@ done:
   mpfr_clear (va);
   mpfr_clear (vb);
   mpfr_clear (y);
+  fl_mpfr_leave (&st);
   if (flags)
     *flags |= fl;
   return code;

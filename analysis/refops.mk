@@ -1,4 +1,4 @@
-# reference ops, vectors, verification (issue 5 room): add to libfmtlab_la_SOURCES, fmtlab_SOURCES, check_PROGRAMS, TESTS, noinst_PROGRAMS here
+# reference ops, test vectors and verification (doc/refops.md).
 libfmtlab_la_SOURCES += analysis/refops.c analysis/refops_fast.c analysis/vectors.c
 fmtlabinclude_HEADERS += include/fmtlab/refops.h include/fmtlab/vectors.h
 fmtlab_SOURCES += cli/refcli.h cli/refcli.c cli/cmd_ref.c cli/cmd_gen.c cli/cmd_verify.c \
@@ -29,7 +29,7 @@ bench-refops: bench/bench_refops$(EXEEXT) tests/libf16.la
 	./bench/bench_refops$(EXEEXT) --lib tests/.libs/libf16.so $(BENCH_REFOPS_ARGS)
 .PHONY: bench-refops
 EXTRA_DIST += doc/refops.md
-libfmtlab_la_SOURCES += analysis/refops-impl.h analysis/refops_log.c analysis/refops-log-impl.h
+libfmtlab_la_SOURCES += analysis/refops_log.c analysis/refops-log-impl.h
 
 # logarithmic families (refops_log.c): exhaustive brute force over the format's values
 check_PROGRAMS += tests/test_refops_log

@@ -1,8 +1,9 @@
 /* refops_fast.c -- the exact integer fast path of the reference operations.
 
    A producer of exact dyadic values for fl_encode_u64 (DESIGN.md "One rounding
-   pipeline"): every code of a format of at most 16 bits is unpacked once, through the
-   exact fl_decode, into (class, sign, sig, exp) with value (-1)^sign * sig * 2^exp; then
+   pipeline", doc/engine.md): every code of a format of at most 16 bits is unpacked once,
+   through the family's exact fl_unpack, into (class, sign, sig, exp) with value
+   (-1)^sign * sig * 2^exp; then
    - add/sub/fma: exact in signed 128-bit integers after aligning the exponents; an addend
      far below the other (below a quarter of the finest quantum the result can have) is
      replaced by a one-bit sticky of its sign, which lies in the same open cell of a grid
@@ -13,15 +14,16 @@
    - a result wider than 64 bits is cut to 63 bits with a sticky bit (round to odd);
    - from_f64/from_f32 (every format, no table): the source's own bits, sticky 0.
    Special operands (NaN, infinities, zero divisors, negative square roots) follow the
-   IEEE 754 rules written out here, independently of MPFR, and end in the family's rule
-   table (fl_ref_rules) like the reference path.  Stochastic rounding needs the exact
+   IEEE 754 rules written out here, independently of MPFR; what the result is in the
+   format is the family's (formats.h: fl_nan_propagate, fl_invalid_result,
+   fl_divzero_result, through fl_ref_rules_for).  tests/test_refops.c checks these cases
+   against a rule set of its own.  Stochastic rounding needs the exact
    discarded fraction, so it is left to the reference path (fl_fast_mode_ok). */
 #include <config.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fmtlab/refops.h>
-#include "refops-impl.h"
 
 typedef unsigned __int128 u128;
 typedef __int128 i128;
@@ -41,22 +43,25 @@ struct fl_fast {
   int32_t *exp;
   mpfr_t pinf, ninf;            /* read-only: encoded through fl_encode */
   fl_format *src;               /* binary64 / binary32 of the conversions */
-  fl_tiny tiny;
+  int tiny_after;                /* tininess after rounding asked for */
 };
 
 void
 fl_fast_set_tininess_after (fl_fast *F, int after)
 {
-  fl_tiny_init (&F->tiny, F->f, after);
+  F->tiny_after = after != 0;
 }
 
-/* fl_encode_u64 of a final result, with tininess after rounding when asked for. */
+/* fl_encode_u64 of a final result, with tininess after rounding when asked for (the
+   format's round_pack decides it). */
 static inline uint64_t
 enc (const fl_fast *F, int neg, uint64_t sig, long exp, const fl_rounding *r, unsigned *flags)
 {
-  uint64_t code = fl_encode_u64 (F->f, neg, sig, exp, r, flags);
-  fl_tiny_fix_u64 (&F->tiny, F->f, neg, sig, exp, r, code, flags);
-  return code;
+  if (!F->tiny_after)
+    return fl_encode_u64 (F->f, neg, sig, exp, r, flags);
+  fl_rounding ra = *r;
+  ra.tininess = FL_TININESS_AFTER;
+  return fl_encode_u64 (F->f, neg, sig, exp, &ra, flags);
 }
 
 int
@@ -160,16 +165,15 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
       fl_fast_free (F);
       return FL_ENOMEM;
     }
-  mpfr_t v;
-  mpfr_init2 (v, fl_format_prec (f));
-  mpz_t z;
-  mpz_init (z);
   int maxbits = 0;
   fl_status st = FL_OK;
   for (size_t c = 0; c < n; c++)
     {
-      fl_class k = fl_decode (f, c, v);
-      F->neg[c] = mpfr_signbit (v) != 0;
+      int cneg;
+      uint64_t sig;
+      long e;
+      fl_class k = fl_unpack (f, c, &cneg, &sig, &e);   /* exact, in integers */
+      F->neg[c] = cneg;
       F->sig[c] = 0;
       F->exp[c] = 0;
       switch (k)
@@ -180,16 +184,14 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
         default:
           {
             F->kind[c] = K_FIN;
-            mpfr_exp_t e = mpfr_get_z_2exp (z, v);
-            mpz_abs (z, z);
-            mp_bitcnt_t tz = mpz_scan1 (z, 0);
-            mpz_tdiv_q_2exp (z, z, tz);
-            e += (mpfr_exp_t) tz;
-            if (mpz_sizeinbase (z, 2) > 31 || e < -100000 || e > 100000)
+            int tz = __builtin_ctzll (sig);
+            sig >>= tz;
+            e += tz;
+            if (bitlen64 (sig) > 31 || e < -100000 || e > 100000)
               st = FL_EUNSUPPORTED;        /* not a value this path handles */
             else
               {
-                F->sig[c] = (uint32_t) mpz_get_ui (z);
+                F->sig[c] = (uint32_t) sig;
                 F->exp[c] = (int32_t) e;
                 int b = bitlen64 (F->sig[c]);
                 if (b > maxbits)
@@ -198,8 +200,6 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
           }
         }
     }
-  mpz_clear (z);
-  mpfr_clear (v);
   if (st != FL_OK)
     {
       fl_fast_free (F);

@@ -3,7 +3,7 @@
    (fl_decode_log2): a decoded MPFR value is rounded, so nothing here computes on decodes.
 
    Every result is an exact sum of signed powers of two with rational exponents, handed
-   to the engine's exact encoder (fl_encode_p2sum, formats/logdomain.c):
+   to the engine's exact encoder (fl_encode_pow2sum, formats/logdomain.c):
    - mul, div, sqrt: one term, its log exact (qa + qb, qa - qb, qa / 2);
    - add, sub: two terms; fma: the product's term and c's; fdp: one term per product;
    - to_f64: the code's own term, rounded into binary64.
@@ -17,16 +17,63 @@
    the same grouping rule and then broken by the mode's tie rule.  In the log domain an
    irrational x is never a power of two, so it never sits on a geometric cut.
 
-   Special values: the family rule tables of refops.c (posit_rules: NaR operand, x/0, 0/0,
-   sqrt(x < 0) -> NaR, no flags; lns_rules: NaN operand -> NaN, 0/0 and sqrt(x < 0) -> NaN
+   Special values: the family's rules (formats.h; logarithmic posits: NaR operand, x/0,
+   0/0, sqrt(x < 0) -> NaR, no flags; LNS: NaN operand -> NaN, 0/0 and sqrt(x < 0) -> NaN
    with invalid, x/0 -> +-maxpos with divide-by-zero).  Zero results are the format's one
    zero (LP: code 0, LNS: its zero code); there is no -0. */
 #include <config.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "format-impl.h"
-#include "logdomain-impl.h"
 #include "refops-log-impl.h"
+
+/* The terms (-1)^neg[i] 2^q[i] of an exact result, for fl_encode_pow2sum. */
+typedef struct {
+  size_t n, cap;
+  int *neg;
+  mpq_t *q;
+  mpq_srcptr *qp;
+} terms;
+
+static void
+terms_init (terms *s)
+{
+  s->n = s->cap = 0;
+  s->neg = NULL;
+  s->q = NULL;
+  s->qp = NULL;
+}
+
+static void
+terms_clear (terms *s)
+{
+  for (size_t i = 0; i < s->cap; i++)
+    mpq_clear (s->q[i]);
+  free (s->neg);
+  free (s->q);
+  free (s->qp);
+  terms_init (s);
+}
+
+static void
+terms_add (terms *s, int neg, mpq_srcptr q)
+{
+  if (s->n == s->cap)
+    {
+      size_t nc = s->cap ? 2 * s->cap : 4;
+      int *ng = realloc (s->neg, nc * sizeof *ng);
+      mpq_t *nq = ng ? realloc (s->q, nc * sizeof *nq) : NULL;
+      if (!ng || !nq)
+        abort ();
+      s->neg = ng;
+      s->q = nq;
+      for (size_t i = s->cap; i < nc; i++)
+        mpq_init (s->q[i]);
+      s->cap = nc;
+    }
+  s->neg[s->n] = neg;
+  mpq_set (s->q[s->n], q);
+  s->n++;
+}
 
 /* Class and log of an operand: 1 nonzero (q, negative set), 0 zero, -1 NaN/NaR. */
 static int
@@ -60,45 +107,29 @@ fl_ref_log_rounding_ok (const fl_format *f, fl_op op, const fl_rounding *r, char
 /* Encode the sum; an unsupported combination (only sr into binary64, refused beforehand
    by fl_ref_log_rounding_ok) gives the target's NaN with invalid rather than a guess. */
 static uint64_t
-encode (const fl_format *rf, fl_p2sum *s, const fl_rounding *r, const fl_tiny *tiny,
-        unsigned *fl)
+encode (const fl_format *rf, terms *s, const fl_rounding *r, unsigned *fl)
 {
   char err[256];
   uint64_t code;
-  fl_p2sum_normalise (s);
-  unsigned f1 = 0;
-  if (fl_encode_p2sum (rf, s, r, &code, &f1, err, sizeof err) != FL_OK)
+  s->qp = realloc (s->qp, (s->n ? s->n : 1) * sizeof *s->qp);
+  if (!s->qp)
+    abort ();
+  for (size_t i = 0; i < s->n; i++)
+    s->qp[i] = s->q[i];
+  if (fl_encode_pow2sum (rf, s->n, s->neg, s->qp, r, &code, fl, err, sizeof err) != FL_OK)
     {
       MPFR_DECL_INIT (nan, 2);
       mpfr_set_nan (nan);
       *fl |= FL_FLAG_INVALID;
       return fl_encode (rf, nan, r, fl);
     }
-  if (tiny && tiny->on && (f1 & FL_FLAG_UNDERFLOW) && s->n)
-    {
-      int neg = fl_p2sum_sign (s) < 0;
-      if (code == tiny->mn[neg])
-        {
-          /* tininess after rounding: 2x rounded in the binade above stays below 2^(emin+1)? */
-          fl_p2sum t;
-          fl_p2sum_init (&t);
-          fl_p2sum_add_sum (&t, s, 1, 0);
-          unsigned scratch = 0;
-          uint64_t c2;
-          if (fl_encode_p2sum (rf, &t, r, &c2, &scratch, err, sizeof err) == FL_OK
-              && c2 == tiny->mn2[neg])
-            f1 &= ~FL_FLAG_UNDERFLOW;
-          fl_p2sum_clear (&t);
-        }
-    }
-  *fl |= f1;
   return code;
 }
 
 uint64_t
 fl_ref_log_eval (const fl_format *f, fl_op op, const fl_ref_rules *rules,
                  const fl_format *const *opf, unsigned n, const uint64_t *a,
-                 const fl_rounding *r, const fl_tiny *tiny, unsigned *flags)
+                 const fl_rounding *r, unsigned *flags)
 {
   const fl_format *rf = opf[n];
   unsigned fl = 0;
@@ -122,68 +153,68 @@ fl_ref_log_eval (const fl_format *f, fl_op op, const fl_ref_rules *rules,
       code = rules->nan_operand (f, op, opf, a, cls, n, r, &fl);
       goto done;
     }
-  fl_p2sum s;
-  fl_p2sum_init (&s);
+  terms s;
+  terms_init (&s);
   switch (op)
     {
     case FL_OP_ADD:
     case FL_OP_SUB:
       if (k[0])
-        fl_p2sum_add (&s, neg[0], q[0]);
+        terms_add (&s, neg[0], q[0]);
       if (k[1])
-        fl_p2sum_add (&s, neg[1] ^ (op == FL_OP_SUB), q[1]);
+        terms_add (&s, neg[1] ^ (op == FL_OP_SUB), q[1]);
       break;
     case FL_OP_MUL:
       if (k[0] && k[1])
         {
           mpq_add (t, q[0], q[1]);
-          fl_p2sum_add (&s, neg[0] ^ neg[1], t);
+          terms_add (&s, neg[0] ^ neg[1], t);
         }
       break;
     case FL_OP_FMA:
       if (k[0] && k[1])
         {
           mpq_add (t, q[0], q[1]);
-          fl_p2sum_add (&s, neg[0] ^ neg[1], t);
+          terms_add (&s, neg[0] ^ neg[1], t);
         }
       if (k[2])
-        fl_p2sum_add (&s, neg[2], q[2]);
+        terms_add (&s, neg[2], q[2]);
       break;
     case FL_OP_DIV:
       if (!k[1])
         {
-          fl_p2sum_clear (&s);
+          terms_clear (&s);
           code = k[0] ? rules->divzero (rf, neg[0], r, &fl) : rules->invalid (rf, r, &fl);
           goto done;
         }
       if (k[0])
         {
           mpq_sub (t, q[0], q[1]);
-          fl_p2sum_add (&s, neg[0] ^ neg[1], t);
+          terms_add (&s, neg[0] ^ neg[1], t);
         }
       break;
     case FL_OP_SQRT:
       if (k[0] && neg[0])
         {
-          fl_p2sum_clear (&s);
+          terms_clear (&s);
           code = rules->invalid (rf, r, &fl);
           goto done;
         }
       if (k[0])
         {
           mpq_div_2exp (t, q[0], 1);
-          fl_p2sum_add (&s, 0, t);
+          terms_add (&s, 0, t);
         }
       break;
     case FL_OP_TO_F64:
       if (k[0])
-        fl_p2sum_add (&s, neg[0], q[0]);
+        terms_add (&s, neg[0], q[0]);
       break;
     default:
       abort ();
     }
-  code = encode (rf, &s, r, op == FL_OP_TO_F64 ? tiny : NULL, &fl);
-  fl_p2sum_clear (&s);
+  code = encode (rf, &s, r, &fl);
+  terms_clear (&s);
 done:
   for (unsigned i = 0; i < 3; i++)
     mpq_clear (q[i]);
@@ -216,19 +247,19 @@ fl_ref_log_fdp (const fl_format *f, const fl_ref_rules *rules, const uint64_t *a
           goto done;
         }
     }
-  fl_p2sum s;
-  fl_p2sum_init (&s);
+  terms s;
+  terms_init (&s);
   for (size_t i = 0; i < n; i++)
     {
       int na, nb;
       if (operand (f, a[i], qa, &na) > 0 && operand (f, b[i], qb, &nb) > 0)
         {
           mpq_add (qa, qa, qb);
-          fl_p2sum_add (&s, na ^ nb, qa);
+          terms_add (&s, na ^ nb, qa);
         }
     }
-  code = encode (f, &s, r, NULL, &fl);
-  fl_p2sum_clear (&s);
+  code = encode (f, &s, r, &fl);
+  terms_clear (&s);
 done:
   mpq_clears (qa, qb, NULL);
   if (flags)

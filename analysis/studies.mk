@@ -1,6 +1,7 @@
 # The seed papers as runnable studies (analysis/study*.c, include/fmtlab/study.h): a
 # convenience library linked into the fmtlab command and the tests.  A new study is one
 # file analysis/study_<name>.c added here and one entry in analysis/study.c's table.
+if BUILD_CLI
 noinst_LTLIBRARIES += libfmtlab_studies.la
 libfmtlab_studies_la_SOURCES = analysis/study-impl.h analysis/study.c analysis/idx.c \
 	analysis/mlp-impl.h analysis/mlp.c analysis/study_gupta.c \
@@ -10,7 +11,6 @@ libfmtlab_studies_la_SOURCES = analysis/study-impl.h analysis/study.c analysis/i
 libfmtlab_studies_la_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(ZLIB_CFLAGS)
 libfmtlab_studies_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS)
 fmtlabinclude_HEADERS += include/fmtlab/study.h include/fmtlab/layerfit.h
-EXTRA_DIST += doc/studies.md
 
 fmtlab_SOURCES += cli/cmd_study.c cli/cmd_layerfit.c
 # the gupta study trains its runs in parallel (OpenMP)
@@ -26,5 +26,8 @@ tests_test_study_LDFLAGS = $(AM_LDFLAGS) $(OPENMP_CFLAGS)
 tests_test_study_LDADD = libfmtlab_studies.la libfmtlab_analysis.la libfmtlab_io.la $(TEST_COMMON_LDADD) \
 	$(LIBZIP_LIBS) $(JANSSON_LIBS) $(PROTOBUF_C_LIBS) $(GSL_LIBS) $(ZLIB_LIBS)
 TESTS += tests/test_study_cli.sh tests/test_study_formats_cli.sh
+endif
+# distributed whatever configure found
+EXTRA_DIST += doc/studies.md
 EXTRA_DIST += tests/test_study_cli.sh tests/test_study_formats_cli.sh
 EXTRA_DIST += notebooks-data/ocr-cer.sh notebooks-data/ocr-cer.js

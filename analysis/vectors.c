@@ -10,8 +10,6 @@
 # include <omp.h>
 #endif
 #include <fmtlab/vectors.h>
-#include "format-impl.h"
-#include "round-impl.h"
 
 /* ---- generation ---------------------------------------------------------------------- */
 
@@ -62,7 +60,7 @@ encode_exact (const fl_format *f, mpfr_srcptr x)
   return fl_encode (f, x, &r, NULL);
 }
 
-/* Boundary codes of f (SPEC C / TestFloat's choice: zeros, extremes, neighbours of powers
+/* Boundary codes of f (TestFloat's choice: zeros, extremes, neighbours of powers
    of two, near overflow, subnormals, infinities and NaNs). */
 static void
 boundary_codes (const fl_format *f, codelist *l)
@@ -81,8 +79,18 @@ boundary_codes (const fl_format *f, codelist *l)
       push (l, qn);
       mpfr_setsign (x, x, 1, MPFR_RNDN);
       push (l, encode_exact (f, x));
-      if (f->ops->family == FL_FAMILY_FLOAT && f->u.fp.nan_kind == FL_NAN_IEEE && f->u.fp.M >= 2)
-        push (l, (qn & ~(UINT64_C(1) << (f->u.fp.M - 1))) | 1);      /* a signaling NaN */
+      /* a signaling NaN: the quiet NaN with its quiet bit (the one whose clearing makes
+         the code signaling) cleared and the lowest bit set */
+      for (int b = (int) fl_format_bits (f) - 2; b > 0; b--)
+        if ((qn >> b) & 1)
+          {
+            uint64_t sn = (qn & ~(UINT64_C(1) << b)) | 1;
+            if (fl_code_is_signaling (f, sn))
+              {
+                push (l, sn);
+                break;
+              }
+          }
     }
   if (fl_format_has_inf (f))
     {
@@ -131,8 +139,8 @@ boundary_codes (const fl_format *f, codelist *l)
   mpfr_clear (x);
 }
 
-fl_status
-fl_gen_new (const fl_format *f, fl_op op, fl_gen **out, char *err, size_t errlen)
+static fl_status
+gen_new_impl (const fl_format *f, fl_op op, fl_gen **out, char *err, size_t errlen)
 {
   *out = NULL;
   if ((unsigned) op >= FL_OPS || op == FL_OP_FDP)
@@ -176,6 +184,17 @@ fl_gen_new (const fl_format *f, fl_op op, fl_gen **out, char *err, size_t errlen
     }
   *out = g;
   return FL_OK;
+}
+
+/* The caller's MPFR flags and exponent range are kept (doc/engine.md). */
+fl_status
+fl_gen_new (const fl_format *f, fl_op op, fl_gen **out, char *err, size_t errlen)
+{
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
+  fl_status ret = gen_new_impl (f, op, out, err, errlen);
+  fl_mpfr_leave (&st);
+  return ret;
 }
 
 void
@@ -228,7 +247,7 @@ random_code (const fl_gen *g, const uint64_t *pool, size_t npool, unsigned bits,
 static uint64_t
 random_conversion_operand (const fl_gen *g, uint64_t seed, uint64_t i)
 {
-  uint64_t u = fl_rng_u64 (seed, i, 0), w = fl_rng_u64 (seed, i, 1);
+  uint64_t u = fl_random_u64 (seed, i, 0), w = fl_random_u64 (seed, i, 1);
   unsigned cat = (unsigned) (u & 7);
   if (cat == 0)
     return random_code (g, NULL, 0, g->obits, w);                 /* any bit pattern */
@@ -270,7 +289,7 @@ fl_gen_random (const fl_gen *g, uint64_t seed, uint64_t i, uint64_t *ops)
       return;
     }
   for (unsigned k = 0; k < g->n; k++)
-    ops[k] = random_code (g, g->pool, g->npool, g->obits, fl_rng_u64 (seed, i, k));
+    ops[k] = random_code (g, g->pool, g->npool, g->obits, fl_random_u64 (seed, i, k));
 }
 
 /* ---- the oracle ----------------------------------------------------------------------- */

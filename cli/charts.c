@@ -582,6 +582,7 @@ family_of (const char *name)
     case FL_FAMILY_POSIT: return "posits";
     case FL_FAMILY_LOGPOSIT: return "logarithmic posits";
     case FL_FAMILY_LNS: return "LNS";
+    case FL_FAMILY_BLOCK: break;         /* named by fl_block_parse above */
     }
   return "other";
 }

@@ -6,6 +6,7 @@
 #define FL_CLI_CHARTS_H
 
 #include <fmtlab/fmtlab.h>
+#include <fmtlab/tensor.h>
 #include <fmtlab/refops.h>
 #include <fmtlab/plots.h>
 #include "tensorcli.h"

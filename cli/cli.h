@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <getopt.h>
 #include <fmtlab/fmtlab.h>
+#include <fmtlab/tensor.h>     /* io/: the command always has it */
 
 /* exit statuses (DESIGN.md): 0 ok, 1 a check failed, 2 bad usage or input */
 #define CLI_EXIT_USAGE 2

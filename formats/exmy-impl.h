@@ -182,7 +182,22 @@ fl_float_round_pack (const fl_format *f, int negative, const fl_mag *m,
   int up = fl_round_up (r, negative, (int) (lower & 1), &fr, &fl);
   int64_t mag = lower + up;
   if (fl && m->e < p->emin)
-    fl |= FL_FLAG_UNDERFLOW;
+    {
+      fl |= FL_FLAG_UNDERFLOW;
+      /* Tininess after rounding (doc/engine.md): only a result of 2^emin can differ; it
+         is not tiny when x rounded to the normal precision one binade lower (quantum
+         2^(emin-1-M)), with the same random draws, reaches 2^emin. */
+      if (r->tininess == FL_TININESS_AFTER && !p->ef0_normal && p->E > 0
+          && mag == (int64_t) 1 << p->M)
+        {
+          fl_frac fr2;
+          unsigned scratch = 0;
+          uint64_t n2 = fl_mag_split (m, p->emin - 1 - p->M, &fr2, tmp);
+          n2 += (uint64_t) fl_round_up (r, negative, (int) (n2 & 1), &fr2, &scratch);
+          if (n2 == UINT64_C(1) << (p->M + 1))
+            fl &= ~FL_FLAG_UNDERFLOW;
+        }
+    }
   *flags |= fl;
   if (mag < 0)                  /* below the smallest value of a format without zero */
     {

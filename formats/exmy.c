@@ -105,6 +105,22 @@ float_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
     }
 }
 
+static fl_class
+float_unpack (const fl_format *f, uint64_t code, int *negative, uint64_t *sig, long *exp)
+{
+  const fl_float_params *p = &f->u.fp;
+  uint64_t mag;
+  fl_class c = fl_float_classify (p, code & fl_format_ncodes_minus1 (f), negative, &mag);
+  if (c == FL_CLASS_ZERO)
+    {
+      *sig = 0;
+      *exp = 0;
+    }
+  else if (c == FL_CLASS_NORMAL || c == FL_CLASS_SUBNORMAL)
+    fl_float_mag_value (p, mag, sig, exp);
+  return c;
+}
+
 static uint64_t
 float_encode_special (const fl_format *f, fl_class c, int negative, const fl_rounding *r,
                       unsigned *flags)
@@ -117,10 +133,32 @@ float_encode_special (const fl_format *f, fl_class c, int negative, const fl_rou
 }
 
 static uint64_t
-float_round_mag (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
+float_round_pack_op (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
                  unsigned *flags, mpz_ptr tmp)
 {
   return fl_float_round_pack (f, negative, m, r, flags, tmp);
+}
+
+/* IEEE-like NaNs: quiet when the top significand bit is set (IEEE 754 6.2.1). */
+static int
+float_code_signaling (const fl_format *f, uint64_t code)
+{
+  const fl_float_params *p = &f->u.fp;
+  int negative;
+  uint64_t mag;
+  if (p->nan_kind != FL_NAN_IEEE || p->M < 1
+      || fl_float_classify (p, code, &negative, &mag) != FL_CLASS_NAN)
+    return 0;
+  return !((code >> (p->M - 1)) & 1);
+}
+
+static uint64_t
+float_nan_quiet (const fl_format *f, uint64_t code)
+{
+  const fl_float_params *p = &f->u.fp;
+  if (p->nan_kind == FL_NAN_IEEE && p->M >= 1)
+    return code | (UINT64_C(1) << (p->M - 1));
+  return code;
 }
 
 static int
@@ -181,8 +219,11 @@ float_bits_at_one (const fl_format *f)
 const fl_family_ops fl_float_ops = {
   .family = FL_FAMILY_FLOAT,
   .decode = float_decode,
+  .unpack = float_unpack,
+  .code_signaling = float_code_signaling,
+  .nan_quiet = float_nan_quiet,
   .encode_special = float_encode_special,
-  .round_mag = float_round_mag,
+  .round_pack = float_round_pack_op,
   .beyond = float_beyond,
   .encode_doubles = fl_float_encode_doubles,
   .decode_doubles = fl_float_decode_doubles,

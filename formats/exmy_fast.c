@@ -64,8 +64,8 @@ build_exp_table (const fl_float_params *p, exp_entry *t)
     }
 }
 
-/* The loop for one deterministic mode (a constant after inlining): the same decision as
-   fl_round_up without the general fraction machinery. */
+/* The loop for one deterministic mode (a constant after inlining): fl_round_decide on the
+   remainder, branch-free once the mode is known. */
 FL_INLINE void
 float_fast_loop (const fl_format *f, const exp_entry *tab, const double *x, uint64_t *codes,
                  size_t n, const fl_rounding *r, fl_round_mode mode, unsigned *flags)
@@ -93,16 +93,8 @@ float_fast_loop (const fl_format *f, const exp_entry *tab, const double *x, uint
       uint64_t rem = sig & ((UINT64_C(1) << s) - 1);
       uint64_t half = (UINT64_C(1) << s) >> 1;
       uint64_t mag = t->base + q;
-      int up;
-      switch (mode)
-        {
-        case FL_RNE: up = (rem > half) | ((rem == half) & (int) (mag & 1)); break;
-        case FL_RNA: up = (rem != 0) & (rem >= half); break;
-        case FL_RUP: up = (rem != 0) & !negative; break;
-        case FL_RDN: up = (rem != 0) & negative; break;
-        case FL_RTO: up = (rem != 0) & !(int) (mag & 1); break;
-        default: up = 0;
-        }
+      int up = fl_round_decide (mode, negative, (int) (mag & 1), rem != 0,
+                                (rem > half) - (rem < half));
       inexact |= rem;
       underflow |= rem & t->umask;
       mag += (uint64_t) up;
@@ -124,8 +116,9 @@ fl_float_encode_doubles_impl (const fl_format *f, const double *x, uint64_t *cod
                               const fl_rounding *r, unsigned *flags)
 {
   /* building the exponent table costs about as much as rounding a thousand values:
-     short arrays (a block of 32) go through the general path */
-  if (r->mode != FL_SR && n < 1024)
+     short arrays (a block of 32) go through the general path, as does tininess after
+     rounding, which the table loop does not decide */
+  if (r->mode != FL_SR && (n < 1024 || r->tininess == FL_TININESS_AFTER))
     {
       unsigned fl = 0;
       for (size_t i = 0; i < n; i++)

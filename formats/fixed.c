@@ -1,6 +1,6 @@
 /* fixed.c -- the fixed-point family: <IL,FL> two's complement fixed point (IL counts the
    sign bit), int<n> = <n,0>, and unsigned uint<n>.  Conversion rounds the exact value at
-   quantum 2^-FL with the shared decision and saturates (Gupta et al. 2015, SPEC B§8);
+   quantum 2^-FL with the shared decision and saturates (Gupta et al. 2015);
    there is no NaN or infinity.  Exact and fast (double) paths share fixed_round_pack. */
 #include <config.h>
 #include <math.h>
@@ -110,6 +110,17 @@ fixed_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
   return FL_CLASS_NORMAL;
 }
 
+static fl_class
+fixed_unpack (const fl_format *f, uint64_t code, int *negative, uint64_t *sig, long *exp)
+{
+  const fl_fixed_params *p = &f->u.fx;
+  code &= fixed_mask (p);
+  *negative = p->is_signed && ((code >> (p->W - 1)) & 1);
+  *sig = *negative ? (0 - code) & fixed_mask (p) : code;
+  *exp = -p->FL;
+  return code == 0 ? FL_CLASS_ZERO : FL_CLASS_NORMAL;
+}
+
 static uint64_t
 fixed_encode_special (const fl_format *f, fl_class c, int negative, const fl_rounding *r,
                       unsigned *flags)
@@ -125,7 +136,7 @@ fixed_encode_special (const fl_format *f, fl_class c, int negative, const fl_rou
 }
 
 static uint64_t
-fixed_round_mag (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
+fixed_round_pack_op (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
                  unsigned *flags, mpz_ptr tmp)
 {
   return fixed_round_pack (f, negative, m, r, flags, tmp);
@@ -218,8 +229,9 @@ fixed_bits_at_one (const fl_format *f)
 const fl_family_ops fl_fixed_ops = {
   .family = FL_FAMILY_FIXED,
   .decode = fixed_decode,
+  .unpack = fixed_unpack,
   .encode_special = fixed_encode_special,
-  .round_mag = fixed_round_mag,
+  .round_pack = fixed_round_pack_op,
   .beyond = fixed_beyond,
   .encode_doubles = fixed_encode_doubles,
   .decode_doubles = fixed_decode_doubles,

@@ -59,14 +59,37 @@ typedef struct {
   int F;              /* fraction bits of the log */
 } fl_lns_params;
 
+/* The family contract (doc/engine.md).  Every family rounds in exactly one place,
+   round_pack; everything else is a producer of its input or a consumer of unpack. */
 typedef struct fl_family_ops {
   fl_family family;
   fl_class (*decode) (const fl_format *f, uint64_t code, mpfr_ptr out);
-  /* The exact encoder is fl_encode in format.c: the mpfr producer, then these two. */
+  /* The exact value of a code: (-1)^negative * sig * 2^exp with sig an integer (0 for a
+     zero); the class says zero, finite, infinite or NaN/NaR (then sig, exp unset).
+     Dyadic families; the logarithmic ones give decode_log2 instead (NULL here). */
+  fl_class (*unpack) (const fl_format *f, uint64_t code, int *negative, uint64_t *sig,
+                      long *exp);
+  /* NaN, infinity or zero input. */
   uint64_t (*encode_special) (const fl_format *f, fl_class c, int negative, const fl_rounding *r,
-                              unsigned *flags);          /* NaN, infinity or zero input */
-  uint64_t (*round_mag) (const fl_format *f, int negative, const struct fl_mag_s *m,
-                         const fl_rounding *r, unsigned *flags, mpz_ptr tmp);
+                              unsigned *flags);
+  /* Round the nonzero magnitude m (sig * 2^X, the whole exact value: the discarded part
+     is every bit below the family's quantum) with sign 'negative' to a code, in every
+     mode of r (sr: fl_sr_decide; tininess: r->tininess), under the overflow policy; the
+     flags it raises.  tmp: scratch for magnitudes wider than 64 bits.  The dispatcher
+     fl_round_pack adds the ternary value. */
+  uint64_t (*round_pack) (const fl_format *f, int negative, const struct fl_mag_s *m,
+                          const fl_rounding *r, unsigned *flags, mpz_ptr tmp);
+  /* Special values in arithmetic (formats.h, doc/engine.md); NULL: the IEEE-shaped
+     defaults of format.c (no signaling NaNs, NaN codes unchanged, the NaN's sign bit,
+     invalid and x/0 through fl_encode of NaN and of the signed infinity). */
+  int (*code_signaling) (const fl_format *f, uint64_t code);
+  uint64_t (*nan_quiet) (const fl_format *f, uint64_t code);
+  int (*nan_negative) (const fl_format *src, uint64_t code);
+  uint64_t (*nan_canonical) (const fl_format *rf, int negative, const fl_rounding *r,
+                             unsigned *flags);
+  uint64_t (*invalid_result) (const fl_format *rf, const fl_rounding *r, unsigned *flags);
+  uint64_t (*divzero_result) (const fl_format *rf, int negative, const fl_rounding *r,
+                              unsigned *flags);
   int (*beyond) (const fl_format *f, int negative, mpfr_ptr out);
   void (*encode_doubles) (const fl_format *f, const double *x, uint64_t *codes, size_t n,
                           const fl_rounding *r, unsigned *flags);
@@ -79,14 +102,34 @@ typedef struct fl_family_ops {
   int (*bits_at_one) (const fl_format *f);
   /* Logarithmic families only (else NULL): the exact log2 of |value| of a code. */
   int (*decode_log2) (const fl_format *f, uint64_t code, mpq_ptr q);
-  /* The format whose odd codes are the round-to-nearest cut points of this one in a
-     domain (regime families: the (n+1)-bit format); NULL: arithmetic midpoints. */
-  const char *(*cut_format) (const fl_format *f, fl_domain d, char *buf, size_t len);
+  /* The neighbouring format whose odd codes are the round-to-nearest cut points of this
+     one in a domain (regime families and LNS: the one with a bit more), built by its
+     constructor into *out; returns 0 when there is none (then: arithmetic midpoints). */
+  int (*cut_format) (const fl_format *f, fl_domain d, fl_format *out);
   /* Logarithmic families only: round the magnitude |x| given as a normalised, positive,
      nonzero exact sum of powers of two (logdomain-impl.h), every mode, both domains. */
   uint64_t (*round_sum) (const fl_format *f, int negative, const struct fl_p2sum_s *x,
                          const fl_rounding *r, unsigned *flags);
+  /* A family's own fl_quantize_doubles (x -> value of the rounded code), else NULL:
+     block formats (block-format.c) quantize whole blocks through it; a scalar family may
+     give a fused path; format.c otherwise uses round_pack then unpack for the dyadic
+     families, encode + decode for the others. */
+  void (*quantize_doubles) (const fl_format *f, const double *x, double *y, size_t n,
+                            const fl_rounding *r, unsigned *flags);
+  /* Block formats only, else NULL: fl_quantize_floats over whole blocks, and what
+     fl_format_free releases besides the descriptor. */
+  void (*quantize_floats) (const fl_format *f, const float *x, float *y, size_t n,
+                           const fl_rounding *r, unsigned *flags);
+  void (*release) (fl_format *f);
 } fl_family_ops;
+
+/* round_pack of any family with its ternary value (the sign of code - x, exact: from
+   unpack, or from decode_log2 for the logarithmic families); ternary may be NULL. */
+uint64_t fl_round_pack (const fl_format *f, int negative, const struct fl_mag_s *m,
+                        const fl_rounding *r, int *ternary, unsigned *flags, mpz_ptr tmp);
+
+/* The ternary value of a code for the exact value (-1)^negative * m (m NULL: zero). */
+int fl_code_ternary (const fl_format *f, uint64_t code, int negative, const struct fl_mag_s *m);
 
 /* fl_encode_pow2sum on a normalised sum (logdomain-impl.h's fl_p2sum). */
 fl_status fl_encode_p2sum (const fl_format *f, const struct fl_p2sum_s *s, const fl_rounding *r,
@@ -107,6 +150,7 @@ struct fl_format {
     fl_fixed_params fx;
     fl_regime_params rg;
     fl_lns_params lns;
+    struct fl_block *block;   /* FL_FAMILY_BLOCK */
   } u;
 };
 
@@ -116,6 +160,10 @@ extern const fl_family_ops fl_posit_ops;
 extern const fl_family_ops fl_logposit_ops;
 extern const fl_family_ops fl_lns_ops;
 
+/* The scalar format parser (registry.c); fl_format_parse (block-format.c) adds the block
+   names on top of it. */
+fl_status fl_scalar_format_parse (const char *name, fl_format **out, char *err, size_t errlen);
+
 /* Constructors used by the registry; return FL_EINVAL with a message on bad parameters. */
 fl_status fl_float_init (fl_format *f, int E, int M, long bias, int is_signed, int ef0_normal,
                          fl_nan_kind nk, fl_inf_kind ik, char *err, size_t errlen);
@@ -124,6 +172,9 @@ fl_status fl_posit_init (fl_format *f, int n, int es, char *err, size_t errlen);
 fl_status fl_logposit_init (fl_format *f, int n, int es, int rs, long sf_num, long sf_den,
                             char *err, size_t errlen);
 fl_status fl_lns_init (fl_format *f, int n, int F, char *err, size_t errlen);
+
+/* A new format from cut_format, or NULL (free with fl_format_free). */
+fl_format *fl_format_cut_new (const fl_format *f, fl_domain d);
 
 /* beyond() of the saturating families (posits, LP, LNS): no virtual neighbour. */
 int fl_saturating_beyond (const fl_format *f, int negative, mpfr_ptr out);

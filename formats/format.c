@@ -2,10 +2,10 @@
    exact parsing and printing of reals. */
 #include <config.h>
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fmtlab/enumerate.h>
 #include "format-impl.h"
 #include "round-impl.h"
 #include "logdomain-impl.h"
@@ -17,8 +17,32 @@ fl_version (void)
 }
 
 void
+fl_mpfr_enter (fl_mpfr_state *s)
+{
+  s->flags = mpfr_flags_save ();
+  s->emin = mpfr_get_emin ();
+  s->emax = mpfr_get_emax ();
+  if (s->emin != mpfr_get_emin_min ())
+    mpfr_set_emin (mpfr_get_emin_min ());
+  if (s->emax != mpfr_get_emax_max ())
+    mpfr_set_emax (mpfr_get_emax_max ());
+}
+
+void
+fl_mpfr_leave (const fl_mpfr_state *s)
+{
+  if (s->emin != mpfr_get_emin_min ())
+    mpfr_set_emin (s->emin);
+  if (s->emax != mpfr_get_emax_max ())
+    mpfr_set_emax (s->emax);
+  mpfr_flags_restore (s->flags, MPFR_FLAGS_ALL);
+}
+
+void
 fl_format_free (fl_format *f)
 {
+  if (f && f->ops && f->ops->release)
+    f->ops->release (f);
   free (f);
 }
 
@@ -78,24 +102,206 @@ fl_format_overflow_ok (const fl_format *f, fl_overflow o)
     }
 }
 
+/* The dyadic families' values have exponents within +-2^21 (20 exponent bits at most,
+   fixed point within 2^11 of 0, posit64 scales within 2^12): in an exponent range that
+   wide their decoders set exact values and raise no flag, so the common case skips
+   saving the caller's state. */
+#define FL_SAFE_EXP ((mpfr_exp_t) 1 << 22)
+
+static int
+state_needs_guard (const fl_format *f)
+{
+  return !f->exact || mpfr_get_emin () > -FL_SAFE_EXP || mpfr_get_emax () < FL_SAFE_EXP;
+}
+
 fl_class
 fl_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
 {
-  return f->ops->decode (f, code & fl_format_ncodes_minus1 (f), out);
+  code &= fl_format_ncodes_minus1 (f);
+  if (!state_needs_guard (f))
+    return f->ops->decode (f, code, out);
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
+  fl_class c = f->ops->decode (f, code, out);
+  fl_mpfr_leave (&st);
+  return c;
+}
+
+fl_class
+fl_unpack (const fl_format *f, uint64_t code, int *negative, uint64_t *sig, long *exp)
+{
+  code &= fl_format_ncodes_minus1 (f);
+  *sig = 0;
+  *exp = 0;
+  if (f->ops->unpack)
+    return f->ops->unpack (f, code, negative, sig, exp);
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
+  MPFR_DECL_INIT (v, 8);
+  fl_class c = f->ops->decode (f, code, v);
+  *negative = mpfr_signbit (v) != 0 && c != FL_CLASS_NAN && c != FL_CLASS_NAR;
+  fl_mpfr_leave (&st);
+  return c;
+}
+
+/* |sig * 2^exp| against the magnitude m, exactly: -1, 0, +1. */
+static int
+mag_cmp (uint64_t sig, long exp, const fl_mag *m)
+{
+  long lead = exp + 63 - __builtin_clzll (sig);
+  if (lead != m->e)
+    return lead > m->e ? 1 : -1;
+  if (m->big == NULL)
+    {
+      /* both aligned on their leading bit, which is the same bit */
+      uint64_t a = sig << __builtin_clzll (sig), b = m->small << __builtin_clzll (m->small);
+      return a > b ? 1 : a < b ? -1 : 0;
+    }
+  mpz_t t, u;
+  mpz_init_set_ui (t, sig);
+  mpz_init (u);
+  int c;
+  if (exp >= m->X)
+    {
+      mpz_mul_2exp (t, t, (mp_bitcnt_t) (exp - m->X));
+      c = mpz_cmp (t, m->big);
+    }
+  else
+    {
+      mpz_mul_2exp (u, m->big, (mp_bitcnt_t) (m->X - exp));
+      c = mpz_cmp (t, u);
+    }
+  mpz_clears (t, u, NULL);
+  return c > 0 ? 1 : c < 0 ? -1 : 0;
+}
+
+/* Logarithmic families: the sign of |code| - m via the exact sum 2^q - m. */
+static int
+log_mag_cmp (const fl_format *f, uint64_t code, const fl_mag *m)
+{
+  mpq_t q;
+  mpq_init (q);
+  f->ops->decode_log2 (f, code, q);
+  fl_p2sum s;
+  fl_p2sum_init (&s);
+  fl_p2sum_add (&s, 0, q);
+  mpz_t z;
+  mpz_init (z);
+  if (m->big)
+    mpz_set (z, m->big);
+  else
+    mpz_import (z, 1, 1, sizeof m->small, 0, 0, &m->small);
+  fl_p2sum_add_dyadic (&s, 1, z, m->X);
+  fl_p2sum_normalise (&s);
+  int c = fl_p2sum_sign (&s);
+  fl_p2sum_clear (&s);
+  mpz_clear (z);
+  mpq_clear (q);
+  return c;
+}
+
+int
+fl_code_ternary (const fl_format *f, uint64_t code, int negative, const fl_mag *m)
+{
+  int xs = m ? (negative ? -1 : 1) : 0;          /* the sign of x (0: x is zero) */
+  int cneg, cs, cmp;
+  fl_class c;
+  if (f->ops->unpack)
+    {
+      uint64_t sig;
+      long exp;
+      c = f->ops->unpack (f, code, &cneg, &sig, &exp);
+      if (c == FL_CLASS_NAN || c == FL_CLASS_NAR)
+        return 0;
+      cs = cneg ? -1 : 1;
+      if (c == FL_CLASS_INF)
+        return cs;
+      if (c == FL_CLASS_ZERO)
+        return -xs;
+      if (xs == 0 || cs != xs)
+        return cs;
+      cmp = mag_cmp (sig, exp, m);
+    }
+  else
+    {
+      MPFR_DECL_INIT (v, 8);
+      c = f->ops->decode (f, code, v);
+      if (c == FL_CLASS_NAN || c == FL_CLASS_NAR)
+        return 0;
+      cs = mpfr_signbit (v) ? -1 : 1;
+      if (c == FL_CLASS_INF)
+        return cs;
+      if (c == FL_CLASS_ZERO)
+        return -xs;
+      if (xs == 0 || cs != xs)
+        return cs;
+      cmp = log_mag_cmp (f, code, m);
+    }
+  return cs * cmp;
+}
+
+/* The ternary of a code for a NaN, infinite or zero x. */
+static int
+special_ternary (const fl_format *f, uint64_t code, fl_class cx, int negative)
+{
+  if (cx == FL_CLASS_NAN)
+    return 0;
+  if (cx == FL_CLASS_ZERO)
+    return fl_code_ternary (f, code, negative, NULL);
+  /* x infinite: a finite code lies on the side of zero, an infinite one is equal */
+  fl_class c;
+  if (f->ops->unpack)
+    {
+      int cneg;
+      uint64_t sig;
+      long exp;
+      c = f->ops->unpack (f, code, &cneg, &sig, &exp);
+    }
+  else
+    {
+      MPFR_DECL_INIT (v, 8);            /* the caller guards the MPFR state */
+      c = f->ops->decode (f, code, v);
+    }
+  if (c == FL_CLASS_NAN || c == FL_CLASS_NAR || c == FL_CLASS_INF)
+    return 0;
+  return negative ? 1 : -1;
+}
+
+uint64_t
+fl_round_pack (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
+               int *ternary, unsigned *flags, mpz_ptr tmp)
+{
+  unsigned fl = 0;
+  uint64_t code = f->ops->round_pack (f, negative, m, r, &fl, tmp);
+  if (ternary)
+    *ternary = fl & (FL_FLAG_INEXACT | FL_FLAG_INVALID)
+               ? fl_code_ternary (f, code, negative, m) : 0;
+  *flags |= fl;
+  return code;
 }
 
 /* The exact encoder of every family: the producer is the mpfr_t's significand as an
-   integer (exact, however long), the rounding the family's own. */
+   integer (exact, however long), the rounding the family's round_pack. */
 uint64_t
-fl_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *flags)
+fl_encode_t (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, int *ternary,
+             unsigned *flags)
 {
   unsigned fl = 0;
   uint64_t code;
   int negative = mpfr_signbit (x) != 0;
+  /* the dyadic families read x's bits and round in integers: no MPFR state is touched */
+  fl_mpfr_state st;
+  int guard = !f->exact;
+  if (guard)
+    fl_mpfr_enter (&st);
   if (!mpfr_regular_p (x))
-    code = f->ops->encode_special (f, mpfr_nan_p (x) ? FL_CLASS_NAN
-                                   : mpfr_inf_p (x) ? FL_CLASS_INF : FL_CLASS_ZERO,
-                                   negative, r, &fl);
+    {
+      fl_class cx = mpfr_nan_p (x) ? FL_CLASS_NAN : mpfr_inf_p (x) ? FL_CLASS_INF
+                    : FL_CLASS_ZERO;
+      code = f->ops->encode_special (f, cx, negative, r, &fl);
+      if (ternary)
+        *ternary = special_ternary (f, code, cx, negative);
+    }
   else
     {
       mpz_t z, tmp;
@@ -103,13 +309,21 @@ fl_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *fl
       mpz_init (tmp);
       fl_mag m;
       fl_mag_from_mpfr (&m, x, z);
-      code = f->ops->round_mag (f, negative, &m, r, &fl, tmp);
+      code = fl_round_pack (f, negative, &m, r, ternary, &fl, tmp);
       mpz_clear (z);
       mpz_clear (tmp);
     }
+  if (guard)
+    fl_mpfr_leave (&st);
   if (flags)
     *flags |= fl;
   return code;
+}
+
+uint64_t
+fl_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *flags)
+{
+  return fl_encode_t (f, x, r, NULL, flags);
 }
 
 uint64_t
@@ -118,13 +332,19 @@ fl_encode_u64 (const fl_format *f, int negative, uint64_t sig, long exp,
 {
   unsigned fl = 0;
   uint64_t code;
+  /* the dyadic families round integers without MPFR: no state to guard */
+  fl_mpfr_state st;
+  if (!f->exact)
+    fl_mpfr_enter (&st);
   if (sig == 0)
     code = f->ops->encode_special (f, FL_CLASS_ZERO, negative, r, &fl);
   else
     {
       fl_mag m = { sig, NULL, exp, exp + 63 - __builtin_clzll (sig) };
-      code = f->ops->round_mag (f, negative, &m, r, &fl, NULL);
+      code = f->ops->round_pack (f, negative, &m, r, &fl, NULL);
     }
+  if (!f->exact)
+    fl_mpfr_leave (&st);
   if (flags)
     *flags |= fl;
   return code;
@@ -139,8 +359,13 @@ fl_encode_z (const fl_format *f, int negative, mpz_srcptr sig, long exp,
   unsigned fl = 0;
   mpz_t tmp;
   mpz_init (tmp);
+  fl_mpfr_state st;
+  if (!f->exact)
+    fl_mpfr_enter (&st);
   fl_mag m = { 0, sig, exp, exp + (long) mpz_sizeinbase (sig, 2) - 1 };
-  uint64_t code = f->ops->round_mag (f, negative, &m, r, &fl, tmp);
+  uint64_t code = f->ops->round_pack (f, negative, &m, r, &fl, tmp);
+  if (!f->exact)
+    fl_mpfr_leave (&st);
   mpz_clear (tmp);
   if (flags)
     *flags |= fl;
@@ -219,6 +444,8 @@ fl_encode_pow2sum (const fl_format *f, size_t n, const int *neg, mpq_srcptr cons
                    const fl_rounding *r, uint64_t *code, unsigned *flags, char *err,
                    size_t errlen)
 {
+  fl_mpfr_state ms;
+  fl_mpfr_enter (&ms);
   fl_p2sum s;
   fl_p2sum_init (&s);
   for (size_t i = 0; i < n; i++)
@@ -226,6 +453,7 @@ fl_encode_pow2sum (const fl_format *f, size_t n, const int *neg, mpq_srcptr cons
   fl_p2sum_normalise (&s);
   fl_status st = fl_encode_p2sum (f, &s, r, code, flags, err, errlen);
   fl_p2sum_clear (&s);
+  fl_mpfr_leave (&ms);
   return st;
 }
 
@@ -239,10 +467,12 @@ fl_encode_log2 (const fl_format *f, int negative, mpq_srcptr q, const fl_roundin
 int
 fl_format_beyond (const fl_format *f, int negative, mpfr_ptr out)
 {
-  return f->ops->beyond (f, negative, out);
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
+  int parity = f->ops->beyond (f, negative, out);
+  fl_mpfr_leave (&st);
+  return parity;
 }
-
-#define FL_FAST_CHUNK 65536
 
 /* The array path of families without a fast path: each double through the exact encoder
    (a double is an exact 53-bit value). */
@@ -262,30 +492,52 @@ encode_doubles_mpfr (const fl_format *f, const double *x, uint64_t *codes, size_
   mpfr_clear (v);
 }
 
-/* Chunks over threads; stochastic streams are per element (stream + i), so the codes do
-   not depend on the thread count. */
+/* One thread: threading is the outermost caller's (stochastic streams are per element,
+   stream + i, so a caller splitting the array keeps the codes). */
 void
 fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
                    const fl_rounding *r, unsigned *flags)
 {
   unsigned fl = 0;
-  long nchunks = (long) ((n + FL_FAST_CHUNK - 1) / FL_FAST_CHUNK);
-#pragma omp parallel for reduction(|:fl) schedule(static) if (nchunks > 1)
-  for (long c = 0; c < nchunks; c++)
+  if (f->ops->encode_doubles)
+    f->ops->encode_doubles (f, x, codes, n, r, &fl);
+  else
     {
-      size_t lo = (size_t) c * FL_FAST_CHUNK;
-      size_t len = n - lo < FL_FAST_CHUNK ? n - lo : FL_FAST_CHUNK;
-      fl_rounding rc = *r;
-      rc.stream = r->stream + lo;
-      unsigned cf = 0;
-      if (f->ops->encode_doubles)
-        f->ops->encode_doubles (f, x + lo, codes + lo, len, &rc, &cf);
-      else
-        encode_doubles_mpfr (f, x + lo, codes + lo, len, &rc, &cf);
-      fl |= cf;
+      fl_mpfr_state st;
+      fl_mpfr_enter (&st);
+      encode_doubles_mpfr (f, x, codes, n, r, &fl);
+      fl_mpfr_leave (&st);
     }
   if (flags)
     *flags |= fl;
+}
+
+/* The ternary of each code against its double, from the double's bits. */
+static void
+doubles_ternary (const fl_format *f, const double *x, const uint64_t *codes, int8_t *ternary,
+                 size_t n)
+{
+  fl_mpfr_state st;
+  if (!f->ops->unpack)
+    fl_mpfr_enter (&st);
+  for (size_t i = 0; i < n; i++)
+    {
+      int negative;
+      fl_mag m;
+      fl_class cx = fl_mag_from_double (x[i], &negative, &m);
+      ternary[i] = (int8_t) (cx == FL_CLASS_NORMAL ? fl_code_ternary (f, codes[i], negative, &m)
+                             : special_ternary (f, codes[i], cx, negative));
+    }
+  if (!f->ops->unpack)
+    fl_mpfr_leave (&st);
+}
+
+void
+fl_encode_doubles_t (const fl_format *f, const double *x, uint64_t *codes, int8_t *ternary,
+                     size_t n, const fl_rounding *r, unsigned *flags)
+{
+  fl_encode_doubles (f, x, codes, n, r, flags);
+  doubles_ternary (f, x, codes, ternary, n);
 }
 
 void
@@ -298,30 +550,158 @@ fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t 
     }
   /* nearest double: decode with 2 bits more than needed is not enough for a correct
      double in general, so decode at 53 bits directly (fl_decode rounds to nearest) */
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
   mpfr_t v;
   mpfr_init2 (v, f->exact ? fl_format_prec (f) : 53);
   for (size_t i = 0; i < n; i++)
     {
-      fl_decode (f, codes[i], v);
+      f->ops->decode (f, codes[i] & fl_format_ncodes_minus1 (f), v);
       x[i] = mpfr_get_d (v, MPFR_RNDN);
     }
   mpfr_clear (v);
+  fl_mpfr_leave (&st);
 }
 
-/* Fused fake-quantize (first version: encode then decode in chunks; the engine-seam work
-   gives it a fused path per family). */
+#define FL_QCHUNK 256
+
+/* The fused path of the dyadic families: the double's bits through the family's
+   round_pack, then the code's value from unpack, exact whenever it is a double (else,
+   and for NaN and infinities, the family's own decode of that one code): x -> value with
+   no code array and no MPFR.  Element i uses stream + i, as fl_encode_doubles. */
+static void
+quantize_dyadic (const fl_format *f, const double *x, double *y, size_t n,
+                 const fl_rounding *r, unsigned *flags)
+{
+  fl_rounding rr = *r;
+  for (size_t i = 0; i < n; i++)
+    {
+      int negative, cneg;
+      fl_mag m;
+      uint64_t code, sig;
+      long exp;
+      rr.stream = r->stream + i;
+      fl_class cx = fl_mag_from_double (x[i], &negative, &m);
+      if (cx == FL_CLASS_NORMAL)
+        code = f->ops->round_pack (f, negative, &m, &rr, flags, NULL);
+      else
+        code = f->ops->encode_special (f, cx, negative, &rr, flags);
+      fl_class c = f->ops->unpack (f, code, &cneg, &sig, &exp);
+      if (c == FL_CLASS_ZERO)
+        {
+          y[i] = cneg ? -0.0 : 0.0;
+          continue;
+        }
+      if (c == FL_CLASS_NORMAL || c == FL_CLASS_SUBNORMAL)
+        {
+          int tz = __builtin_ctzll (sig);
+          uint64_t s2 = sig >> tz;
+          long e2 = exp + tz;
+          int bl = 64 - __builtin_clzll (s2);
+          if (bl <= 53 && e2 >= -1074 && e2 + bl - 1 <= 1023)
+            {
+              double v = ldexp ((double) s2, (int) e2);       /* exact */
+              y[i] = cneg ? -v : v;
+              continue;
+            }
+        }
+      fl_decode_doubles (f, &code, &y[i], 1);
+    }
+}
+
+/* Fused fake-quantize: families with a fused path (quantize_doubles) never build codes;
+   the others encode and decode a chunk at a time.  Element i uses stream + i either way. */
+void
+fl_quantize_doubles_t (const fl_format *f, const double *x, double *y, int8_t *ternary,
+                       size_t n, const fl_rounding *r, unsigned *flags)
+{
+  if (f->ops->quantize_floats)
+    {
+      /* block formats: whole blocks; the ternary value is exact from the doubles */
+      f->ops->quantize_doubles (f, x, y, n, r, flags);
+      if (ternary)
+        for (size_t i = 0; i < n; i++)
+          ternary[i] = (int8_t) ((y[i] > x[i]) - (y[i] < x[i]));
+      return;
+    }
+  uint64_t codes[FL_QCHUNK];
+  fl_rounding rc = *r;
+  unsigned fl = 0;
+  /* Long deterministic arrays of a family with a table-driven array encoder (floats,
+     fixed point) are faster through it, a chunk of codes at a time; the rest fused. */
+  if (!ternary && !f->ops->quantize_doubles && f->ops->encode_doubles && r->mode != FL_SR
+      && n >= 4 * FL_QCHUNK)
+    {
+      size_t chunk = n < 16384 ? n : 16384;
+      uint64_t *buf = malloc (chunk * sizeof *buf);
+      if (buf)
+        {
+          for (size_t lo = 0; lo < n; lo += chunk)
+            {
+              size_t len = n - lo < chunk ? n - lo : chunk;
+              rc.stream = r->stream + lo;
+              f->ops->encode_doubles (f, x + lo, buf, len, &rc, &fl);
+              fl_decode_doubles (f, buf, y + lo, len);
+            }
+          free (buf);
+          if (flags)
+            *flags |= fl;
+          return;
+        }
+    }
+  if (!ternary && (f->ops->quantize_doubles || f->ops->unpack))
+    {
+      if (f->ops->quantize_doubles)
+        f->ops->quantize_doubles (f, x, y, n, r, &fl);
+      else
+        quantize_dyadic (f, x, y, n, r, &fl);
+      if (flags)
+        *flags |= fl;
+      return;
+    }
+  for (size_t lo = 0; lo < n; lo += FL_QCHUNK)
+    {
+      size_t len = n - lo < FL_QCHUNK ? n - lo : FL_QCHUNK;
+      rc.stream = r->stream + lo;
+      fl_encode_doubles (f, x + lo, codes, len, &rc, &fl);
+      if (ternary)
+        doubles_ternary (f, x + lo, codes, ternary + lo, len);
+      fl_decode_doubles (f, codes, y + lo, len);
+    }
+  if (flags)
+    *flags |= fl;
+}
+
 void
 fl_quantize_doubles (const fl_format *f, const double *x, double *y, size_t n,
                      const fl_rounding *r, unsigned *flags)
 {
-  uint64_t codes[256];
-  fl_rounding rc = *r;
-  for (size_t lo = 0; lo < n; lo += 256)
+  fl_quantize_doubles_t (f, x, y, NULL, n, r, flags);
+}
+
+void
+fl_quantize_floats_t (const fl_format *f, const float *x, float *y, int8_t *ternary, size_t n,
+                      const fl_rounding *r, unsigned *flags)
+{
+  if (f->ops->quantize_floats)
     {
-      size_t len = n - lo < 256 ? n - lo : 256;
+      f->ops->quantize_floats (f, x, y, n, r, flags);     /* block formats: whole blocks */
+      if (ternary)
+        for (size_t i = 0; i < n; i++)
+          ternary[i] = (int8_t) ((y[i] > x[i]) - (y[i] < x[i]));
+      return;
+    }
+  double xd[FL_QCHUNK], yd[FL_QCHUNK];
+  fl_rounding rc = *r;
+  for (size_t lo = 0; lo < n; lo += FL_QCHUNK)
+    {
+      size_t len = n - lo < FL_QCHUNK ? n - lo : FL_QCHUNK;
+      for (size_t i = 0; i < len; i++)
+        xd[i] = x[lo + i];
       rc.stream = r->stream + lo;
-      fl_encode_doubles (f, x + lo, codes, len, &rc, flags);
-      fl_decode_doubles (f, codes, y + lo, len);
+      fl_quantize_doubles_t (f, xd, yd, ternary ? ternary + lo : NULL, len, &rc, flags);
+      for (size_t i = 0; i < len; i++)
+        y[lo + i] = (float) yd[i];   /* nearest float of the value (exact when it is one) */
     }
 }
 
@@ -329,18 +709,100 @@ void
 fl_quantize_floats (const fl_format *f, const float *x, float *y, size_t n,
                     const fl_rounding *r, unsigned *flags)
 {
-  double xd[256], yd[256];
-  fl_rounding rc = *r;
-  for (size_t lo = 0; lo < n; lo += 256)
+  fl_quantize_floats_t (f, x, y, NULL, n, r, flags);
+}
+
+void
+fl_round_odd (mpfr_ptr y, int t)
+{
+  /* the last bit is 0 exactly when fewer bits than the precision carry the value */
+  if (t != 0 && mpfr_regular_p (y) && mpfr_min_prec (y) < mpfr_get_prec (y))
     {
-      size_t len = n - lo < 256 ? n - lo : 256;
-      for (size_t i = 0; i < len; i++)
-        xd[i] = x[lo + i];
-      rc.stream = r->stream + lo;
-      fl_quantize_doubles (f, xd, yd, len, &rc, flags);
-      for (size_t i = 0; i < len; i++)
-        y[lo + i] = (float) yd[i];   /* the value is a float whenever the format's are */
+      if (mpfr_signbit (y))
+        mpfr_nextbelow (y);
+      else
+        mpfr_nextabove (y);
     }
+}
+
+/* ---- special values in arithmetic: the family's rules, IEEE-shaped by default ---- */
+
+int
+fl_code_is_signaling (const fl_format *f, uint64_t code)
+{
+  return f->ops->code_signaling ? f->ops->code_signaling (f, code & fl_format_ncodes_minus1 (f))
+         : 0;
+}
+
+uint64_t
+fl_nan_propagate (const fl_format *f, uint64_t code)
+{
+  return f->ops->nan_quiet ? f->ops->nan_quiet (f, code) : code;
+}
+
+static uint64_t
+encode_signed_special (const fl_format *rf, fl_class c, int negative, const fl_rounding *r,
+                       unsigned *flags)
+{
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
+  MPFR_DECL_INIT (x, 2);
+  if (c == FL_CLASS_NAN)
+    mpfr_set_nan (x);
+  else
+    mpfr_set_inf (x, 1);
+  mpfr_setsign (x, x, negative, MPFR_RNDN);
+  uint64_t code = fl_encode (rf, x, r, flags);
+  fl_mpfr_leave (&st);
+  return code;
+}
+
+uint64_t
+fl_nan_convert (const fl_format *rf, const fl_format *src, uint64_t code, const fl_rounding *r,
+                unsigned *flags)
+{
+  int negative = src->ops->nan_negative ? src->ops->nan_negative (src, code)
+                 : fl_format_is_signed (src) && ((code >> (src->bits - 1)) & 1);
+  unsigned fl = 0;
+  uint64_t c = rf->ops->nan_canonical ? rf->ops->nan_canonical (rf, negative, r, &fl)
+               : encode_signed_special (rf, FL_CLASS_NAN, negative, r, &fl);
+  if (flags)
+    *flags |= fl;
+  return c;
+}
+
+uint64_t
+fl_invalid_result (const fl_format *rf, const fl_rounding *r, unsigned *flags)
+{
+  unsigned fl = 0;
+  uint64_t c;
+  if (rf->ops->invalid_result)
+    c = rf->ops->invalid_result (rf, r, &fl);
+  else
+    {
+      fl |= FL_FLAG_INVALID;
+      c = encode_signed_special (rf, FL_CLASS_NAN, 0, r, &fl);
+    }
+  if (flags)
+    *flags |= fl;
+  return c;
+}
+
+uint64_t
+fl_divzero_result (const fl_format *rf, int negative, const fl_rounding *r, unsigned *flags)
+{
+  unsigned fl = 0;
+  uint64_t c;
+  if (rf->ops->divzero_result)
+    c = rf->ops->divzero_result (rf, negative, r, &fl);
+  else
+    {
+      fl |= FL_FLAG_DIVBYZERO;
+      c = encode_signed_special (rf, FL_CLASS_INF, negative, r, &fl);
+    }
+  if (flags)
+    *flags |= fl;
+  return c;
 }
 
 const char *
@@ -370,32 +832,15 @@ fl_parse_real (mpfr_ptr x, const char *s, mpfr_prec_t min_prec)
     prec = min_prec;
   mpfr_set_prec (x, prec);
   char *end;
+  /* the caller's exponent range decides what is out of range; its flags are kept */
+  mpfr_flags_t saved = mpfr_flags_save ();
   mpfr_clear_flags ();
   int t = mpfr_strtofr (x, s, &end, 0, MPFR_RNDZ);
-  if (end == s || *end != 0)
-    return -1;
-  if (mpfr_overflow_p () || mpfr_underflow_p ())
-    return -1;
-  if (t != 0)
-    {
-      /* round to odd: truncated, so make the last bit 1 (it was 0 or we stay odd) */
-      mpfr_t ulp;
-      mpfr_init2 (ulp, 2);
-      mpfr_set_ui_2exp (ulp, 1, mpfr_get_exp (x) - prec, MPFR_RNDN);
-      mpz_t z;
-      mpz_init (z);
-      mpfr_get_z_2exp (z, x);
-      if (mpz_even_p (z))
-        {
-          if (mpfr_signbit (x))
-            mpfr_sub (x, x, ulp, MPFR_RNDN);
-          else
-            mpfr_add (x, x, ulp, MPFR_RNDN);
-        }
-      mpz_clear (z);
-      mpfr_clear (ulp);
-    }
-  return 0;
+  int bad = end == s || *end != 0 || mpfr_overflow_p () || mpfr_underflow_p ();
+  if (!bad)
+    fl_round_odd (x, t);          /* a sticky last bit */
+  mpfr_flags_restore (saved, MPFR_FLAGS_ALL);
+  return bad ? -1 : 0;
 }
 
 int
@@ -407,6 +852,8 @@ fl_hexfloat (char *buf, size_t size, mpfr_srcptr x, mpfr_prec_t prec)
     return snprintf (buf, size, mpfr_signbit (x) ? "-inf" : "inf");
   if (mpfr_zero_p (x))
     return snprintf (buf, size, mpfr_signbit (x) ? "-0x0p+0" : "0x0p+0");
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
   mpfr_t y;
   mpfr_init2 (y, prec > 0 ? prec : mpfr_get_prec (x));
   mpfr_set (y, x, MPFR_RNDN);
@@ -433,6 +880,7 @@ fl_hexfloat (char *buf, size_t size, mpfr_srcptr x, mpfr_prec_t prec)
   free (hex);
   mpz_clear (z);
   mpfr_clear (y);
+  fl_mpfr_leave (&st);
   return n;
 }
 
@@ -468,19 +916,15 @@ fl_format_cut (const fl_format *f, fl_domain d, uint64_t lo, uint64_t hi, mpfr_p
 {
   if (d == FL_DOMAIN_DEFAULT)
     d = FL_DOMAIN_LOG;
-  char name[128];
-  if (f->ops->cut_format && f->ops->cut_format (f, d, name, sizeof name))
+  fl_format cf;
+  if (f->ops->cut_format && f->ops->cut_format (f, d, &cf))
     {
-      fl_format *cf;
-      char err[256];
-      if (fl_format_parse (name, &cf, err, sizeof err) == FL_OK)
-        {
-          uint64_t refined = (2 * lo + 1) & fl_format_ncodes_minus1 (cf);
-          fl_decode (cf, refined, out);
-          fl_format_free (cf);
-          return;
-        }
+      uint64_t refined = (2 * lo + 1) & fl_format_ncodes_minus1 (&cf);
+      fl_decode (&cf, refined, out);
+      return;
     }
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
   mpfr_prec_t p = mpfr_get_prec (out) + 64;
   mpfr_t a, b;
   mpfr_inits2 (p, a, b, (mpfr_ptr) 0);
@@ -489,6 +933,19 @@ fl_format_cut (const fl_format *f, fl_domain d, uint64_t lo, uint64_t hi, mpfr_p
   mpfr_add (a, a, b, MPFR_RNDN);
   mpfr_div_2ui (out, a, 1, MPFR_RNDN);
   mpfr_clears (a, b, (mpfr_ptr) 0);
+  fl_mpfr_leave (&st);
+}
+
+fl_format *
+fl_format_cut_new (const fl_format *f, fl_domain d)
+{
+  fl_format *cf = calloc (1, sizeof *cf);
+  if (cf && !(f->ops->cut_format && f->ops->cut_format (f, d, cf)))
+    {
+      free (cf);
+      cf = NULL;
+    }
+  return cf;
 }
 
 int

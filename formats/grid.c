@@ -3,11 +3,13 @@
    with the shared rule.  It knows nothing of bit layouts: the cut points of round to
    nearest are arithmetic midpoints, or, where the family defines them otherwise (the
    regime families' bit-string rounding, the log domain), the odd codes of the family's
-   (n+1)-bit format (SPEC B§2.3: "the tie point between neighbours is the value of the
-   (n+1)-bit posit between them").  The tests hold every bit-level encoder to it.  NaN,
-   infinite and zero inputs carry no rounding and are handed to the format's own policy
-   (fl_encode), and so is the result of an overflow; stochastic rounding between
-   irrational neighbours (logarithmic families) is handed to fl_encode too. */
+   (n+1)-bit format (doc/engine.md: the tie point between neighbouring posits is the
+   value of the (n+1)-bit posit between them).  The tests hold every bit-level encoder to
+   it.  NaN, infinite and zero inputs, overflow and negative values in unsigned formats
+   are decided here too, from the codes the decoder classifies and a table of the
+   families' rules written independently of the encoders (special_* below); only
+   stochastic rounding between irrational neighbours (logarithmic families) is handed to
+   fl_encode. */
 #include <config.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,10 @@ struct fl_grid {
   int parity_lo, parity_hi, saturating;
   int is_signed;
   fl_format *cut[2];        /* cut-point formats for the log and the linear domain */
+  /* special codes, from the decoder's classes: -1 when absent */
+  int64_t zero[2];          /* +0 and -0 */
+  int64_t inf[2];           /* +inf and -inf */
+  int64_t nan[2];           /* the smallest quiet NaN (NaR) code of each sign */
 };
 
 typedef struct {
@@ -52,8 +58,8 @@ grid_free_partial (fl_grid *g, entry *e, size_t ne)
   free (g);
 }
 
-fl_status
-fl_grid_alloc (const fl_format *f, fl_grid **out, char *err, size_t errlen)
+static fl_status
+grid_alloc_impl (const fl_format *f, fl_grid **out, char *err, size_t errlen)
 {
   *out = NULL;
   if (fl_format_bits (f) > FL_GRID_MAX_BITS)
@@ -75,10 +81,24 @@ fl_grid_alloc (const fl_format *f, fl_grid **out, char *err, size_t errlen)
       return FL_ENOMEM;
     }
   size_t n = 0;
+  int sbit = (int) fl_format_bits (f) - 1;
+  int is_signed = fl_format_is_signed (f);
+  for (int s = 0; s < 2; s++)
+    g->zero[s] = g->inf[s] = g->nan[s] = -1;
   for (size_t c = 0; c < ncodes; c++)
     {
       mpfr_init2 (e[n].v, prec);
       fl_class k = fl_decode (f, c, e[n].v);
+      int cneg = is_signed && ((c >> sbit) & 1);
+      if (k == FL_CLASS_NAN || k == FL_CLASS_NAR)
+        {
+          if (g->nan[cneg] < 0 && !fl_code_is_signaling (f, c))
+            g->nan[cneg] = (int64_t) c;
+        }
+      else if (k == FL_CLASS_INF)
+        g->inf[mpfr_signbit (e[n].v) != 0] = (int64_t) c;
+      else if (k == FL_CLASS_ZERO)
+        g->zero[mpfr_signbit (e[n].v) != 0] = (int64_t) c;
       if (k == FL_CLASS_NAN || k == FL_CLASS_NAR || k == FL_CLASS_INF
           || (k == FL_CLASS_ZERO && mpfr_signbit (e[n].v)))
         {
@@ -130,17 +150,21 @@ fl_grid_alloc (const fl_format *f, fl_grid **out, char *err, size_t errlen)
   g->saturating = g->parity_hi < 0;
   for (int d = 0; d < 2; d++)
     {
-      char name[128];
-      if (f->ops->cut_format
-          && f->ops->cut_format (f, d ? FL_DOMAIN_LINEAR : FL_DOMAIN_LOG, name, sizeof name))
-        {
-          char e2[256];
-          if (fl_format_parse (name, &g->cut[d], e2, sizeof e2) != FL_OK)
-            g->cut[d] = NULL;
-        }
+      g->cut[d] = fl_format_cut_new (f, d ? FL_DOMAIN_LINEAR : FL_DOMAIN_LOG);
     }
   *out = g;
   return FL_OK;
+}
+
+/* The caller's MPFR flags and exponent range are kept (doc/engine.md). */
+fl_status
+fl_grid_alloc (const fl_format *f, fl_grid **out, char *err, size_t errlen)
+{
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
+  fl_status ret = grid_alloc_impl (f, out, err, errlen);
+  fl_mpfr_leave (&st);
+  return ret;
 }
 
 void
@@ -168,19 +192,103 @@ size_t fl_grid_size (const fl_grid *g) { return g->n; }
 mpfr_srcptr fl_grid_value (const fl_grid *g, size_t i) { return g->v[i]; }
 uint64_t fl_grid_code (const fl_grid *g, size_t i) { return g->code[i]; }
 
-/* The policy's code for a non-finite or zero input of the given sign. */
-static uint64_t
-policy_code (const fl_grid *g, int sign_neg, int inf, const fl_rounding *r, unsigned *flags)
+/* ---- special values: the families' rules (formats.h, doc/engine.md), stated again ----
+   NaN input: float formats give their NaN of that sign (the other sign's when there is
+   none; code 0 with invalid when the format has no NaN); fixed point 0 with invalid;
+   posits and logarithmic posits NaR with invalid; LNS its NaN with invalid.
+   Infinite input and overflow: posits and logarithmic posits NaR (input) with invalid;
+   the other saturating families (LNS) and fixed point the extreme value with overflow
+   and inexact; float formats follow the overflow policy in force (a forced policy the
+   format lacks falls back inf -> nan -> sat): the infinity, the NaN, or the extreme
+   finite value with overflow and inexact.  A negative value in an unsigned float format
+   is invalid: the positive NaN unless the policy is sat, else 0; in unsigned fixed point
+   it saturates to 0 with overflow and inexact.  Zero input: the zero of that sign, +0
+   where there is no -0; a float format without zero gives invalid and its NaN (0 under
+   sat). */
+
+static int64_t
+nan_of (const fl_grid *g, int negative)
 {
-  mpfr_t s;
-  mpfr_init2 (s, 2);
-  if (inf)
-    mpfr_set_inf (s, sign_neg ? -1 : 1);
-  else
-    mpfr_set_zero (s, sign_neg ? -1 : 1);
-  uint64_t c = fl_encode (g->f, s, r, flags);
-  mpfr_clear (s);
-  return c;
+  return g->nan[negative] >= 0 ? g->nan[negative] : g->nan[!negative];
+}
+
+static fl_overflow
+policy (const fl_grid *g, const fl_rounding *r)
+{
+  const fl_format *f = g->f;
+  fl_overflow o = r->overflow == FL_OVF_DEFAULT ? fl_format_default_overflow (f) : r->overflow;
+  if (o == FL_OVF_INF && g->inf[0] < 0)
+    o = FL_OVF_NAN;
+  if (o == FL_OVF_NAN && g->nan[0] < 0 && g->nan[1] < 0)
+    o = FL_OVF_SAT;
+  return o;
+}
+
+static uint64_t
+special_nan (const fl_grid *g, int negative, unsigned *flags)
+{
+  switch (fl_format_family (g->f))
+    {
+    case FL_FAMILY_FLOAT:
+      if (nan_of (g, negative) >= 0)
+        return (uint64_t) nan_of (g, negative);
+      *flags |= FL_FLAG_INVALID;
+      return 0;
+    case FL_FAMILY_FIXED:
+      *flags |= FL_FLAG_INVALID;
+      return 0;
+    default:
+      *flags |= FL_FLAG_INVALID;
+      return (uint64_t) nan_of (g, negative);
+    }
+}
+
+static uint64_t
+special_unsigned_negative (const fl_grid *g, const fl_rounding *r, unsigned *flags)
+{
+  if (fl_format_family (g->f) == FL_FAMILY_FIXED)
+    {
+      *flags |= FL_FLAG_OVERFLOW | FL_FLAG_INEXACT;
+      return 0;
+    }
+  *flags |= FL_FLAG_INVALID;
+  if (nan_of (g, 0) >= 0 && policy (g, r) != FL_OVF_SAT)
+    return (uint64_t) nan_of (g, 0);
+  return 0;
+}
+
+/* An infinite value of the given sign: the input, or the result of an overflow. */
+static uint64_t
+special_inf (const fl_grid *g, int negative, const fl_rounding *r, unsigned *flags)
+{
+  fl_family fam = fl_format_family (g->f);
+  if (fam == FL_FAMILY_POSIT || fam == FL_FAMILY_LOGPOSIT)
+    {
+      *flags |= FL_FLAG_INVALID;
+      return (uint64_t) nan_of (g, 0);
+    }
+  if (negative && !g->is_signed)
+    return special_unsigned_negative (g, r, flags);
+  fl_overflow o = fam == FL_FAMILY_FLOAT ? policy (g, r) : FL_OVF_SAT;
+  if (o == FL_OVF_INF)
+    return (uint64_t) g->inf[negative];
+  if (o == FL_OVF_NAN)
+    return (uint64_t) nan_of (g, negative);
+  *flags |= FL_FLAG_OVERFLOW | FL_FLAG_INEXACT;
+  return negative ? g->code[0] : g->code[g->n - 1];
+}
+
+static uint64_t
+special_zero (const fl_grid *g, int negative, const fl_rounding *r, unsigned *flags)
+{
+  if (g->zero[0] < 0)
+    {
+      *flags |= FL_FLAG_INVALID;
+      if (nan_of (g, 0) >= 0 && policy (g, r) != FL_OVF_SAT)
+        return (uint64_t) nan_of (g, 0);
+      return 0;
+    }
+  return (uint64_t) (negative && g->zero[1] >= 0 ? g->zero[1] : g->zero[0]);
 }
 
 /* Exact comparison of a positive dyadic ax with 2^q: sign of ax - 2^q. */
@@ -363,14 +471,18 @@ mode_away (fl_round_mode m, int negative)
          || (m == FL_RDN && negative);
 }
 
-uint64_t
-fl_grid_round (const fl_grid *g, mpfr_srcptr x, const fl_rounding *r, unsigned *flags)
+static uint64_t
+grid_round_impl (const fl_grid *g, mpfr_srcptr x, const fl_rounding *r, unsigned *flags)
 {
   unsigned dummy = 0;
   if (!flags)
     flags = &dummy;
-  if (mpfr_nan_p (x) || mpfr_inf_p (x) || mpfr_zero_p (x))
-    return fl_encode (g->f, x, r, flags);
+  if (mpfr_nan_p (x))
+    return special_nan (g, mpfr_signbit (x) != 0, flags);
+  if (mpfr_inf_p (x))
+    return special_inf (g, mpfr_signbit (x) != 0, r, flags);
+  if (mpfr_zero_p (x))
+    return special_zero (g, mpfr_signbit (x) != 0, r, flags);
   if (r->mode == FL_SR && !g->exact)
     return fl_encode (g->f, x, r, flags);
   int negative = mpfr_signbit (x) != 0;
@@ -393,7 +505,7 @@ fl_grid_round (const fl_grid *g, mpfr_srcptr x, const fl_rounding *r, unsigned *
   long i = floor_index (g, ax);
   if (i >= 0 && cmp_x_entry (g, ax, (size_t) i) == 0)
     {
-      result = uneg && !mpfr_zero_p (g->v[i]) ? policy_code (g, 1, 1, r, flags) : g->code[i];
+      result = uneg && !mpfr_zero_p (g->v[i]) ? special_unsigned_negative (g, r, flags) : g->code[i];
       goto done;
     }
   *flags |= FL_FLAG_INEXACT;
@@ -403,12 +515,14 @@ fl_grid_round (const fl_grid *g, mpfr_srcptr x, const fl_rounding *r, unsigned *
       if (!g->is_signed || !vneg)
         {
           /* below the smallest value of a format without zero: the smallest value */
-          result = uneg ? policy_code (g, 1, 1, r, flags) : g->code[0];
+          result = uneg ? special_unsigned_negative (g, r, flags) : g->code[0];
           goto done;
         }
       if (g->saturating || mpfr_cmp (ax, g->beyond_lo) <= 0)
         {
-          result = !g->saturating && mode_away (r->mode, 1) ? policy_code (g, 1, 1, r, flags)
+          if (!g->saturating)
+            *flags |= FL_FLAG_OVERFLOW;
+          result = !g->saturating && mode_away (r->mode, 1) ? special_inf (g, 1, r, flags)
                    : g->code[0];
           goto done;
         }
@@ -416,10 +530,12 @@ fl_grid_round (const fl_grid *g, mpfr_srcptr x, const fl_rounding *r, unsigned *
   /* above the largest value */
   if (i + 1 >= (long) g->n && (g->saturating || mpfr_cmp (ax, g->beyond_hi) >= 0))
     {
+      if (!g->saturating && !uneg)
+        *flags |= FL_FLAG_OVERFLOW;
       if (uneg)
-        result = policy_code (g, 1, 1, r, flags);
+        result = special_unsigned_negative (g, r, flags);
       else
-        result = !g->saturating && mode_away (rr.mode, 0) ? policy_code (g, 0, 1, r, flags)
+        result = !g->saturating && mode_away (rr.mode, 0) ? special_inf (g, 0, r, flags)
                  : g->code[g->n - 1];
       goto done;
     }
@@ -470,9 +586,9 @@ fl_grid_round (const fl_grid *g, mpfr_srcptr x, const fl_rounding *r, unsigned *
         /* the virtual neighbour: overflow (IEEE 754 7.4) */
         *flags |= FL_FLAG_OVERFLOW;
         if (uneg)
-          result = policy_code (g, 1, 1, r, flags);
+          result = special_unsigned_negative (g, r, flags);
         else if (mode_away (r->mode, negative))
-          result = policy_code (g, negative, 1, r, flags);
+          result = special_inf (g, negative, r, flags);
         else
           result = negative ? g->code[0] : g->code[g->n - 1];
         goto done;
@@ -481,13 +597,24 @@ fl_grid_round (const fl_grid *g, mpfr_srcptr x, const fl_rounding *r, unsigned *
         && (rr.mode == FL_RNE || rr.mode == FL_RNA))
       pick = ai;                                  /* posits never round to 0 */
     if (uneg)
-      result = mpfr_zero_p (g->v[pick]) ? g->code[pick] : policy_code (g, 1, 1, r, flags);
+      result = mpfr_zero_p (g->v[pick]) ? g->code[pick] : special_unsigned_negative (g, r, flags);
     else if (mpfr_zero_p (g->v[pick]))
-      result = policy_code (g, negative, 0, r, flags);
+      result = special_zero (g, negative, r, flags);
     else
       result = g->code[pick];
   }
 done:
   mpfr_clear (ax);
   return result;
+}
+
+/* The caller's MPFR flags and exponent range are kept (doc/engine.md). */
+uint64_t
+fl_grid_round (const fl_grid *g, mpfr_srcptr x, const fl_rounding *r, unsigned *flags)
+{
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);
+  uint64_t ret = grid_round_impl (g, x, r, flags);
+  fl_mpfr_leave (&st);
+  return ret;
 }

@@ -1,4 +1,4 @@
-/* lns.c -- logarithmic number system lns<n>f<F> (SPEC A4, universal's lns<n,F> layout,
+/* lns.c -- logarithmic number system lns<n>f<F> (universal's lns<n,F> layout,
    B§4.2): a sign bit and an (n-1)-bit two's complement log2|x| with F fraction bits;
    0|10..0 is zero, 1|10..0 is NaN, no infinity (saturate to +-maxpos).  Rounding: RNE on
    the exact log2|x| to F bits (default) or to the nearest value (--domain linear); below
@@ -126,14 +126,7 @@ lns_round_log (const fl_format *f, mpq_srcptr q, int negative, const fl_rounding
   if (mpq_sgn (idx) <= 0)
     {
       /* at or below the reserved step (not a value): only zero or minpos are candidates */
-      *flags |= FL_FLAG_INEXACT | FL_FLAG_UNDERFLOW;
-      switch (r->mode)
-        {
-        case FL_RUP: mag = negative ? 0 : 1; break;
-        case FL_RDN: mag = negative ? 1 : 0; break;
-        case FL_RTO: mag = 1; break;
-        default: mag = 0;
-        }
+      mag = fl_below_minpos (r->mode, negative, 0, flags);
     }
   else
     {
@@ -166,7 +159,7 @@ lns_round_log (const fl_format *f, mpq_srcptr q, int negative, const fl_rounding
 }
 
 static uint64_t
-lns_round_mag (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
+lns_round_pack (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
                unsigned *flags, mpz_ptr tmp)
 {
   (void) tmp;
@@ -196,7 +189,7 @@ lns_encode_special (const fl_format *f, fl_class c, int negative, const fl_round
     return lns_pack (p, 0, 0);
   if (c == FL_CLASS_INF)
     {
-      *flags |= FL_FLAG_OVERFLOW | FL_FLAG_INEXACT;  /* no infinity: saturate (A4) */
+      *flags |= FL_FLAG_OVERFLOW | FL_FLAG_INEXACT;  /* no infinity: saturate */
       return lns_pack (p, negative, (uint64_t) (2 * lns_half (p) - 1));
     }
   *flags |= FL_FLAG_INVALID;
@@ -209,20 +202,22 @@ static uint64_t lns_minpos_code (const fl_format *f) { return (uint64_t) lns_hal
 static int lns_minnormal_code (const fl_format *f, uint64_t *c) { (void) f; (void) c; return 0; }
 static int lns_bits_at_one (const fl_format *f) { return f->u.lns.F; }
 
-static const char *
-lns_cut_format (const fl_format *f, fl_domain d, char *buf, size_t len)
+static int
+lns_cut_format (const fl_format *f, fl_domain d, fl_format *out)
 {
-  if (d == FL_DOMAIN_LINEAR || f->u.lns.n >= 32)
-    return NULL;
-  snprintf (buf, len, "lns%df%d", f->u.lns.n + 1, f->u.lns.F + 1);
-  return buf;
+  char err[128];
+  if (d == FL_DOMAIN_LINEAR || f->u.lns.n >= 32
+      || fl_lns_init (out, f->u.lns.n + 1, f->u.lns.F + 1, err, sizeof err) != FL_OK)
+    return 0;
+  snprintf (out->name, sizeof out->name, "lns%df%d", f->u.lns.n + 1, f->u.lns.F + 1);
+  return 1;
 }
 
 const fl_family_ops fl_lns_ops = {
   .family = FL_FAMILY_LNS,
   .decode = lns_decode,
   .encode_special = lns_encode_special,
-  .round_mag = lns_round_mag,
+  .round_pack = lns_round_pack,
   .beyond = fl_saturating_beyond,
   .max_code = lns_max_code,
   .lowest_code = lns_lowest_code,

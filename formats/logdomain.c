@@ -498,7 +498,41 @@ ratio_rational (const fl_p2sum *N, const fl_p2sum *D, mpz_ptr num, mpz_ptr den)
   return ok;
 }
 
-/* Stochastic rounding in value (A5) between the neighbours t and t+1 of |x|. */
+/* The digits of an irrational ratio (|x| - 2^qa) / (2^qb - 2^qa), for fl_sr_decide:
+   floor(ratio * 2^(64(i+1))) is certain once both bounds agree, which happens at some
+   precision since the ratio is not a dyadic. */
+typedef struct {
+  const fl_p2sum *x;
+  mpq_srcptr qa, qb;
+} irr_ratio;
+
+static uint64_t
+irr_ratio_chunk (void *src, unsigned long i, int *rest)
+{
+  irr_ratio *s = src;
+  unsigned long k = 64 * (i + 1);
+  mpfr_t rlo, rhi;
+  mpz_t a, b;
+  mpfr_inits2 (64, rlo, rhi, (mpfr_ptr) 0);
+  mpz_inits (a, b, NULL);
+  for (mpfr_prec_t p = (mpfr_prec_t) k + 64;; p *= 2)
+    {
+      ratio_bounds (s->x, s->qa, s->qb, p, rlo, rhi);
+      mpfr_mul_2ui (rlo, rlo, k, MPFR_RNDD);          /* exact */
+      mpfr_mul_2ui (rhi, rhi, k, MPFR_RNDU);
+      mpfr_get_z (a, rlo, MPFR_RNDD);
+      mpfr_get_z (b, rhi, MPFR_RNDD);
+      if (mpz_cmp (a, b) == 0)
+        break;
+    }
+  uint64_t c = mpz_get_ui (a);                       /* the low 64 bits */
+  mpz_clears (a, b, NULL);
+  mpfr_clears (rlo, rhi, (mpfr_ptr) 0);
+  *rest = 1;                                         /* irrational: never ends */
+  return c;
+}
+
+/* Stochastic rounding in value between the neighbours t and t+1 of |x|. */
 static int
 sr_between (const fl_format *f, const fl_logfamily *lf, int negative, const fl_p2sum *x,
             uint64_t t, const fl_rounding *r)
@@ -526,75 +560,11 @@ sr_between (const fl_format *f, const fl_logfamily *lf, int negative, const fl_p
   int up;
   if (ratio_rational (&N, &D, num, den))
     up = fl_sr_up_ratio (r, negative, num, den);
-  else if (r->sr_bits)
-    {
-      /* floor(ratio * 2^B): interval evaluation until the floor is certain */
-      mpfr_t rlo, rhi;
-      mpfr_inits2 (64, rlo, rhi, (mpfr_ptr) 0);
-      uint64_t tb = 0;
-      for (mpfr_prec_t p = 128;; p *= 2)
-        {
-          ratio_bounds (x, t ? qa : NULL, qb, p, rlo, rhi);
-          mpfr_mul_2ui (rlo, rlo, r->sr_bits, MPFR_RNDD);
-          mpfr_mul_2ui (rhi, rhi, r->sr_bits, MPFR_RNDU);
-          mpfr_floor (rlo, rlo);
-          mpfr_floor (rhi, rhi);
-          if (mpfr_equal_p (rlo, rhi))
-            {
-              tb = mpfr_get_uj (rlo, MPFR_RNDZ);
-              break;
-            }
-        }
-      up = fl_sr_bits_decide (r, negative, tb, 1);        /* the ratio is irrational */
-      mpfr_clears (rlo, rhi, (mpfr_ptr) 0);
-    }
   else
     {
-      /* U < ratio with U drawn 64 bits at a time and the ratio in shrinking intervals */
-      mpfr_t rlo, rhi, u, uw;
-      mpfr_inits2 (64, rlo, rhi, (mpfr_ptr) 0);
-      mpfr_init2 (u, 64);
-      mpfr_init2 (uw, 64);
-      mpfr_set_zero (u, 1);
-      mpfr_prec_t p = 128;
-      for (unsigned long k = 0;; k++)
-        {
-          /* U in [u, u + 2^-64(k+1)) */
-          mpfr_prec_round (u, 64 * (mpfr_prec_t) (k + 1) + 2, MPFR_RNDN);
-          mpfr_t c;
-          mpfr_init2 (c, 64);
-          mpfr_set_uj_2exp (c, fl_rng_u64 (r->seed, r->stream, k), -64 * (long) (k + 1), MPFR_RNDN);
-          mpfr_add (u, u, c, MPFR_RNDN);                   /* exact */
-          mpfr_clear (c);
-          mpfr_set_prec (uw, mpfr_get_prec (u));
-          mpfr_set_ui_2exp (uw, 1, -64 * (long) (k + 1), MPFR_RNDN);
-          mpfr_add (uw, uw, u, MPFR_RNDN);                 /* exact */
-          int decided = 0;
-          for (;; p *= 2)
-            {
-              ratio_bounds (x, t ? qa : NULL, qb, p, rlo, rhi);
-              if (mpfr_cmp (uw, rlo) <= 0)
-                {
-                  up = 1;
-                  decided = 1;
-                  break;
-                }
-              if (mpfr_cmp (u, rhi) >= 0)
-                {
-                  up = 0;
-                  decided = 1;
-                  break;
-                }
-              /* ratio narrower than U's interval: more random bits are needed */
-              mpfr_sub (rhi, rhi, rlo, MPFR_RNDU);
-              mpfr_mul_2si (rhi, rhi, 64 * (long) (k + 1) + 2, MPFR_RNDU);
-              if (mpfr_cmp_ui (rhi, 1) < 0)
-                break;
-            }
-          if (decided)
-            break;
-        }
-      mpfr_clears (rlo, rhi, u, uw, (mpfr_ptr) 0);
+      /* irrational: its binary digits by interval evaluation (round-impl.h) */
+      irr_ratio src = { x, t ? qa : NULL, qb };
+      up = fl_sr_decide (r, negative, irr_ratio_chunk, &src);
     }
   mpz_clears (num, den, NULL);
   fl_p2sum_clear (&N);

@@ -1,4 +1,4 @@
-/* logposit.c -- logarithmic posits lp<n>es<es>rs<rs>[sf<sf>] (SPEC A3, B§3.2): the posit
+/* logposit.c -- logarithmic posits lp<n>es<es>rs<rs>[sf<sf>] (doc/engine.md): the posit
    bit string (regime run capped at rs, es exponent bits zero-filled when cut off) whose
    remaining bits are a fraction f of the log: |x| = 2^(k*2^es + e + f - sf).  Negatives
    are two's complements, 0..0 is zero, 10..0 is NaR.  Rounding: RNE on the bit string of
@@ -117,7 +117,7 @@ lp_round_log (const fl_format *f, mpq_srcptr q, int negative, const fl_rounding 
 
 
 static uint64_t
-lp_round_mag (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
+lp_round_pack (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
               unsigned *flags, mpz_ptr tmp)
 {
   (void) tmp;
@@ -149,26 +149,27 @@ lp_bits_at_one (const fl_format *f)
   return nf > 0 ? nf : 0;
 }
 
-static const char *
-lp_cut_format (const fl_format *f, fl_domain d, char *buf, size_t len)
+static int
+lp_cut_format (const fl_format *f, fl_domain d, fl_format *out)
 {
   const fl_regime_params *p = &f->u.rg;
-  if (d == FL_DOMAIN_LINEAR || p->n >= 32)
-    return NULL;
-  /* the same layout with one more bit (the name with n+1): its odd codes are the
-     log-domain cuts */
-  const char *rest = strstr (f->name, "es");
-  if (!rest)
-    return NULL;
-  snprintf (buf, len, "lp%d%s", p->n + 1, rest);
-  return buf;
+  char err[128];
+  /* the same layout with one more bit: its odd codes are the log-domain cuts */
+  if (d == FL_DOMAIN_LINEAR || p->n >= 32
+      || fl_logposit_init (out, p->n + 1, p->es, p->rs, p->sf_num, p->sf_den, err,
+                           sizeof err) != FL_OK)
+    return 0;
+  const char *rest = strstr (f->name, "es");      /* naming only: es.. rs.. sf.. as ours */
+  snprintf (out->name, sizeof out->name, "lp%d%s", p->n + 1, rest ? rest : "");
+  return 1;
 }
 
 const fl_family_ops fl_logposit_ops = {
   .family = FL_FAMILY_LOGPOSIT,
   .decode = lp_decode,
   .encode_special = fl_regime_encode_special,
-  .round_mag = lp_round_mag,
+  FL_REGIME_SPECIAL_OPS,
+  .round_pack = lp_round_pack,
   .beyond = fl_saturating_beyond,
   .max_code = lp_max_code,
   .lowest_code = lp_lowest_code,

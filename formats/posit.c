@@ -1,8 +1,8 @@
 /* posit.c -- posits posit<n>es<es> (Posit Standard 2022: es = 2; classic es 0..5), n 2..64.
    Exact decode; encode by RNE on the bit string (geometric ties where the guard bit is an
-   exponent bit, SPEC B§2.3) with saturation to +-maxpos/+-minpos, never 0 or NaR (A2);
+   exponent bit: the tie point is the (n+1)-bit posit between the neighbours) with saturation to +-maxpos/+-minpos, never 0 or NaR;
    directed modes pick the neighbouring posit on the value line, 0 included; stochastic
-   rounding is unbiased in value (A5).  Negative posits are two's complements. */
+   rounding is unbiased in value (doc/engine.md).  Negative posits are two's complements. */
 #include <config.h>
 #include <stdio.h>
 #include "regime-impl.h"
@@ -59,6 +59,22 @@ posit_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
   return FL_CLASS_NORMAL;
 }
 
+static fl_class
+posit_unpack (const fl_format *f, uint64_t code, int *negative, uint64_t *sig, long *exp)
+{
+  const fl_regime_params *p = &f->u.rg;
+  uint64_t mag;
+  fl_class c = fl_regime_unpack (p->n, code, negative, &mag, NULL);
+  if (c == FL_CLASS_ZERO)
+    {
+      *sig = 0;
+      *exp = 0;
+    }
+  else if (c == FL_CLASS_NORMAL)
+    posit_mag_value (p, mag, sig, exp);
+  return c;
+}
+
 /* The fraction bits of |x| after its leading 1, as an mpz F of len bits. */
 static unsigned long
 mag_fraction (const fl_mag *m, mpz_ptr F)
@@ -83,7 +99,7 @@ mag_scaled (mpz_ptr out, const fl_mag *m, long base)
   mpz_mul_2exp (out, out, (mp_bitcnt_t) (m->X - base));
 }
 
-/* Stochastic rounding in value (A5) between the posits around |x|. */
+/* Stochastic rounding in value between the posits around |x|. */
 static uint64_t
 posit_sr (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
           unsigned *flags, mpz_ptr F, unsigned long len)
@@ -123,7 +139,7 @@ posit_sr (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *
 }
 
 static uint64_t
-posit_round_mag (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
+posit_round_pack (const fl_format *f, int negative, const fl_mag *m, const fl_rounding *r,
                  unsigned *flags, mpz_ptr tmp)
 {
   (void) tmp;
@@ -153,21 +169,24 @@ posit_bits_at_one (const fl_format *f)
   return nf > 0 ? nf : 0;
 }
 
-static const char *
-posit_cut_format (const fl_format *f, fl_domain d, char *buf, size_t len)
+static int
+posit_cut_format (const fl_format *f, fl_domain d, fl_format *out)
 {
   (void) d;
-  if (f->u.rg.n >= 64)
-    return NULL;
-  snprintf (buf, len, "posit%des%d", f->u.rg.n + 1, f->u.rg.es);
-  return buf;
+  char err[128];
+  if (f->u.rg.n >= 64 || fl_posit_init (out, f->u.rg.n + 1, f->u.rg.es, err, sizeof err) != FL_OK)
+    return 0;
+  snprintf (out->name, sizeof out->name, "posit%des%d", f->u.rg.n + 1, f->u.rg.es);
+  return 1;
 }
 
 const fl_family_ops fl_posit_ops = {
   .family = FL_FAMILY_POSIT,
   .decode = posit_decode,
+  .unpack = posit_unpack,
   .encode_special = fl_regime_encode_special,
-  .round_mag = posit_round_mag,
+  FL_REGIME_SPECIAL_OPS,
+  .round_pack = posit_round_pack,
   .beyond = fl_saturating_beyond,
   .max_code = posit_max_code,
   .lowest_code = posit_lowest_code,

@@ -39,6 +39,22 @@ fl_class fl_regime_unpack (int n, uint64_t code, int *negative, uint64_t *mag, m
 uint64_t fl_regime_encode_special (const fl_format *f, fl_class c, int negative,
                                    const fl_rounding *r, unsigned *flags);
 
+/* Special values in arithmetic (Posit Standard 2022 section 6): NaR for every NaN operand,
+   invalid operation and x/0, no flags; a NaR has no sign. */
+uint64_t fl_regime_nan_quiet (const fl_format *f, uint64_t code);
+int fl_regime_nan_negative (const fl_format *src, uint64_t code);
+uint64_t fl_regime_nan_canonical (const fl_format *rf, int negative, const fl_rounding *r,
+                                  unsigned *flags);
+uint64_t fl_regime_invalid_result (const fl_format *rf, const fl_rounding *r, unsigned *flags);
+uint64_t fl_regime_divzero_result (const fl_format *rf, int negative, const fl_rounding *r,
+                                   unsigned *flags);
+#define FL_REGIME_SPECIAL_OPS                                   \
+  .nan_quiet = fl_regime_nan_quiet,                             \
+  .nan_negative = fl_regime_nan_negative,                       \
+  .nan_canonical = fl_regime_nan_canonical,                     \
+  .invalid_result = fl_regime_invalid_result,                   \
+  .divzero_result = fl_regime_divzero_result
+
 /* Sign handling: two's complement of the magnitude for negatives. */
 static inline uint64_t
 fl_regime_pack (int n, int negative, uint64_t mag)

@@ -140,17 +140,9 @@ fl_regime_round (int n, int es, int rs, long scale, mpz_srcptr F, unsigned long 
     *flags |= FL_FLAG_INEXACT;
   if (mag == 0)
     {
-      /* the all-zero magnitude is zero itself: x lies below the smallest magnitude */
-      *flags |= FL_FLAG_INEXACT;
-      /* below the smallest magnitude (A2): nearest modes never give 0 */
-      *flags |= FL_FLAG_UNDERFLOW;
-      switch (r->mode)
-        {
-        case FL_RTZ: return 0;
-        case FL_RUP: return negative ? 0 : 1;
-        case FL_RDN: return negative ? 1 : 0;
-        default: return 1;
-        }
+      /* the all-zero magnitude is zero itself: x lies below the smallest magnitude,
+         where nearest modes never give 0 */
+      return fl_below_minpos (r->mode, negative, 1, flags);
     }
   mag += (uint64_t) up;
   if (mag > maxmag)
@@ -194,4 +186,42 @@ fl_regime_encode_special (const fl_format *f, fl_class c, int negative, const fl
     return 0;
   *flags |= FL_FLAG_INVALID;
   return UINT64_C(1) << (f->u.rg.n - 1);
+}
+
+uint64_t
+fl_regime_nan_quiet (const fl_format *f, uint64_t code)
+{
+  (void) code;
+  return UINT64_C(1) << (f->u.rg.n - 1);
+}
+
+int
+fl_regime_nan_negative (const fl_format *src, uint64_t code)
+{
+  (void) src;
+  (void) code;
+  return 0;
+}
+
+uint64_t
+fl_regime_nan_canonical (const fl_format *rf, int negative, const fl_rounding *r,
+                         unsigned *flags)
+{
+  (void) negative;
+  (void) r;
+  (void) flags;
+  return UINT64_C(1) << (rf->u.rg.n - 1);
+}
+
+uint64_t
+fl_regime_invalid_result (const fl_format *rf, const fl_rounding *r, unsigned *flags)
+{
+  return fl_regime_nan_canonical (rf, 0, r, flags);
+}
+
+uint64_t
+fl_regime_divzero_result (const fl_format *rf, int negative, const fl_rounding *r,
+                          unsigned *flags)
+{
+  return fl_regime_nan_canonical (rf, negative, r, flags);
 }

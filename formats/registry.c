@@ -1,5 +1,5 @@
 /* registry.c -- format names: presets, the generic grammars, and helpful errors.
-   The binding list of names is DESIGN.md "Format names"; SPEC A1 fixes their meaning. */
+   The binding list of names is DESIGN.md "Format names"; README.md and doc/ describe their meaning. */
 #include <config.h>
 #include <ctype.h>
 #include <errno.h>
@@ -19,7 +19,7 @@ typedef struct {
   const char *description;
 } float_preset;
 
-/* ml_dtypes (SPEC B§1.1), IEEE and friends.  The FP6/FP4 'fn' types have no NaN at all
+/* ml_dtypes, IEEE and friends.  The FP6/FP4 'fn' types have no NaN at all
    (ml_dtypes README), unlike the generic 'fn' suffix: presets win over the grammar. */
 static const float_preset float_presets[] = {
   { "e4m3fn", { "float8_e4m3fn" }, 4, 3, 7, 1, 0, FL_NAN_ALLONES, FL_INF_NONE,
@@ -68,7 +68,7 @@ static const fl_catalogue_entry catalogue[] = {
   { "e<X>m<Y>[b<bias>]fnuz", "float", "no Inf, no -0; NaN = sign bit alone; bias 2^(X-1) by default" },
   { "e<X>m<Y>[b<bias>]fnu", "float", "unsigned; NaN = all ones; with m0 no zero (like e8m0fnu)" },
   { "exmy_e<X>m<Y>[b<bias>]", "float",
-    "eXmY paper convention (SPEC A1): every code finite, sign-magnitude, subnormals; exmy_e0m<Y> is a sign-magnitude integer" },
+    "eXmY paper convention: every code finite, sign-magnitude, subnormals; exmy_e0m<Y> is a sign-magnitude integer" },
   { "binary<K>p<P><s|u><e|f>", "float",
     "IEEE P3109 (K 3-16 bits, precision P): s signed (NaN 0x80, no -0), u unsigned (NaN all ones); e extended (Inf), f finite" },
   { "float:e=E,m=M[,bias=B][,specials=ieee|fn|fnuz|fnu|none|p3109e|p3109f][,signed=0|1]", "float",
@@ -79,7 +79,7 @@ static const fl_catalogue_entry catalogue[] = {
   { "posit<n>es<es>", "posit", "posit, n 2-64 bits, es 0-5 exponent bits; NaR = 10..0; negatives are two's complements" },
   { "posit<n>", "posit", "Posit Standard (2022): es = 2" },
   { "lp<n>es<es>rs<rs>[sf<sf>]", "logposit",
-    "logarithmic posit (SPEC A3): regime run capped at rs, es exponent bits, a log-domain fraction; |x| = 2^(k*2^es + e + f - sf), sf a decimal" },
+    "logarithmic posit: regime run capped at rs, es exponent bits, a log-domain fraction; |x| = 2^(k*2^es + e + f - sf), sf a decimal" },
   { "lns<n>f<F>", "lns", "logarithmic number system: sign + (n-1)-bit two's complement log2 with F fraction bits; zero 0|10..0, NaN 1|10..0" },
 };
 
@@ -513,7 +513,7 @@ parse_explicit (fl_format *f, const char *name, const char *s, char *err, size_t
 }
 
 fl_status
-fl_format_parse (const char *name, fl_format **out, char *err, size_t errlen)
+fl_scalar_format_parse (const char *name, fl_format **out, char *err, size_t errlen)
 {
   *out = NULL;
   if (name == NULL || *name == 0)

@@ -37,11 +37,87 @@ typedef struct {
 
 /* Bits 64i+1 .. 64i+64 after the binary point of the fraction, as a uint64. */
 uint64_t fl_frac_chunk (const fl_frac *fr, unsigned long i);
-int fl_sr_up_exact (const fl_rounding *r, const fl_frac *fr);
 uint64_t fl_rng_u64 (uint64_t seed, uint64_t stream, uint64_t k);
+
+/* The one stochastic-rounding decision (doc/engine.md).  A producer describes the
+   fraction t in [0, 1) of the way from the lower to the upper neighbour (in magnitude)
+   by its binary digits: chunk (src, i, &rest) returns bits 64i+1 .. 64i+64 after the
+   point and sets rest to whether any later bit is nonzero; it is called with i = 0, 1, 2
+   ... in order (sources may keep state).  Exact-probability sr (sr_bits = 0) goes up iff
+   a uniform U in [0, 1), drawn 64 bits at a time from (seed, stream, i), is below t;
+   --sr-bits B adds B random bits to the top B bits of t in value order.  Returns whether
+   the magnitude goes up. */
+typedef uint64_t (*fl_sr_chunk_fn) (void *src, unsigned long i, int *rest);
+
+/* With B random bits, in value order: the B bits of (x - lo)/(hi - lo) below the point,
+   truncated, plus a uniform B-bit integer; toward hi on carry.  For negative x the value
+   fraction is 1 minus the magnitude fraction (tm: its top B bits, beyond: bits follow),
+   and 'up' in value is 'down' in magnitude. */
+FL_INLINE int
+fl_sr_bits_up (const fl_rounding *r, int negative, uint64_t tm, int beyond)
+{
+  unsigned B = r->sr_bits;
+  uint64_t u = fl_rng_u64 (r->seed, r->stream, 0) >> (64 - B);
+  uint64_t t = tm;
+  if (negative)
+    t = (B == 64 ? 0 : UINT64_C(1) << B) - tm - (beyond ? 1 : 0);   /* mod 2^B */
+  int carry = B == 64 ? t + u < t : ((t + u) >> B) != 0;
+  return negative ? !carry : carry;
+}
+
+FL_INLINE int
+fl_sr_decide (const fl_rounding *r, int negative, fl_sr_chunk_fn chunk, void *src)
+{
+  int rest;
+  if (r->sr_bits)
+    {
+      unsigned B = r->sr_bits;
+      uint64_t c0 = chunk (src, 0, &rest);
+      int beyond = rest || (B < 64 && (c0 << B) != 0);
+      return fl_sr_bits_up (r, negative, c0 >> (64 - B), beyond);
+    }
+  for (unsigned long i = 0;; i++)
+    {
+      uint64_t u = fl_rng_u64 (r->seed, r->stream, i);
+      uint64_t c = chunk (src, i, &rest);
+      if (u != c)
+        return u < c;
+      if (!rest)
+        return 0;                 /* U >= t whatever follows */
+    }
+}
+
+/* Chunk sources: an exact binary fraction (fl_frac), and a rational num/den in [0, 1)
+   (fl_sr_ratio; num is consumed: it holds the running remainder). */
+uint64_t fl_frac_sr_chunk (void *src, unsigned long i, int *rest);
+typedef struct {
+  mpz_ptr num;
+  mpz_srcptr den;
+  mpz_ptr tmp;
+} fl_sr_ratio;
+uint64_t fl_ratio_sr_chunk (void *src, unsigned long i, int *rest);
 /* Stochastic rounding between neighbours lo < x < hi when (x - lo)/(hi - lo) = num/den
-   exactly (A5): up with that probability; the same draws as fl_sr_up_exact. */
+   exactly: fl_sr_decide on that ratio. */
 int fl_sr_up_ratio (const fl_rounding *r, int negative, mpz_srcptr num, mpz_srcptr den);
+
+/* Below the smallest nonzero magnitude with only zero and it to choose from (posits,
+   logarithmic posits, LNS): the one rule (doc/engine.md).  Returns the magnitude, 0 or
+   1: rtz 0, rup/rdn by sign, rto 1, nearest modes 'nearest' (1: the family never rounds
+   a nonzero value to zero).  Flags inexact and underflow. */
+FL_INLINE uint64_t
+fl_below_minpos (fl_round_mode mode, int negative, int nearest, unsigned *flags)
+{
+  *flags |= FL_FLAG_INEXACT | FL_FLAG_UNDERFLOW;
+  switch (mode)
+    {
+    case FL_RTZ: return 0;
+    case FL_RUP: return negative ? 0 : 1;
+    case FL_RDN: return negative ? 1 : 0;
+    case FL_RTO: return 1;
+    default: return (uint64_t) nearest;
+    }
+}
+
 /* Producer for the exact paths: the magnitude of a nonzero finite x; z (initialised by
    the caller) holds the significand when it has more than 64 bits. */
 void fl_mag_from_mpfr (fl_mag *m, mpfr_srcptr x, mpz_ptr z);
@@ -166,60 +242,28 @@ fl_frac_vs_half (const fl_frac *fr, int *inexact)
   return low < fr->len - 1 ? 1 : 0;
 }
 
-/* Deterministic modes: move the magnitude up one code?  odd: the truncated code is odd. */
+/* Deterministic modes: move the magnitude up one code?  odd: the truncated code is odd;
+   inexact: a nonzero part was discarded; half: that part compared with half a quantum
+   (-1, 0, 1).  The one statement of the mode rules, round to odd included; written
+   branch-free so that the table-driven float loop (exmy_fast.c), where mode is a constant,
+   uses it without mispredicted early exits on random data. */
 FL_INLINE int
 fl_round_decide (fl_round_mode mode, int negative, int odd, int inexact, int half)
 {
-  if (!inexact)
-    return 0;
+  inexact = inexact != 0;
   switch (mode)
     {
-    case FL_RNE: return half > 0 || (half == 0 && odd);
-    case FL_RNA: return half >= 0;
+    case FL_RNE: return inexact & ((half > 0) | ((half == 0) & (odd != 0)));
+    case FL_RNA: return inexact & (half >= 0);
     case FL_RTZ: return 0;
-    case FL_RUP: return !negative;
-    case FL_RDN: return negative;
-    case FL_RTO: return !odd;
+    case FL_RUP: return inexact & !negative;
+    case FL_RDN: return inexact & (negative != 0);
+    case FL_RTO: return inexact & !odd;
     default: return 0;
     }
 }
 
-/* Stochastic rounding with B random bits (A5), in value order: the B bits of
-   (x - lo)/(hi - lo) below the point, truncated, plus a uniform B-bit integer; toward hi
-   on carry.  Callers know the fraction of the magnitude (toward zero -> away): tm = its
-   top B bits, 'beyond' = whether bits follow them.  For negative x the value fraction is
-   1 minus the magnitude fraction, and 'up' in value is 'down' in magnitude.  Returns
-   whether the magnitude goes up. */
-FL_INLINE int
-fl_sr_bits_decide (const fl_rounding *r, int negative, uint64_t tm, int beyond)
-{
-  unsigned B = r->sr_bits;
-  uint64_t u = fl_rng_u64 (r->seed, r->stream, 0) >> (64 - B);
-  uint64_t t = tm;
-  if (negative)
-    t = (B == 64 ? 0 : UINT64_C(1) << B) - tm - (beyond ? 1 : 0);   /* mod 2^B */
-  int carry = B == 64 ? t + u < t : ((t + u) >> B) != 0;
-  return negative ? !carry : carry;
-}
-
-FL_INLINE int
-fl_sr_up_bits (const fl_rounding *r, int negative, const fl_frac *fr)
-{
-  unsigned B = r->sr_bits;
-  uint64_t c0 = fl_frac_chunk (fr, 0);
-  uint64_t tm = c0 >> (64 - B);
-  int beyond;
-  if (fr->len <= B)
-    beyond = 0;
-  else if (fr->big)
-    beyond = mpz_scan1 (fr->big, 0) < fr->len - B;
-  else
-    beyond = fr->len - B >= 64 ? fr->small != 0
-             : (fr->small & ((UINT64_C(1) << (fr->len - B)) - 1)) != 0;
-  return fl_sr_bits_decide (r, negative, tm, beyond);
-}
-
-/* The whole decision for every mode.  stream_offset is added to r->stream (array index). */
+/* The whole decision for every mode, given the discarded fraction of the magnitude. */
 FL_INLINE int
 fl_round_up (const fl_rounding *r, int negative, int odd, const fl_frac *fr,
              unsigned *flags)
@@ -231,9 +275,7 @@ fl_round_up (const fl_rounding *r, int negative, int odd, const fl_frac *fr,
   *flags |= FL_FLAG_INEXACT;
   if (r->mode != FL_SR)
     return fl_round_decide (r->mode, negative, odd, inexact, half);
-  if (r->sr_bits)
-    return fl_sr_up_bits (r, negative, fr);
-  return fl_sr_up_exact (r, fr);
+  return fl_sr_decide (r, negative, fl_frac_sr_chunk, (void *) fr);
 }
 
 #endif

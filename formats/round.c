@@ -45,6 +45,12 @@ fl_rng_u64 (uint64_t seed, uint64_t stream, uint64_t k)
   return ((uint64_t) ctr[0] << 32) | ctr[1];
 }
 
+uint64_t
+fl_random_u64 (uint64_t seed, uint64_t stream, uint64_t k)
+{
+  return fl_rng_u64 (seed, stream, k);
+}
+
 /* 64 bits of the mpz starting at bit position p (p may be negative: zeros below bit 0). */
 static uint64_t
 mpz_bits64 (mpz_srcptr z, long p)
@@ -87,20 +93,32 @@ fl_frac_chunk (const fl_frac *fr, unsigned long i)
   return v;
 }
 
-/* Exact-probability stochastic rounding (A5): up iff a uniform U in [0,1), drawn 64 bits at
-   a time, is below the fraction; the comparison stops at the first differing chunk, so
-   P(up) is the fraction exactly. */
-int
-fl_sr_up_exact (const fl_rounding *r, const fl_frac *fr)
+/* The fraction's chunks for fl_sr_decide: rest = some bit after chunk i is set. */
+uint64_t
+fl_frac_sr_chunk (void *src, unsigned long i, int *rest)
 {
-  for (unsigned long i = 0; 64 * i < fr->len; i++)
-    {
-      uint64_t u = fl_rng_u64 (r->seed, r->stream, i);
-      uint64_t f = fl_frac_chunk (fr, i);
-      if (u != f)
-        return u < f;
-    }
-  return 0;
+  const fl_frac *fr = src;
+  unsigned long done = 64 * (i + 1);             /* bits after the point read so far */
+  if (fr->len <= done)
+    *rest = 0;
+  else if (fr->big)
+    *rest = mpz_scan1 (fr->big, 0) < fr->len - done;
+  else
+    *rest = fr->len - done >= 64 ? fr->small != 0
+            : (fr->small & ((UINT64_C(1) << (fr->len - done)) - 1)) != 0;
+  return fl_frac_chunk (fr, i);
+}
+
+/* The binary digits of num/den by long division, 64 at a time. */
+uint64_t
+fl_ratio_sr_chunk (void *src, unsigned long i, int *rest)
+{
+  (void) i;
+  fl_sr_ratio *s = src;
+  mpz_mul_2exp (s->num, s->num, 64);
+  mpz_fdiv_qr (s->tmp, s->num, s->num, s->den);
+  *rest = mpz_sgn (s->num) != 0;
+  return mpz_get_ui (s->tmp);
 }
 
 void
@@ -121,53 +139,16 @@ fl_mag_from_mpfr (fl_mag *m, mpfr_srcptr x, mpz_ptr z)
     }
 }
 
-/* P(up) = num/den exactly: draw U 64 bits at a time; after k chunks U lies in
-   [Uk, Uk + 2^-64k); decide when that interval is on one side of num/den. */
 int
 fl_sr_up_ratio (const fl_rounding *r, int negative, mpz_srcptr num, mpz_srcptr den)
 {
-  if (r->sr_bits)
-    {
-      /* A5: the B bits of num/den below the point, truncated (value order: see
-         fl_sr_bits_decide) */
-      mpz_t t, rem;
-      mpz_inits (t, rem, NULL);
-      mpz_mul_2exp (t, num, r->sr_bits);
-      mpz_tdiv_qr (t, rem, t, den);
-      uint64_t tm = mpz_get_ui (t);
-      int beyond = mpz_sgn (rem) != 0;
-      mpz_clears (t, rem, NULL);
-      return fl_sr_bits_decide (r, negative, tm, beyond);
-    }
-  mpz_t U, lhs, rhs;
-  mpz_init (U);
-  mpz_init (lhs);
-  mpz_init (rhs);
-  int result = 0;
-  for (unsigned long k = 0;; k++)
-    {
-      mpz_mul_2exp (U, U, 64);
-      uint64_t c = fl_rng_u64 (r->seed, r->stream, k);
-      mpz_add_ui (U, U, c);
-      /* U / 2^(64(k+1)) < num/den  <=>  U * den < num * 2^(64(k+1)) */
-      mpz_mul (lhs, U, den);
-      mpz_mul_2exp (rhs, num, 64 * (k + 1));
-      if (mpz_cmp (lhs, rhs) >= 0)
-        {
-          result = 0;                         /* U >= num/den whatever follows */
-          break;
-        }
-      mpz_add (lhs, lhs, den);                /* (U + 1) * den */
-      if (mpz_cmp (lhs, rhs) <= 0)
-        {
-          result = 1;                         /* U + 2^-64(k+1) <= num/den */
-          break;
-        }
-    }
-  mpz_clear (U);
-  mpz_clear (lhs);
-  mpz_clear (rhs);
-  return result;
+  mpz_t rem, q;
+  mpz_init_set (rem, num);
+  mpz_init (q);
+  fl_sr_ratio src = { rem, den, q };
+  int up = fl_sr_decide (r, negative, fl_ratio_sr_chunk, &src);
+  mpz_clears (rem, q, NULL);
+  return up;
 }
 
 uint64_t

@@ -1,9 +1,7 @@
 # io/: tensor readers and writers (one reader per file), a convenience library linked into
 # the fmtlab command and the tests.  Uses libfmtlab's public headers only.
+if BUILD_IO
 fmtlabinclude_HEADERS += include/fmtlab/tensor.h include/fmtlab/onnxwrite.h
-EXTRA_DIST += io/reader-impl.h tests/data/corrupt/make-corrupt.py tests/data/corrupt/npy \
-	tests/data/corrupt/npz tests/data/corrupt/safetensors tests/data/corrupt/raw \
-	tests/data/corrupt/text
 
 noinst_LTLIBRARIES += libfmtlab_io.la
 libfmtlab_io_la_SOURCES = io/reader-impl.h io/npy-impl.h io/tensor.c io/npy.c io/npz.c \
@@ -43,9 +41,6 @@ noinst_PROGRAMS += bench/bench_io
 bench_bench_io_SOURCES = bench/bench_io.c
 bench_bench_io_LDADD = libfmtlab_io.la libfmtlab.la $(LIBZIP_LIBS) $(JANSSON_LIBS) \
 	$(PROTOBUF_C_LIBS) $(MPFR_LIBS) $(GMP_LIBS) -lm
-EXTRA_DIST += doc/tensors.md fuzz/tensor-fuzz.h fuzz/make-seeds.py fuzz/corpus/npy \
-	fuzz/corpus/npz fuzz/corpus/safetensors fuzz/corpus/text fuzz/fuzz_npy.c fuzz/fuzz_npz.c \
-	fuzz/fuzz_safetensors.c fuzz/fuzz_text.c
 
 # The GGUF and ONNX readers: files written at test time by /usr/bin/python3 (struct, onnx),
 # the corrupt corpus of tests/data/corrupt/; test_onnx_models checks the real ONNX models
@@ -61,6 +56,14 @@ tests_test_onnx_gguf_LDADD = $(ONNX_GGUF_TEST_LDADD)
 tests_test_onnx_models_SOURCES = tests/test_onnx_gguf.c $(TEST_COMMON_SOURCES)
 tests_test_onnx_models_CFLAGS = $(ONNX_GGUF_TEST_CFLAGS) -DFL_TEST_REAL_MODELS
 tests_test_onnx_models_LDADD = $(ONNX_GGUF_TEST_LDADD)
+endif
+# distributed whatever configure found
+EXTRA_DIST += io/reader-impl.h tests/data/corrupt/make-corrupt.py tests/data/corrupt/npy \
+	tests/data/corrupt/npz tests/data/corrupt/safetensors tests/data/corrupt/raw \
+	tests/data/corrupt/text
+EXTRA_DIST += doc/tensors.md fuzz/tensor-fuzz.h fuzz/make-seeds.py fuzz/corpus/npy \
+	fuzz/corpus/npz fuzz/corpus/safetensors fuzz/corpus/text fuzz/fuzz_npy.c fuzz/fuzz_npz.c \
+	fuzz/fuzz_safetensors.c fuzz/fuzz_text.c
 EXTRA_DIST += tests/test_quantize_onnx.sh tests/onnx_quant_check.py tests/ort_run.js \
 	tests/gguf_write.py tests/gen_gguf.py tests/gen_onnx.py tests/onnx_ref.py \
 	tests/data/corrupt/gen_gguf_onnx.py tests/data/corrupt/gguf-onnx.expect \

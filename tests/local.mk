@@ -1,8 +1,8 @@
-# test programs: owned by the tests room
+# test programs: one Check program per module (tests/testutil.h), TAP scripts for the CLI.
 # Each program: Check suites; Check prints "NN%: Checks: N, Failures: F, Errors: E".
 TEST_COMMON_SOURCES = tests/testutil.c tests/testutil.h
 TEST_COMMON_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
-	-DP3109_DIR='"$(abs_top_srcdir)/../shared/p3109"'
+	-DP3109_DIR='"$(P3109_DIR)"'
 TEST_COMMON_LDADD = libfmtlab.la $(CHECK_LIBS) $(MPFR_LIBS) $(GMP_LIBS) -lm
 
 check_PROGRAMS += tests/test_kat
@@ -47,13 +47,37 @@ tests_test_posit_SOURCES = tests/test_posit.c $(TEST_COMMON_SOURCES)
 tests_test_posit_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_posit_LDADD = $(TEST_COMMON_LDADD)
 
-# The real data of notebooks-data/cache (the data room; doc/data.md): skips when the data
+# The real data of notebooks-data/cache (doc/data.md): skips when the data
 # step did not run or the registries did not answer.
 TESTS += tests/test_data.sh
-EXTRA_DIST += tests/test_data.sh notebooks-data/fetch-data notebooks-data/lib.sh \
+EXTRA_DIST += tests/test_data.sh doc/data.md notebooks-data/fetch-data notebooks-data/lib.sh \
 	notebooks-data/fetch-gnubg.sh notebooks-data/fetch-silero.sh \
 	notebooks-data/fetch-ppocr.sh notebooks-data/record-activations.sh \
 	notebooks-data/gnubg_to_npy.py notebooks-data/make_inputs.py \
 	notebooks-data/onnx_expose.py notebooks-data/finish_activations.py \
 	notebooks-data/recorder/package.json notebooks-data/recorder/package-lock.json \
 	notebooks-data/recorder/record.js
+
+check_PROGRAMS += tests/test_format
+TESTS += tests/test_format
+tests_test_format_SOURCES = tests/test_format.c $(TEST_COMMON_SOURCES)
+tests_test_format_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_format_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_grid
+TESTS += tests/test_grid
+tests_test_grid_SOURCES = tests/test_grid.c $(TEST_COMMON_SOURCES)
+tests_test_grid_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_grid_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_registry
+TESTS += tests/test_registry
+tests_test_registry_SOURCES = tests/test_registry.c $(TEST_COMMON_SOURCES)
+tests_test_registry_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_registry_LDADD = $(TEST_COMMON_LDADD)
+
+check_PROGRAMS += tests/test_fixed
+TESTS += tests/test_fixed
+tests_test_fixed_SOURCES = tests/test_fixed.c $(TEST_COMMON_SOURCES)
+tests_test_fixed_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_fixed_LDADD = $(TEST_COMMON_LDADD)

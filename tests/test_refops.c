@@ -417,6 +417,190 @@ START_TEST (ieee_corners)
 }
 END_TEST
 
+/* ---- the fast path's special values against a rule set written here ------------------
+   Independently of the engine (formats.h's family rules and refops.c): the operand
+   classes are read from the bit layouts below, and the expected results follow IEEE
+   754-2019 (6.2.3 NaN propagation with quieting, 7.2 invalid, 7.3 divide-by-zero) and the
+   Posit Standard 2022 (section 6: NaR, no flags).  Only cases whose result is special are
+   checked (a NaN operand, an invalid operation, a division of a nonzero by zero). */
+
+typedef enum { SK_FP16, SK_E4M3FN, SK_E2M1FN, SK_INT8, SK_POSIT8 } spec_kind;
+typedef enum { C_FIN, C_ZERO, C_INF, C_QNAN, C_SNAN } spec_class;
+
+static spec_class
+spec_classify (spec_kind k, uint64_t c, int *neg)
+{
+  switch (k)
+    {
+    case SK_FP16:
+      *neg = (int) (c >> 15);
+      if (((c >> 10) & 31) == 31)
+        return (c & 0x3ff) == 0 ? C_INF : (c & 0x200) ? C_QNAN : C_SNAN;
+      return (c & 0x7fff) == 0 ? C_ZERO : C_FIN;
+    case SK_E4M3FN:
+      *neg = (int) (c >> 7);
+      return (c & 0x7f) == 0x7f ? C_QNAN : (c & 0x7f) == 0 ? C_ZERO : C_FIN;
+    case SK_E2M1FN:
+      *neg = (int) (c >> 3);
+      return (c & 7) == 0 ? C_ZERO : C_FIN;
+    case SK_INT8:
+      *neg = (int) (c >> 7);
+      return c == 0 ? C_ZERO : C_FIN;
+    default:
+      *neg = (int) (c >> 7);
+      return c == 0x80 ? C_QNAN : c == 0 ? C_ZERO : C_FIN;
+    }
+}
+
+/* The expected result of a special case: 1 with *code and *flags, or 0 when the case is
+   not special.  fp16: quiet NaN 0x7e00, the first NaN operand quieted (quiet bit 0x200);
+   e4m3fn: NaN 0x7f/0xff returned as they are, no infinity (x/0: NaN of the sign, the
+   default overflow policy); e2m1fn and int8: no NaN (invalid: 0), x/0 saturates to the
+   largest value of the sign with overflow and inexact; posit8es1: NaR. */
+static int
+spec_expect (spec_kind k, fl_op op, const uint64_t *a, unsigned n, uint64_t *code,
+             unsigned *flags)
+{
+  int neg[3] = { 0, 0, 0 };
+  spec_class cl[3] = { C_FIN, C_FIN, C_FIN };
+  for (unsigned i = 0; i < n; i++)
+    cl[i] = spec_classify (k, a[i], &neg[i]);
+  *flags = 0;
+  int first = -1;
+  for (unsigned i = 0; i < n; i++)
+    if (cl[i] == C_QNAN || cl[i] == C_SNAN)
+      {
+        if (first < 0)
+          first = (int) i;
+        if (cl[i] == C_SNAN)
+          *flags |= FL_FLAG_INVALID;
+      }
+  if (first >= 0)
+    {
+      if (op == FL_OP_FMA && first == 2 && ((cl[0] == C_ZERO && cl[1] == C_INF)
+                                           || (cl[0] == C_INF && cl[1] == C_ZERO)))
+        *flags |= FL_FLAG_INVALID;
+      *code = k == SK_FP16 ? a[first] | 0x200 : a[first];
+      return 1;
+    }
+  int invalid = 0, divzero = 0, qneg = 0;
+  switch (op)
+    {
+    case FL_OP_ADD:
+    case FL_OP_SUB:
+      invalid = cl[0] == C_INF && cl[1] == C_INF && (neg[0] ^ neg[1] ^ (op == FL_OP_SUB));
+      break;
+    case FL_OP_MUL:
+      invalid = (cl[0] == C_INF && cl[1] == C_ZERO) || (cl[0] == C_ZERO && cl[1] == C_INF);
+      break;
+    case FL_OP_DIV:
+      invalid = (cl[0] == C_ZERO && cl[1] == C_ZERO) || (cl[0] == C_INF && cl[1] == C_INF);
+      divzero = cl[1] == C_ZERO && cl[0] == C_FIN;
+      qneg = neg[0] ^ neg[1];
+      break;
+    case FL_OP_SQRT:
+      invalid = neg[0] && (cl[0] == C_FIN || cl[0] == C_INF);
+      break;
+    case FL_OP_FMA:
+      {
+        int pinf = cl[0] == C_INF || cl[1] == C_INF;
+        invalid = (cl[0] == C_INF && cl[1] == C_ZERO) || (cl[0] == C_ZERO && cl[1] == C_INF)
+                  || (pinf && cl[2] == C_INF && (neg[0] ^ neg[1] ^ neg[2]));
+      }
+      break;
+    default:
+      return 0;
+    }
+  if (!invalid && !divzero)
+    return 0;
+  switch (k)
+    {
+    case SK_FP16:
+      *code = invalid ? 0x7e00 : qneg ? 0xfc00 : 0x7c00;
+      *flags = invalid ? FL_FLAG_INVALID : FL_FLAG_DIVBYZERO;
+      break;
+    case SK_E4M3FN:
+      *code = invalid ? 0x7f : qneg ? 0xff : 0x7f;
+      *flags = invalid ? FL_FLAG_INVALID : FL_FLAG_DIVBYZERO;
+      break;
+    case SK_E2M1FN:
+    case SK_INT8:
+      if (invalid)
+        {
+          *code = 0;
+          *flags = FL_FLAG_INVALID;
+        }
+      else
+        {
+          *code = k == SK_INT8 ? (qneg ? 0x80 : 0x7f) : (qneg ? 0xf : 0x7);
+          *flags = FL_FLAG_DIVBYZERO | FL_FLAG_OVERFLOW | FL_FLAG_INEXACT;
+        }
+      break;
+    default:
+      *code = 0x80;
+      break;
+    }
+  return 1;
+}
+
+START_TEST (fast_specials_independent)
+{
+  static const struct { const char *name; spec_kind k; } fm[] = {
+    { "fp16", SK_FP16 }, { "e4m3fn", SK_E4M3FN }, { "e2m1fn", SK_E2M1FN },
+    { "int8", SK_INT8 }, { "posit8es1", SK_POSIT8 }
+  };
+  static const fl_op ops[] = { FL_OP_ADD, FL_OP_SUB, FL_OP_MUL, FL_OP_DIV, FL_OP_SQRT,
+                               FL_OP_FMA };
+  /* operands: zeros, ones, the largest values, infinities and NaNs of each layout */
+  static const uint64_t pool16[] = { 0x0000, 0x8000, 0x3c00, 0xbc00, 0x7bff, 0x7c00, 0xfc00,
+                                     0x7e00, 0xfe01, 0x7c01, 0xfd00 };
+  static const uint64_t pool8[] = { 0x00, 0x80, 0x01, 0x81, 0x38, 0xb8, 0x7e, 0xfe, 0x7f,
+                                    0xff, 0x40, 0xc0 };
+  long checked = 0;
+  for (size_t fi = 0; fi < sizeof fm / sizeof fm[0]; fi++)
+    {
+      fl_format *f = tu_parse (fm[fi].name);
+      const uint64_t *pool = fm[fi].k == SK_FP16 ? pool16 : pool8;
+      size_t np = fm[fi].k == SK_FP16 ? sizeof pool16 / sizeof pool16[0]
+                  : sizeof pool8 / sizeof pool8[0];
+      uint64_t mask = fl_format_ncodes_minus1 (f);
+      for (size_t oi = 0; oi < sizeof ops / sizeof ops[0]; oi++)
+        {
+          fl_fast *F;
+          ck_assert (fl_fast_new (f, ops[oi], &F) == FL_OK);
+          unsigned n = fl_op_arity (ops[oi]);
+          size_t total = 1;
+          for (unsigned j = 0; j < n; j++)
+            total *= np;
+          for (size_t t = 0; t < total; t++)
+            {
+              uint64_t a[3] = { 0, 0, 0 };
+              size_t u = t;
+              for (unsigned j = 0; j < n; j++, u /= np)
+                a[j] = pool[u % np] & mask;
+              uint64_t want;
+              unsigned wfl;
+              if (!spec_expect (fm[fi].k, ops[oi], a, n, &want, &wfl))
+                continue;
+              fl_rounding r;
+              fl_rounding_init (&r);
+              unsigned fl = 0;
+              uint64_t got = fl_fast_eval (F, a, &r, &fl);
+              TU_CHECK (got == want && fl == wfl,
+                        "%s %s %llx %llx %llx: fast path %llx flags %x, rules say %llx flags %x",
+                        fm[fi].name, fl_op_name (ops[oi]), (unsigned long long) a[0],
+                        (unsigned long long) a[1], (unsigned long long) a[2],
+                        (unsigned long long) got, fl, (unsigned long long) want, wfl);
+              checked++;
+            }
+          fl_fast_free (F);
+        }
+      fl_format_free (f);
+    }
+  printf ("fast path special values: %ld cases against the independent rule set\n", checked);
+}
+END_TEST
+
 /* Conversions against the C compiler's own: (_Float16) of a double is correctly rounded RNE. */
 START_TEST (conversions_vs_c)
 {
@@ -722,6 +906,7 @@ suite (void)
   tcase_add_test (t, fdp_cases);
   tcase_add_test (t, line_layout);
   tcase_add_test (t, random_generator);
+  tcase_add_test (t, fast_specials_independent);
   suite_add_tcase (s, t);
   t = tcase_create ("fast");
   tcase_set_timeout (t, 600);

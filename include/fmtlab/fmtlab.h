@@ -1,4 +1,6 @@
-/* fmtlab/fmtlab.h -- everything of libfmtlab.  See the module headers for the manual. */
+/* fmtlab/fmtlab.h -- the engine of libfmtlab (formats, grids, enumeration, blocks, packing).
+   The other installed headers (refops.h, vectors.h, chartdata.h; tensor.h and the analysis
+   headers when those parts are built) are included on their own.  See each for the manual. */
 #ifndef FMTLAB_H
 #define FMTLAB_H
 #include <fmtlab/formats.h>
@@ -6,6 +8,5 @@
 #include <fmtlab/enumerate.h>
 #include <fmtlab/blocks.h>
 #include <fmtlab/pack.h>
-#include <fmtlab/tensor.h>
 const char *fl_version (void);   /* the library version, "0.1.0" */
 #endif

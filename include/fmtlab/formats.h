@@ -56,6 +56,12 @@ typedef enum {
 
 typedef enum { FL_DOMAIN_DEFAULT, FL_DOMAIN_LOG, FL_DOMAIN_LINEAR } fl_domain;
 
+/* When underflow is signalled (IEEE 754 7.5): a nonzero inexact result is tiny before
+   rounding when |x| < 2^emin, after rounding when x rounded with an unbounded exponent
+   range would be below 2^emin.  They differ only for results of magnitude 2^emin.
+   Families without subnormals never see the difference. */
+typedef enum { FL_TININESS_BEFORE, FL_TININESS_AFTER } fl_tininess;
+
 /* How to round.  Stochastic rounding draws its random bits from a counter-based generator
    keyed by (seed, stream): the same seed and stream always give the same code, whatever
    the thread count.  Array calls use stream + i for element i. */
@@ -66,9 +72,11 @@ typedef struct {
   unsigned sr_bits;   /* 0: exact probability; 1..64: hardware-style SR with B random bits */
   uint64_t seed;
   uint64_t stream;
+  fl_tininess tininess;   /* FL_TININESS_BEFORE unless asked */
 } fl_rounding;
 
-/* A default-initialised rounding: RNE, the format's overflow policy, seed 0. */
+/* A default-initialised rounding: RNE, the format's overflow policy, seed 0, tininess
+   before rounding.  Always start from it: fields may be added. */
 void fl_rounding_init (fl_rounding *r);
 
 /* Exception flags reported by the encoders (OR-ed into *flags when flags is not NULL). */
@@ -82,14 +90,24 @@ typedef enum {
   FL_FAMILY_FIXED,   /* two's complement fixed point and integers */
   FL_FAMILY_POSIT,   /* posit<n>es<es> (2022 standard and classic) */
   FL_FAMILY_LOGPOSIT,/* logarithmic posits lp<n>es<es>rs<rs>[sf<sf>] */
-  FL_FAMILY_LNS      /* logarithmic number system lns<n>f<F> */
+  FL_FAMILY_LNS,     /* logarithmic number system lns<n>f<F> */
+  FL_FAMILY_BLOCK    /* a block format (fmtlab/blocks.h): only the fl_quantize_* calls */
 } fl_family;
 
 typedef struct fl_format fl_format;
+typedef struct fl_block fl_block;
 
-/* Parse a format name (see 'fmtlab formats' and DESIGN.md).  On error returns FL_EINVAL
-   and writes a one-line message naming the bad part into err. */
+/* Parse a format name (see 'fmtlab formats' and the man page, FORMAT NAMES).  On error
+   returns FL_EINVAL and writes a one-line message naming the bad part into err.
+   Block-format names (mxfp4, mx:..., nvfp4, opal..., group:..., q8_0, q4_0, q4_1) give a
+   format of family FL_FAMILY_BLOCK: fl_quantize_doubles and fl_quantize_floats quantize
+   and dequantize whole blocks on it, fl_format_block gives its fl_block for the block API
+   (fmtlab/blocks.h), fl_format_name its canonical name; it has no scalar codes, so the
+   scalar calls (encode, decode, code properties) do not apply: fl_format_bits is 0,
+   encoders return 0 with FL_FLAG_INVALID, decoders give NaN. */
 fl_status fl_format_parse (const char *name, fl_format **out, char *err, size_t errlen);
+/* The block format behind a format of family FL_FAMILY_BLOCK (owned by f), else NULL. */
+const fl_block *fl_format_block (const fl_format *f);
 void fl_format_free (fl_format *f);
 
 const char *fl_format_name (const fl_format *f);     /* canonical name */
@@ -118,6 +136,9 @@ int fl_format_overflow_ok (const fl_format *f, fl_overflow o);
 uint64_t fl_format_max_code (const fl_format *f);        /* largest finite value */
 uint64_t fl_format_lowest_code (const fl_format *f);     /* most negative finite value */
 uint64_t fl_format_minpos_code (const fl_format *f);     /* smallest positive value */
+/* Number of NaN (NaR) and infinity codes, from the format's definition. */
+void fl_format_special_counts (const fl_format *f, long double *nan_codes,
+                               long double *inf_codes);
 /* Smallest positive normal; returns 0 and leaves *code alone when the family has no
    normal/subnormal distinction. */
 int fl_format_minnormal_code (const fl_format *f, uint64_t *code);
@@ -126,8 +147,20 @@ int fl_format_minnormal_code (const fl_format *f, uint64_t *code);
    NaN and infinities are set as MPFR NaN and infinities; zeros keep their sign. */
 fl_class fl_decode (const fl_format *f, uint64_t code, mpfr_ptr out);
 
+/* The exact value of a code of a dyadic format (fl_format_is_exact) as integers, without
+   MPFR: (-1)^*negative * *sig * 2^*exp for zeros (sig = 0), subnormal and normal codes;
+   for NaN, NaR and infinities only the class and the sign.  For the logarithmic families
+   the value is 2^q: use fl_decode_log2 (here *sig = 0, the class and the sign). */
+fl_class fl_unpack (const fl_format *f, uint64_t code, int *negative, uint64_t *sig, long *exp);
+
 /* Correctly rounded encode of the exact value x. */
 uint64_t fl_encode (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, unsigned *flags);
+
+/* The same, with MPFR-style ternary information: *ternary is the sign of (value of the
+   code - x): 0 when exact (and for a NaN result), negative when the code lies below x,
+   positive above (an infinite code counts as infinitely far).  ternary may be NULL. */
+uint64_t fl_encode_t (const fl_format *f, mpfr_srcptr x, const fl_rounding *r, int *ternary,
+                      unsigned *flags);
 
 /* Correctly rounded encode of the exact dyadic value (-1)^negative * sig * 2^exp; the
    producer for exact integer arithmetic (a sticky bit may be folded in as an extra low
@@ -171,14 +204,80 @@ void fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, si
                         const fl_rounding *r, unsigned *flags);
 void fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n);
 
+/* fl_encode_doubles with the ternary of each element (as fl_encode_t) in ternary[i]. */
+void fl_encode_doubles_t (const fl_format *f, const double *x, uint64_t *codes,
+                          int8_t *ternary, size_t n, const fl_rounding *r, unsigned *flags);
+
 /* Fused fake-quantize: y[i] = the value of the code that x[i] rounds to (the nearest
    double/float of it for the logarithmic families), without a code array in between;
    element i uses stream r->stream + i.  Equal to fl_encode_doubles then
-   fl_decode_doubles.  x and y may be the same array. */
+   fl_decode_doubles.  x and y may be the same array.
+   A block format (FL_FAMILY_BLOCK) quantizes x in blocks of k consecutive values (the last
+   one shorter when k does not divide n) and y gets the nearest double (float: that double
+   rounded to float) of each dequantized value: fl_block_quantize_doubles then
+   fl_block_dequantize_doubles.  What the block calls refuse (stochastic rounding of NVFP4
+   and groups, memory) gives NaN values and FL_FLAG_INVALID. */
 void fl_quantize_doubles (const fl_format *f, const double *x, double *y, size_t n,
                           const fl_rounding *r, unsigned *flags);
 void fl_quantize_floats (const fl_format *f, const float *x, float *y, size_t n,
                          const fl_rounding *r, unsigned *flags);
+
+/* fl_quantize_* with the ternary of each element: the sign of (value of the code - x[i])
+   for the exact value of the code (not of its nearest double), as fl_encode_t.  For a
+   block format: the sign of (y[i] - x[i]) (0 for NaN). */
+void fl_quantize_doubles_t (const fl_format *f, const double *x, double *y, int8_t *ternary,
+                            size_t n, const fl_rounding *r, unsigned *flags);
+void fl_quantize_floats_t (const fl_format *f, const float *x, float *y, int8_t *ternary,
+                           size_t n, const fl_rounding *r, unsigned *flags);
+
+/* Round to odd (doc/engine.md): y was computed toward zero with MPFR ternary value t;
+   when t != 0 its last bit is forced to 1 (away from zero when it was 0).  Any later
+   rounding of y to at most prec(y) - 2 bits is then the correct rounding of the exact
+   value in every deterministic mode. */
+void fl_round_odd (mpfr_ptr y, int t);
+
+/* The counter-based generator of stochastic rounding (Philox4x32-10): the k-th 64-bit
+   draw of stream 'stream' under 'seed', a pure function of its arguments. */
+uint64_t fl_random_u64 (uint64_t seed, uint64_t stream, uint64_t k);
+
+/* Special values in arithmetic: each family's own rules (doc/engine.md).  The operation
+   rules (which operations are invalid, IEEE 754 7.2; an fma(0, inf, NaN) raising invalid)
+   are the caller's; what a NaN, an invalid result or a division by zero looks like in a
+   format, and which flags it raises, is the family's:
+   - float family (IEEE 754): NaNs propagate quieted (top significand bit set in IEEE-like
+     formats); an invalid operation gives the canonical quiet NaN (positive) with invalid,
+     code 0 with invalid where the format has no NaN; x/0 is the signed infinity through
+     the overflow policy, with divide-by-zero.
+   - fixed point and integers: the float rules with no NaN (invalid: 0; x/0 saturates).
+   - LNS: the float rules with the format's NaN; x/0 saturates (no infinity).
+   - posits and logarithmic posits: NaR for every NaN operand, invalid operation and x/0,
+     without flags; a NaR converted to another format is its positive NaN. */
+#ifndef FL_FLAG_DIVBYZERO
+# define FL_FLAG_DIVBYZERO 16u   /* divide-by-zero (IEEE "infinite") */
+#endif
+/* Whether code is a signaling NaN of f (IEEE-like layouts: top significand bit clear):
+   an operation reading it raises invalid. */
+int fl_code_is_signaling (const fl_format *f, uint64_t code);
+/* The result of an operation on f whose first NaN (NaR) operand is code of f itself. */
+uint64_t fl_nan_propagate (const fl_format *f, uint64_t code);
+/* The result in rf of converting the NaN (NaR) code of format src. */
+uint64_t fl_nan_convert (const fl_format *rf, const fl_format *src, uint64_t code,
+                         const fl_rounding *r, unsigned *flags);
+/* The result in rf of an invalid operation (0/0, inf - inf, 0 * inf, sqrt(x < 0)...). */
+uint64_t fl_invalid_result (const fl_format *rf, const fl_rounding *r, unsigned *flags);
+/* The result in rf of x/0 for a finite nonzero x; negative: the sign of the quotient. */
+uint64_t fl_divzero_result (const fl_format *rf, int negative, const fl_rounding *r,
+                            unsigned *flags);
+
+/* The caller's MPFR state.  Every fmtlab call leaves the thread's MPFR flags and exponent
+   range as it found them (MPFR's own MPFR_SAVE_EXPO discipline) and computes in the
+   widest range.  Library code that computes with MPFR brackets its work with these. */
+typedef struct {
+  mpfr_flags_t flags;
+  mpfr_exp_t emin, emax;
+} fl_mpfr_state;
+void fl_mpfr_enter (fl_mpfr_state *s);       /* save, then set the widest range */
+void fl_mpfr_leave (const fl_mpfr_state *s); /* restore range and flags */
 
 /* Names and words. */
 const char *fl_class_name (fl_class c);

@@ -14,7 +14,8 @@
      are dyadic; deterministic rounding modes only (stochastic rounding takes the
      reference path).  Proved equal to the reference path by the tests.
 
-   Special values follow one rule table per family (see refops.c, "Special-value rules"):
+   Special values follow the family's rules (formats.h, "Special values in arithmetic";
+   the operation's part in refops.c, "Special-value rules"):
    IEEE 754 for IEEE-like formats (NaN propagation with quieting, invalid for inf-inf,
    0*inf, 0/0, inf/inf, sqrt of a negative, fma(0, inf, c); divide-by-zero gives a signed
    infinity; an exact zero sum is +0 except under rdn, where it is -0, and x + x keeps
@@ -43,8 +44,7 @@ typedef enum {
 } fl_op;
 #define FL_OPS 10
 
-/* Divide-by-zero (IEEE "infinite") flag, beside the FL_FLAG_* of formats.h. */
-#define FL_FLAG_DIVBYZERO 16u
+/* FL_FLAG_DIVBYZERO (divide-by-zero, IEEE "infinite") is in formats.h. */
 
 /* Names: "add" "sub" "mul" "div" "sqrt" "fma" "from_f64" "from_f32" "to_f64" "fdp". */
 const char *fl_op_name (fl_op op);
@@ -94,9 +94,10 @@ int fl_fast_mode_ok (const fl_rounding *r);
 uint64_t fl_fast_eval (const fl_fast *fast, const uint64_t *a, const fl_rounding *r,
                        unsigned *flags);
 
-/* Special-value rules of a family (internal to refops, exposed for the fast path and for
-   families added later).  A family that brings its own rules (posits: NaR) adds an entry
-   to the table in refops.c. */
+/* Special-value rules of a family, as the operations use them: which NaN operand
+   propagates and which operations are invalid are the operation's (refops.c); what the
+   result is in the format is the family's own (formats.h: fl_nan_propagate,
+   fl_nan_convert, fl_invalid_result, fl_divzero_result). */
 typedef struct fl_ref_rules {
   const char *name;
   /* Some operand is NaN (class FL_CLASS_NAN): the result code.  codes/cls are the
