@@ -164,6 +164,26 @@ profile_add (profile_acc *a, long binade, double E1, double E2)
   return 0;
 }
 
+/* The binade after k in a sampled profile: every binade when there are at most
+   FL_PROFILE_MAX_BINADES, else the lowest half of them (subnormals, the bottom of the
+   normal range), the top eighth, and evenly spaced ones between, binade 0 among them
+   (the profile of a normal binade repeats; see doc/fmtlab.1, info).  Bounds the time
+   for formats of huge range. */
+static long
+profile_next_binade (long k, long k0, long k1)
+{
+  long n = k1 - k0 + 1, head = FL_PROFILE_MAX_BINADES / 2, tail = FL_PROFILE_MAX_BINADES / 8;
+  if (n <= FL_PROFILE_MAX_BINADES || k + 1 < k0 + head || k + 1 > k1 - tail)
+    return k + 1;
+  long mid = FL_PROFILE_MAX_BINADES - head - tail;          /* binades between */
+  long lo = k0 + head, hi = k1 - tail + 1;                  /* sampled in [lo, hi) */
+  long step = (hi - lo + mid - 1) / mid;
+  long next = k + 1 <= lo ? lo : k + step;
+  if (k < 0 && next > 0)
+    next = 0;                                              /* the binade of 1 is always in */
+  return next < hi ? next : hi;
+}
+
 static fl_status
 accuracy_profile_impl (const fl_format *f, fl_domain d, fl_accuracy_row **rows, size_t *nrows,
                      char *err, size_t errlen)
@@ -209,7 +229,7 @@ accuracy_profile_impl (const fl_format *f, fl_domain d, fl_accuracy_row **rows, 
       fl_decode (f, fl_format_max_code (f), mx);
       fl_decode (f, fl_format_minpos_code (f), mn);
       long k0 = (long) mpfr_get_exp (mn) - 1, k1 = (long) mpfr_get_exp (mx) - 1;
-      for (long k = k0; k <= k1 && st == FL_OK; k++)
+      for (long k = k0; k <= k1 && st == FL_OK; k = profile_next_binade (k, k0, k1))
         for (int j = 0; j < 64; j++)
           {
             /* x = 2^k (1 + j/64) plus a hair, so the interval starting at 2^k is seen */

@@ -104,5 +104,12 @@ void cli_write_block_props (FILE *fp, char **names, size_t n, cli_style style);
 int cmd_ref (int argc, char **argv);
 int cmd_gen (int argc, char **argv);
 int cmd_verify (int argc, char **argv);
+int cmd_plot (int argc, char **argv);         /* cmd_plot.c */
+/* Tensor commands (cmd_tensors.c, cmd_quantize.c, cmd_compare.c; tensorcli.h) */
+int cmd_tensors (int argc, char **argv);
+int cmd_quantize (int argc, char **argv);
+int cmd_compare (int argc, char **argv);
+/* 'fmtlab verify FORMAT quantize ...' (verify_quantize.c), called by cmd_verify. */
+int cli_verify_quantize (int argc, char **argv);
 
 #endif

@@ -1,4 +1,5 @@
-/* cmd_formats.c -- 'fmtlab formats': families, presets and name syntax. */
+/* cmd_formats.c -- 'fmtlab formats': families, presets and name syntax, scalar then block
+   formats (both catalogues come from the library). */
 #include <config.h>
 #include <string.h>
 #include "cli.h"
@@ -7,7 +8,9 @@ static void
 help (void)
 {
   printf ("Usage: fmtlab formats [--csv]\n\n"
-          "List every format family, preset and parameterised name.\n\n"
+          "List every format family, preset and parameterised name: scalar formats, then\n"
+          "block formats (doc/blocks.md).  A scalar name with commas goes in brackets\n"
+          "inside a block name: mx:elem=[float:e=4,m=3].\n\n"
           "  --csv        name,family,description\n"
           "  -h, --help   this text\n  -V, --version\n");
 }
@@ -30,16 +33,19 @@ cmd_formats (int argc, char **argv)
       }
   if (optind < argc)
     cli_die (CLI_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
-  size_t n;
-  const fl_catalogue_entry *c = fl_format_catalogue (&n);
   if (csv)
     printf ("name,family,description\n");
-  for (size_t i = 0; i < n; i++)
+  for (int part = 0; part < 2; part++)
     {
-      if (csv)
-        printf ("\"%s\",%s,\"%s\"\n", c[i].name, c[i].family, c[i].description);
-      else
-        printf ("%-7s %s\n        %s\n", c[i].family, c[i].name, c[i].description);
+      size_t n;
+      const fl_catalogue_entry *c = part ? fl_block_catalogue (&n) : fl_format_catalogue (&n);
+      for (size_t i = 0; i < n; i++)
+        {
+          if (csv)
+            printf ("\"%s\",%s,\"%s\"\n", c[i].name, c[i].family, c[i].description);
+          else
+            printf ("%-7s %s\n        %s\n", c[i].family, c[i].name, c[i].description);
+        }
     }
   if (!csv)
     printf ("\nRounding modes: rne rna rtz rup rdn rto sr (--round); overflow: sat inf nan "

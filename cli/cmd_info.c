@@ -56,7 +56,7 @@ cmd_info (int argc, char **argv)
     {
       char err[512], berr[512];
       const char *name = argv[optind + (int) i];
-      if (fl_format_parse (name, &f[nf], err, sizeof err) == FL_OK)
+      if (!fl_block_name_p (name) && fl_format_parse (name, &f[nf], err, sizeof err) == FL_OK)
         nf++;
       else
         switch (cli_block_probe (name, berr, sizeof berr))

@@ -1,5 +1,5 @@
 /* cmd_pack.c -- 'fmtlab pack --bits B' and 'fmtlab unpack --bits B': binary codes, one per
-   byte (or per little-endian 16-bit word with --wide), to the dense layout of SPEC A9 and
+   byte (or per little-endian 16-bit word with --wide), to the dense layout of doc/blocks.md and
    back (include/fmtlab/pack.h documents the bytes). */
 #include <config.h>
 #include <errno.h>

@@ -177,6 +177,10 @@ cmd_verify (int argc, char **argv)
     { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
   };
+  /* 'verify FORMAT quantize ...' checks a quantized tensor (verify_quantize.c) */
+  for (int k = 1; k < argc; k++)
+    if (strcmp (argv[k], "quantize") == 0)
+      return cli_verify_quantize (argc, argv);
   fl_verify_opts vo;
   memset (&vo, 0, sizeof vo);
   fl_rounding_init (&vo.r);

@@ -53,6 +53,13 @@ cli_format (const char *name)
   fl_format *f;
   if (fl_format_parse (name, &f, err, sizeof err) != FL_OK)
     cli_die (CLI_EXIT_USAGE, "%s", err);
+  if (fl_format_family (f) == FL_FAMILY_BLOCK)
+    {
+      /* the library parses block names too; this command works on scalar codes */
+      fl_format_free (f);
+      cli_die (CLI_EXIT_USAGE, "format '%s' is a block format: 'fmtlab %s' takes scalar "
+               "formats ('fmtlab blocks' quantizes blocks)", name, cli_cmd ? cli_cmd : "");
+    }
   return f;
 }
 

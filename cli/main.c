@@ -15,7 +15,11 @@ static const cli_command commands[] = {
   { "unpack", cmd_unpack, "unpack densely packed codes to one per byte (or word)" },
   { "ref", cmd_ref, "one correctly rounded operation: add sub mul div sqrt fma, conversions, fdp" },
   { "gen", cmd_gen, "test vectors in TestFloat's layout, exhaustive or seeded random" },
+  { "plot", cmd_plot, "one chart (PNG/SVG/PDF): accuracy, density, closure map, tensor histogram" },
   { "verify", cmd_verify, "check a vector file or a C function (LIB.so:SYMBOL) against the reference" },
+  { "tensors", cmd_tensors, "list the tensors of model files with their statistics" },
+  { "quantize", cmd_quantize, "fake-quantize tensors to a format: values or codes to .npy/.safetensors" },
+  { "compare", cmd_compare, "the error of each format on each tensor: MSE, SQNR, clipping..." },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

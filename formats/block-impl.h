@@ -1,5 +1,8 @@
-/* block-impl.h -- internal: the block-format descriptor, the per-family quantizers of one
-   block, and the exact and fast arithmetic helpers they share.  Not installed. */
+/* block-impl.h -- internal: the block-format descriptor, the family interface (one ops
+   table per family: mx.c holds MX and NVFP4, opal.c, group.c), and the bottom layer the
+   families and the driver share (block-exact.c).  Layers: block.c (names, arrays, the
+   drivers over many blocks) -> the families -> block-exact.c -> the scalar engine; no
+   family calls block.c.  Not installed. */
 #ifndef FL_BLOCK_IMPL_H
 #define FL_BLOCK_IMPL_H
 
@@ -8,7 +11,10 @@
 #include <fmtlab/blocks.h>
 #include "format-impl.h"
 
+struct fl_block_ops;
+
 struct fl_block {
+  const struct fl_block_ops *ops;
   fl_block_kind kind;
   char name[320];
   size_t k;
@@ -34,6 +40,31 @@ struct fl_block {
   int has_tscale;
 };
 
+/* MPFR's discipline (its MPFR_SAVE_EXPO): a public call saves the caller's exponent range
+   and flags, works in the widest range, and gives both back unchanged. */
+typedef struct {
+  mpfr_exp_t emin, emax;
+  mpfr_flags_t flags;
+} fl_block_mpfr_state;
+
+static inline void
+fl_block_mpfr_enter (fl_block_mpfr_state *s)
+{
+  s->emin = mpfr_get_emin ();
+  s->emax = mpfr_get_emax ();
+  s->flags = mpfr_flags_save ();
+  mpfr_set_emin (mpfr_get_emin_min ());
+  mpfr_set_emax (mpfr_get_emax_max ());
+}
+
+static inline void
+fl_block_mpfr_leave (const fl_block_mpfr_state *s)
+{
+  mpfr_set_emin (s->emin);
+  mpfr_set_emax (s->emax);
+  mpfr_flags_restore (s->flags, MPFR_FLAGS_ALL);
+}
+
 /* Where one block's codes go. */
 typedef struct {
   uint64_t *scale, *zero, *elem;
@@ -41,15 +72,43 @@ typedef struct {
   uint64_t *ocode;
 } fl_block_out;
 
-/* ---- exact helpers (block.c) ---- */
-/* out = a + b exactly (out's precision set to what the sum needs). */
+/* ---- the family interface ---- */
+
+/* A family quantizes one block of len <= k values (element j uses stream r->stream + j);
+   the fast quantizer gives the same codes from doubles, with tmp room for 3 k doubles. */
+typedef struct fl_block_ops {
+  fl_block_kind kind;
+  /* family parameters checked and derived after the element and scale are set; NULL: none */
+  fl_status (*setup) (fl_block *b, char *err, size_t errlen);
+  void (*quant_exact) (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
+                       const fl_rounding *r, unsigned *flags);
+  void (*quant_fast) (const fl_block *b, const double *x, size_t len, fl_block_out *o,
+                      const fl_rounding *r, unsigned *flags, double *tmp);
+} fl_block_ops;
+
+extern const fl_block_ops fl_mx_block_ops, fl_nvfp4_block_ops, fl_opal_block_ops,
+  fl_group_block_ops;
+
+/* ---- the bottom layer (block-exact.c) ---- */
+
+/* out = a + b, a - b, a * b exactly (out's precision set to what the result needs). */
 void fl_x_add (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b);
 void fl_x_sub (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b);
-/* out = a * b exactly. */
 void fl_x_mul (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b);
-/* out = a / b rounded to odd at 'prec' bits: one later rounding to any format of at most
-   prec - 2 bits is then the correct rounding of the exact quotient. */
-void fl_x_div_rto (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b, mpfr_prec_t prec);
+/* Largest |x| among the finite x; returns 1 when some x is NaN or infinite. */
+int fl_x_amax (mpfr_t *x, size_t len, mpfr_ptr amax);
+
+/* The code of the exact quotient a/b (a, b exact) rounded once into f by the engine: the
+   integer quotient with a sticky bit for the dyadic formats, Ziv's loop on both ends of
+   the truncated quotient for the logarithmic ones. */
+uint64_t fl_bx_div_encode (const fl_format *f, mpfr_srcptr a, mpfr_srcptr b,
+                           const fl_rounding *r, unsigned *flags);
+/* The same from doubles: the truncated double quotient and its exact fma residual as the
+   sticky bit.  Returns 0 (and sets nothing) outside the range where the residual is exact
+   or for a logarithmic f: the caller then takes the exact path. */
+int fl_bx_div_encode_d (const fl_format *f, double x, double d, const fl_rounding *r,
+                        unsigned *flags, uint64_t *code);
+
 /* The block's element rounding: r's mode and seed, overflow clamped, stream given. */
 static inline fl_rounding
 fl_block_elem_rounding (const fl_rounding *r, uint64_t stream)
@@ -59,87 +118,36 @@ fl_block_elem_rounding (const fl_rounding *r, uint64_t stream)
   e.stream = stream;
   return e;
 }
-/* Encode an exact element value with the MX symmetric rule applied. */
+/* The MX symmetric clamp: under sym, a two's-complement element never takes its lowest
+   code (|lowest| > max); it becomes -max, the next code. */
+static inline uint64_t
+fl_block_sym (const fl_block *b, uint64_t c)
+{
+  return b->sym && b->elem_asym && c == b->elem_lowest ? b->elem_lowest + 1 : c;
+}
+/* Encode an exact element value, symmetric clamp applied. */
 uint64_t fl_block_encode_elem (const fl_block *b, mpfr_srcptr v, const fl_rounding *r,
                                unsigned *flags);
-/* Largest |x| among the finite x; returns 1 when some x is NaN or infinite. */
-int fl_x_amax (mpfr_t *x, size_t len, mpfr_ptr amax);
-
-/* ---- fast helpers ---- */
-/* x / d rounded to odd at 53 bits, from the correctly rounded quotient and its exact fma
-   residual; 0 when the operands are outside the range where that residual is exact. */
-static inline int
-fl_d_div_rto (double x, double d, double *q)
-{
-  if (x == 0)
-    {
-      *q = x / d;
-      return 1;
-    }
-  double ax = fabs (x), ad = fabs (d);
-  if (!(ax >= 0x1p-900 && ax <= 0x1p900 && ad >= 0x1p-900 && ad <= 0x1p900))
-    return 0;
-  double y = x / d;
-  if (!(fabs (y) >= 0x1p-960 && fabs (y) <= 0x1p960))
-    return 0;
-  double res = fma (-y, d, x);             /* exact: x - y d */
-  if (res != 0)
-    {
-      /* the exact quotient lies beyond y (away from 0) when res has the sign of x/d */
-      int beyond = (res > 0) == (d > 0) ? y > 0 : y < 0;
-      double t = beyond ? y : nextafter (y, 0.0);      /* truncation toward zero */
-      uint64_t bits;
-      memcpy (&bits, &t, sizeof bits);
-      if (!(bits & 1))
-        t = nextafter (t, t > 0 ? INFINITY : -INFINITY);
-      y = t;
-    }
-  *q = y;
-  return 1;
-}
-
-/* Encode doubles into a scalar format without the thread pool (the caller has one). */
-static inline void
-fl_block_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
-                         const fl_rounding *r, unsigned *flags)
-{
-  f->ops->encode_doubles (f, x, codes, n, r, flags);
-}
-
-/* ---- families: one block of len <= k values ---- */
-void fl_mx_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
-                        const fl_rounding *r, unsigned *flags);
-void fl_mx_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *o,
-                       const fl_rounding *r, unsigned *flags, double *tmp);
-void fl_nvfp4_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
-                           const fl_rounding *r, unsigned *flags);
-void fl_nvfp4_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *o,
-                          const fl_rounding *r, unsigned *flags, double *tmp);
-void fl_opal_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
-                          const fl_rounding *r, unsigned *flags);
-void fl_opal_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *o,
-                         const fl_rounding *r, unsigned *flags, double *tmp);
-void fl_group_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
-                           const fl_rounding *r, unsigned *flags);
-void fl_group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *o,
-                          const fl_rounding *r, unsigned *flags, double *tmp);
+/* Encode doubles into a scalar format without the thread pool (the caller has one); the
+   families without a fast path (posits, logarithmic posits, LNS) go through the exact
+   encoder, a double being an exact value.  Element i uses stream r->stream + i. */
+void fl_block_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
+                              const fl_rounding *r, unsigned *flags);
+/* The code an element or scale format gives NaN (its NaN, or its policy's stand-in). */
+uint64_t fl_block_nan_code (const fl_format *f);
 
 /* The MX shared exponent of a block with largest magnitude amax > 0 (exact), clamped to
-   the scale format's powers of two; OPAL uses it too. */
+   the scale format's powers of two; OPAL uses it too.  The double form converts amax
+   exactly and takes the same rule. */
 long fl_mx_shared_exp (const fl_block *b, mpfr_srcptr amax);
 long fl_mx_shared_exp_d (const fl_block *b, double amax);
-/* Quantize len values with the power-of-two scale 2^e (elements only). */
+/* Scale code of 2^e in the scale format. */
+uint64_t fl_mx_scale_code (const fl_block *b, long e);
+/* Quantize len values with the power-of-two scale 2^e (elements only; a zero keeps its
+   sign where the element format has -0). */
 void fl_mx_elems_exact (const fl_block *b, mpfr_t *x, size_t len, long e, uint64_t *codes,
                         const fl_rounding *r, unsigned *flags);
 void fl_mx_elems_fast (const fl_block *b, const double *x, size_t len, long e,
                        uint64_t *codes, const fl_rounding *r, unsigned *flags, double *tmp);
-/* Scale code of 2^e in the scale format. */
-uint64_t fl_mx_scale_code (const fl_block *b, long e);
-
-/* Family set-up from parsed parameters (group.c). */
-fl_status fl_group_setup (fl_block *b, char *err, size_t errlen);
-
-/* The code an element or scale format gives NaN (its NaN, or its policy's stand-in). */
-uint64_t fl_block_nan_code (const fl_format *f);
 
 #endif

@@ -1,116 +1,15 @@
-/* block.c -- the block-format abstraction: names, properties, code arrays, the
-   quantize/dequantize drivers over many blocks, and the exact arithmetic helpers the
-   families share (mx.c: OCP MX and NVFP4; opal.c; group.c). */
+/* block.c -- the block-format abstraction: names, properties, code arrays, and the
+   quantize/dequantize drivers over many blocks, which call each family through its ops
+   table (mx.c: OCP MX and NVFP4; opal.c; group.c).  See doc/blocks.md. */
 #include <config.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fenv.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "block-impl.h"
-
-/* ---- exact helpers ---- */
-
-/* Exponent of the least significant set bit of a regular x. */
-static long
-lsb_exp (mpfr_srcptr x)
-{
-  mpz_t z;
-  mpz_init (z);
-  long e = (long) mpfr_get_z_2exp (z, x);
-  e += (long) mpz_scan1 (z, 0);
-  mpz_clear (z);
-  return e;
-}
-
-static void
-x_addsub (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b, int sub)
-{
-  if (!mpfr_regular_p (a) || !mpfr_regular_p (b))
-    {
-      mpfr_prec_t p = mpfr_get_prec (a) > mpfr_get_prec (b) ? mpfr_get_prec (a) : mpfr_get_prec (b);
-      mpfr_t t;
-      mpfr_init2 (t, p);
-      if (sub)
-        mpfr_sub (t, a, b, MPFR_RNDN);
-      else
-        mpfr_add (t, a, b, MPFR_RNDN);
-      mpfr_set_prec (out, p);
-      mpfr_set (out, t, MPFR_RNDN);
-      mpfr_clear (t);
-      return;
-    }
-  long la = lsb_exp (a), lb = lsb_exp (b);
-  long hi = mpfr_get_exp (a) > mpfr_get_exp (b) ? mpfr_get_exp (a) : mpfr_get_exp (b);
-  long lo = la < lb ? la : lb;
-  mpfr_t t;
-  mpfr_init2 (t, (mpfr_prec_t) (hi - lo + 2));
-  if (sub)
-    mpfr_sub (t, a, b, MPFR_RNDN);   /* exact at this precision */
-  else
-    mpfr_add (t, a, b, MPFR_RNDN);
-  mpfr_set_prec (out, mpfr_get_prec (t));
-  mpfr_set (out, t, MPFR_RNDN);
-  mpfr_clear (t);
-}
-
-void fl_x_add (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b) { x_addsub (out, a, b, 0); }
-void fl_x_sub (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b) { x_addsub (out, a, b, 1); }
-
-void
-fl_x_mul (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b)
-{
-  mpfr_t t;
-  mpfr_init2 (t, mpfr_get_prec (a) + mpfr_get_prec (b));
-  mpfr_mul (t, a, b, MPFR_RNDN);
-  mpfr_set_prec (out, mpfr_get_prec (t));
-  mpfr_set (out, t, MPFR_RNDN);
-  mpfr_clear (t);
-}
-
-void
-fl_x_div_rto (mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b, mpfr_prec_t prec)
-{
-  mpfr_set_prec (out, prec);
-  int t = mpfr_div (out, a, b, MPFR_RNDZ);
-  if (t != 0 && mpfr_regular_p (out) && mpfr_min_prec (out) < prec)
-    {
-      /* truncated and even: step away from zero to the odd neighbour */
-      if (mpfr_signbit (out))
-        mpfr_nextbelow (out);
-      else
-        mpfr_nextabove (out);
-    }
-}
-
-int
-fl_x_amax (mpfr_t *x, size_t len, mpfr_ptr amax)
-{
-  int bad = 0;
-  mpfr_set_prec (amax, 2);
-  mpfr_set_zero (amax, 1);
-  for (size_t i = 0; i < len; i++)
-    {
-      if (!mpfr_number_p (x[i]))
-        bad = 1;
-      else if (mpfr_cmpabs (x[i], amax) > 0)
-        {
-          mpfr_set_prec (amax, mpfr_get_prec (x[i]));
-          mpfr_abs (amax, x[i], MPFR_RNDN);
-        }
-    }
-  return bad;
-}
-
-uint64_t
-fl_block_encode_elem (const fl_block *b, mpfr_srcptr v, const fl_rounding *r, unsigned *flags)
-{
-  uint64_t c = fl_encode (b->elem, v, r, flags);
-  if (b->sym && b->elem_asym && c == b->elem_lowest)
-    c = b->elem_lowest + 1;    /* two's complement: -max, the symmetric clamp */
-  return c;
-}
 
 /* ---- names ---- */
 
@@ -136,6 +35,29 @@ static const block_preset presets[] = {
   { "q4_1", FL_BLOCK_GROUP, "uint4", 32, FL_FIT_Q4_1 },
 };
 #define N_PRESETS (sizeof presets / sizeof presets[0])
+
+static const fl_catalogue_entry catalogue[] = {
+  { "mxfp8e4m3 mxfp8e5m2 mxfp6e3m2 mxfp6e2m3 mxfp4 mxint8", "block",
+    "OCP MX v1.0: 32 elements (e4m3fn e5m2 e3m2fn e2m3fn e2m1fn fixed2.6) share an E8M0 "
+    "power-of-two scale" },
+  { "mx:elem=NAME[,k=32][,scale=e8m0fnu][,rule=floor|ceil|even|rceil][,sym=1]", "block",
+    "generic MX: any scalar element format; presets take the same parameters (mxfp4:k=16)" },
+  { "nvfp4[:tscale=V]", "block",
+    "NVFP4: 16 e2m1fn elements, e4m3fn scale amax/(6 V), V a per-tensor binary32 scale (default 1)" },
+  { "opal[:elem=exmy_e0m3][,k=128][,outliers=4][,ofmt=bf16][,scale=e8m0fnu]", "block",
+    "OPAL: MX-style blocks whose largest |x| are kept in ofmt with their in-block index" },
+  { "group:elem=int<b>|uint<b>[,k=128][,scale=fp16][,zero=fp16|none][,fit=minmax|absmax|mse]",
+    "block", "grouped affine integers x ~ q s + z, decoupleQ's fits" },
+  { "q8_0 q4_0 q4_1", "block",
+    "llama.cpp's blocks (k = 32, fp16 scale), computed as ggml does in binary32" },
+};
+
+const fl_catalogue_entry *
+fl_block_catalogue (size_t *n)
+{
+  *n = sizeof catalogue / sizeof catalogue[0];
+  return catalogue;
+}
 
 static const char *const family_prefix[] = { "mx", "nvfp4", "opal", "group" };
 
@@ -203,7 +125,7 @@ sub_format (const char *block, const char *key, const char *v, fl_format **out, 
   char e2[256];
   fl_format_free (*out);
   *out = NULL;
-  if (fl_format_parse (v, out, e2, sizeof e2) != FL_OK)
+  if (fl_scalar_format_parse (v, out, e2, sizeof e2) != FL_OK)
     return fail (err, errlen, "block format '%s': %s=%s: %s", block, key, v, e2);
   return FL_OK;
 }
@@ -466,8 +388,8 @@ canonical_name (fl_block *b)
     }
 }
 
-fl_status
-fl_block_parse (const char *name, fl_block **out, char *err, size_t errlen)
+static fl_status
+block_parse (const char *name, fl_block **out, char *err, size_t errlen)
 {
   *out = NULL;
   if (!name || !*name)
@@ -496,6 +418,10 @@ fl_block_parse (const char *name, fl_block **out, char *err, size_t errlen)
   if (!b)
     return fail (err, errlen, "out of memory"), FL_ENOMEM;
   b->kind = (fl_block_kind) kind;
+  static const fl_block_ops *const family_ops[4] = {
+    &fl_mx_block_ops, &fl_nvfp4_block_ops, &fl_opal_block_ops, &fl_group_block_ops
+  };
+  b->ops = family_ops[kind];
   b->sym = 1;
   b->tscale = 1;
   b->rule = FL_RULE_FLOOR;
@@ -507,13 +433,13 @@ fl_block_parse (const char *name, fl_block **out, char *err, size_t errlen)
   char e2[256];
   fl_status st = FL_OK;
   if (defelem)
-    st = fl_format_parse (defelem, &b->elem, e2, sizeof e2);
+    st = fl_scalar_format_parse (defelem, &b->elem, e2, sizeof e2);
   if (st == FL_OK)
-    st = fl_format_parse (defscale, &b->scale, e2, sizeof e2);
+    st = fl_scalar_format_parse (defscale, &b->scale, e2, sizeof e2);
   if (st == FL_OK && kind == FL_BLOCK_OPAL)
-    st = fl_format_parse ("bf16", &b->ofmt, e2, sizeof e2);
+    st = fl_scalar_format_parse ("bf16", &b->ofmt, e2, sizeof e2);
   if (st == FL_OK && kind == FL_BLOCK_GROUP && (b->fit == FL_FIT_Q4_1 || !pre))
-    st = fl_format_parse ("fp16", &b->zero, e2, sizeof e2);
+    st = fl_scalar_format_parse ("fp16", &b->zero, e2, sizeof e2);
   if (kind == FL_BLOCK_OPAL)
     b->outliers = 4;
   if (st != FL_OK)
@@ -546,8 +472,8 @@ fl_block_parse (const char *name, fl_block **out, char *err, size_t errlen)
     st = scale_setup (b, name, err, errlen);
   if (st == FL_OK && kind == FL_BLOCK_OPAL && b->outliers > b->k)
     st = fail (err, errlen, "block format '%s': outliers=%u exceeds k=%zu", name, b->outliers, b->k);
-  if (st == FL_OK && kind == FL_BLOCK_GROUP)
-    st = fl_group_setup (b, err, errlen);
+  if (st == FL_OK && b->ops->setup)
+    st = b->ops->setup (b, err, errlen);
   if (st != FL_OK)
     {
       fl_block_free (b);
@@ -562,6 +488,16 @@ fl_block_parse (const char *name, fl_block **out, char *err, size_t errlen)
     canonical_name (b);
   *out = b;
   return FL_OK;
+}
+
+fl_status
+fl_block_parse (const char *name, fl_block **out, char *err, size_t errlen)
+{
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
+  fl_status st = block_parse (name, out, err, errlen);
+  fl_block_mpfr_leave (&ms);
+  return st;
 }
 
 const char *fl_block_name (const fl_block *b) { return b->name; }
@@ -665,8 +601,23 @@ block_extreme (const fl_block *b, mpfr_ptr out, int want_max)
   mpfr_clears (e, s, t, (mpfr_ptr) 0);
 }
 
-void fl_block_max (const fl_block *b, mpfr_ptr out) { block_extreme (b, out, 1); }
-void fl_block_minpos (const fl_block *b, mpfr_ptr out) { block_extreme (b, out, 0); }
+void
+fl_block_max (const fl_block *b, mpfr_ptr out)
+{
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
+  block_extreme (b, out, 1);
+  fl_block_mpfr_leave (&ms);
+}
+
+void
+fl_block_minpos (const fl_block *b, mpfr_ptr out)
+{
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
+  block_extreme (b, out, 0);
+  fl_block_mpfr_leave (&ms);
+}
 
 /* ---- arrays ---- */
 
@@ -751,6 +702,8 @@ fl_block_quantize (const fl_block *b, mpfr_t *x, size_t n, fl_block_array *a,
     return st;
   unsigned fl = 0;
   long nb = (long) a->nblocks;
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
 #pragma omp parallel for reduction(|:fl) schedule(dynamic, 4) if (nb > 8)
   for (long i = 0; i < nb; i++)
     {
@@ -759,15 +712,10 @@ fl_block_quantize (const fl_block *b, mpfr_t *x, size_t n, fl_block_array *a,
       fl_rounding rb = *r;
       rb.stream = r->stream + lo;
       unsigned f = 0;
-      switch (b->kind)
-        {
-        case FL_BLOCK_MX: fl_mx_quant_exact (b, x + lo, len, &o, &rb, &f); break;
-        case FL_BLOCK_NVFP4: fl_nvfp4_quant_exact (b, x + lo, len, &o, &rb, &f); break;
-        case FL_BLOCK_OPAL: fl_opal_quant_exact (b, x + lo, len, &o, &rb, &f); break;
-        case FL_BLOCK_GROUP: fl_group_quant_exact (b, x + lo, len, &o, &rb, &f); break;
-        }
+      b->ops->quant_exact (b, x + lo, len, &o, &rb, &f);
       fl |= f;
     }
+  fl_block_mpfr_leave (&ms);
   if (flags)
     *flags |= fl;
   return FL_OK;
@@ -783,8 +731,15 @@ quantize_fast (const fl_block *b, const double *xd, const float *xf, size_t n,
   unsigned fl = 0;
   long nb = (long) a->nblocks;
   int oom = 0;
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
 #pragma omp parallel reduction(|:fl) reduction(|:oom) if (nb > 64)
   {
+    /* the fast paths' double arithmetic assumes round-to-nearest: the caller's (or a pool
+       thread's) rounding direction is set aside for the call and given back */
+    int fe_saved = fegetround ();
+    if (fe_saved != FE_TONEAREST)
+      fesetround (FE_TONEAREST);
     double *tmp = malloc (3 * b->k * sizeof *tmp);
     if (!tmp)
       oom = 1;
@@ -802,17 +757,14 @@ quantize_fast (const fl_block *b, const double *xd, const float *xf, size_t n,
         fl_rounding rb = *r;
         rb.stream = r->stream + lo;
         unsigned f = 0;
-        switch (b->kind)
-          {
-          case FL_BLOCK_MX: fl_mx_quant_fast (b, x, len, &o, &rb, &f, tmp); break;
-          case FL_BLOCK_NVFP4: fl_nvfp4_quant_fast (b, x, len, &o, &rb, &f, tmp); break;
-          case FL_BLOCK_OPAL: fl_opal_quant_fast (b, x, len, &o, &rb, &f, tmp); break;
-          case FL_BLOCK_GROUP: fl_group_quant_fast (b, x, len, &o, &rb, &f, tmp); break;
-          }
+        b->ops->quant_fast (b, x, len, &o, &rb, &f, tmp);
         fl |= f;
       }
     free (tmp);
+    if (fe_saved != FE_TONEAREST)
+      fesetround (fe_saved);
   }
+  fl_block_mpfr_leave (&ms);
   if (oom)
     {
       if (err && errlen)
@@ -859,8 +811,8 @@ block_sz (const fl_block *b, const fl_block_array *a, size_t blk, mpfr_ptr s, mp
     decode_code (b->zero, a->zero[blk], z);
 }
 
-void
-fl_block_dequantize (const fl_block *b, const fl_block_array *a, mpfr_t *out)
+static void
+block_dequantize (const fl_block *b, const fl_block_array *a, mpfr_t *out)
 {
   mpfr_t s, z, v, q;
   mpfr_inits2 (8, s, z, v, q, (mpfr_ptr) 0);
@@ -906,8 +858,8 @@ fl_block_dequantize (const fl_block *b, const fl_block_array *a, mpfr_t *out)
   mpfr_clears (s, z, v, q, (mpfr_ptr) 0);
 }
 
-void
-fl_block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double *out)
+static void
+block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double *out)
 {
   mpfr_t s, z;
   mpfr_inits2 (8, s, z, (mpfr_ptr) 0);
@@ -919,7 +871,7 @@ fl_block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double 
       fl_decode_doubles (b->elem, a->elem + lo, out + lo, len);
       for (size_t j = 0; j < len; j++)
         {
-          double v = out[lo + j] + (double) b->qoff;
+          double v = b->qoff ? out[lo + j] + (double) b->qoff : out[lo + j];  /* -0 stays */
           double p = v * sd;
           out[lo + j] = zd != 0 ? p + zd : p;
         }
@@ -934,15 +886,20 @@ fl_block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double 
   mpfr_clears (s, z, (mpfr_ptr) 0);
 }
 
-uint64_t
-fl_block_nan_code (const fl_format *f)
+void
+fl_block_dequantize (const fl_block *b, const fl_block_array *a, mpfr_t *out)
 {
-  fl_rounding r;
-  fl_rounding_init (&r);
-  mpfr_t n;
-  mpfr_init2 (n, 2);
-  mpfr_set_nan (n);
-  uint64_t c = fl_encode (f, n, &r, NULL);
-  mpfr_clear (n);
-  return c;
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
+  block_dequantize (b, a, out);
+  fl_block_mpfr_leave (&ms);
+}
+
+void
+fl_block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double *out)
+{
+  fl_block_mpfr_state ms;
+  fl_block_mpfr_enter (&ms);
+  block_dequantize_doubles (b, a, out);
+  fl_block_mpfr_leave (&ms);
 }

@@ -1,5 +1,6 @@
-# block formats, packing (issue 4 room): add to libfmtlab_la_SOURCES, fmtlab_SOURCES, check_PROGRAMS, TESTS, noinst_PROGRAMS here
-libfmtlab_la_SOURCES += formats/block-impl.h formats/block.c formats/mx.c formats/opal.c \
+# formats/: block formats (block.c drives the families mx.c, opal.c, group.c through their
+# ops tables over block-exact.c) and odd-width packing; their tests and benchmark.
+libfmtlab_la_SOURCES += formats/block-impl.h formats/block-exact.c formats/block.c formats/block-format.c formats/mx.c formats/opal.c \
 	formats/group.c formats/pack.c
 fmtlabinclude_HEADERS += include/fmtlab/blocks.h include/fmtlab/pack.h
 fmtlab_SOURCES += cli/cmd_blocks.c cli/cmd_pack.c
@@ -11,6 +12,10 @@ tests_test_blocks_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_blocks_LDADD = $(TEST_COMMON_LDADD)
 EXTRA_DIST += tests/test_blocks_cli.sh
 
+# the library's exported symbols against its headers
+TESTS += tests/test_symbols.sh
+EXTRA_DIST += tests/test_symbols.sh
+
 # benchmark: make bench-blocks [BENCH_BLOCKS_ARGS='--threads 2']
 noinst_PROGRAMS += bench/bench_blocks
 bench_bench_blocks_SOURCES = bench/bench_blocks.c
@@ -21,3 +26,10 @@ bench-blocks: bench/bench_blocks$(EXEEXT)
 	./bench/bench_blocks$(EXEEXT) $(BENCH_BLOCKS_ARGS)
 .PHONY: bench-blocks
 EXTRA_DIST += doc/blocks.md
+
+# every public call leaves the caller's MPFR exponent range and flags alone
+check_PROGRAMS += tests/test_mpfr_state
+TESTS += tests/test_mpfr_state
+tests_test_mpfr_state_SOURCES = tests/test_mpfr_state.c
+tests_test_mpfr_state_CFLAGS = $(AM_CFLAGS)
+tests_test_mpfr_state_LDADD = libfmtlab.la $(MPFR_LIBS) $(GMP_LIBS) -lm

@@ -110,11 +110,17 @@ typedef struct fl_family_ops {
      nonzero exact sum of powers of two (logdomain-impl.h), every mode, both domains. */
   uint64_t (*round_sum) (const fl_format *f, int negative, const struct fl_p2sum_s *x,
                          const fl_rounding *r, unsigned *flags);
-  /* A family's own fused fl_quantize_doubles (x -> value of the rounded code), else NULL:
-     format.c's fused path for the dyadic families (round_pack then unpack), encode +
-     decode for the others. */
+  /* A family's own fl_quantize_doubles (x -> value of the rounded code), else NULL:
+     block formats (block-format.c) quantize whole blocks through it; a scalar family may
+     give a fused path; format.c otherwise uses round_pack then unpack for the dyadic
+     families, encode + decode for the others. */
   void (*quantize_doubles) (const fl_format *f, const double *x, double *y, size_t n,
                             const fl_rounding *r, unsigned *flags);
+  /* Block formats only, else NULL: fl_quantize_floats over whole blocks, and what
+     fl_format_free releases besides the descriptor. */
+  void (*quantize_floats) (const fl_format *f, const float *x, float *y, size_t n,
+                           const fl_rounding *r, unsigned *flags);
+  void (*release) (fl_format *f);
 } fl_family_ops;
 
 /* round_pack of any family with its ternary value (the sign of code - x, exact: from
@@ -144,6 +150,7 @@ struct fl_format {
     fl_fixed_params fx;
     fl_regime_params rg;
     fl_lns_params lns;
+    struct fl_block *block;   /* FL_FAMILY_BLOCK */
   } u;
 };
 
@@ -152,6 +159,10 @@ extern const fl_family_ops fl_fixed_ops;
 extern const fl_family_ops fl_posit_ops;
 extern const fl_family_ops fl_logposit_ops;
 extern const fl_family_ops fl_lns_ops;
+
+/* The scalar format parser (registry.c); fl_format_parse (block-format.c) adds the block
+   names on top of it. */
+fl_status fl_scalar_format_parse (const char *name, fl_format **out, char *err, size_t errlen);
 
 /* Constructors used by the registry; return FL_EINVAL with a message on bad parameters. */
 fl_status fl_float_init (fl_format *f, int E, int M, long bias, int is_signed, int ef0_normal,

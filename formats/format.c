@@ -41,6 +41,8 @@ fl_mpfr_leave (const fl_mpfr_state *s)
 void
 fl_format_free (fl_format *f)
 {
+  if (f && f->ops && f->ops->release)
+    f->ops->release (f);
   free (f);
 }
 
@@ -613,6 +615,15 @@ void
 fl_quantize_doubles_t (const fl_format *f, const double *x, double *y, int8_t *ternary,
                        size_t n, const fl_rounding *r, unsigned *flags)
 {
+  if (f->ops->quantize_floats)
+    {
+      /* block formats: whole blocks; the ternary value is exact from the doubles */
+      f->ops->quantize_doubles (f, x, y, n, r, flags);
+      if (ternary)
+        for (size_t i = 0; i < n; i++)
+          ternary[i] = (int8_t) ((y[i] > x[i]) - (y[i] < x[i]));
+      return;
+    }
   uint64_t codes[FL_QCHUNK];
   fl_rounding rc = *r;
   unsigned fl = 0;
@@ -672,6 +683,14 @@ void
 fl_quantize_floats_t (const fl_format *f, const float *x, float *y, int8_t *ternary, size_t n,
                       const fl_rounding *r, unsigned *flags)
 {
+  if (f->ops->quantize_floats)
+    {
+      f->ops->quantize_floats (f, x, y, n, r, flags);     /* block formats: whole blocks */
+      if (ternary)
+        for (size_t i = 0; i < n; i++)
+          ternary[i] = (int8_t) ((y[i] > x[i]) - (y[i] < x[i]));
+      return;
+    }
   double xd[FL_QCHUNK], yd[FL_QCHUNK];
   fl_rounding rc = *r;
   for (size_t lo = 0; lo < n; lo += FL_QCHUNK)

@@ -1,7 +1,7 @@
-/* group.c -- grouped affine integers (SPEC A8, B7): W ~ q s + z per group of k values, q an
+/* group.c -- grouped affine integers (doc/blocks.md): W ~ q s + z per group of k values, q an
    integer code of elem (int<b> or uint<b>), s and z stored in the scale and zero formats
    (RNE, saturating).  Fits:
-     minmax  decoupleQ's asymmetric init (B7.2 step 1): xmin = min(min x, 0),
+     minmax  decoupleQ's asymmetric init (step 1): xmin = min(min x, 0),
              xmax = max(max x, 0), s = (xmax - xmin)/(qmax - qmin), z = xmin - s qmin
              (z from the exact s, as decoupleQ); without a zero format, z = 0;
      absmax  symmetric: s = max|x| / qmax, z = 0;
@@ -32,8 +32,8 @@
 #include <stdlib.h>
 #include "block-impl.h"
 
-fl_status
-fl_group_setup (fl_block *b, char *err, size_t errlen)
+static fl_status
+group_setup (fl_block *b, char *err, size_t errlen)
 {
   const fl_format *e = b->elem;
   if (fl_format_family (e) != FL_FAMILY_FIXED || e->u.fx.FL != 0)
@@ -58,7 +58,7 @@ fl_group_setup (fl_block *b, char *err, size_t errlen)
     }
   b->qoff = b->fit == FL_FIT_Q4_0 ? -8 : 0;
   char e2[128];
-  return fl_format_parse ("fp32", &b->f32, e2, sizeof e2);
+  return fl_scalar_format_parse ("fp32", &b->f32, e2, sizeof e2);
 }
 
 /* ---- shared pieces ---- */
@@ -70,6 +70,16 @@ enc_sat (const fl_format *f, mpfr_srcptr v, unsigned *flags)
   fl_rounding_init (&r);
   r.overflow = FL_OVF_SAT;
   return fl_encode (f, v, &r, flags);
+}
+
+/* the exact quotient a/d rounded once (RNE, saturating) into f */
+static uint64_t
+div_sat (const fl_format *f, mpfr_srcptr a, mpfr_srcptr d, unsigned *flags)
+{
+  fl_rounding r;
+  fl_rounding_init (&r);
+  r.overflow = FL_OVF_SAT;
+  return fl_bx_div_encode (f, a, d, &r, flags);
 }
 
 static void
@@ -85,8 +95,6 @@ set_nonfinite (const fl_block *b, size_t len, fl_block_out *o)
   *o->scale = fl_block_nan_code (b->scale);
   if (o->zero)
     *o->zero = fl_block_nan_code (b->zero);
-  fl_rounding r;
-  fl_rounding_init (&r);
   for (size_t j = 0; j < len; j++)
     o->elem[j] = 0;
 }
@@ -109,8 +117,7 @@ fit_sz (const fl_block *b, mpfr_srcptr xmin, mpfr_srcptr xmax, mpfr_srcptr amax,
     }
   else
     fl_x_mul (n, amax, u);
-  fl_x_div_rto (q, n, d, 64);
-  *sc = enc_sat (b->scale, q, flags);
+  *sc = div_sat (b->scale, n, d, flags);
   if (b->zero)
     {
       if (asym)
@@ -125,12 +132,14 @@ fit_sz (const fl_block *b, mpfr_srcptr xmin, mpfr_srcptr xmax, mpfr_srcptr amax,
           fl_x_sub (a, a, c);
           mpfr_set_si (u, num, MPFR_RNDN);
           fl_x_mul (a, a, u);
-          fl_x_div_rto (q, a, d, 64);
+          *zc = div_sat (b->zero, a, d, flags);
           mpfr_clears (a, c, (mpfr_ptr) 0);
         }
       else
-        mpfr_set_zero (q, 1);
-      *zc = enc_sat (b->zero, q, flags);
+        {
+          mpfr_set_zero (q, 1);
+          *zc = enc_sat (b->zero, q, flags);
+        }
     }
   mpfr_clears (n, d, q, t, u, (mpfr_ptr) 0);
 }
@@ -151,11 +160,8 @@ elem_exact (const fl_block *b, mpfr_srcptr x, mpfr_srcptr s, mpfr_srcptr z,
   mpfr_t t;
   mpfr_init2 (t, 64);
   fl_x_sub (t, x, z);
-  mpfr_t q;
-  mpfr_init2 (q, 64);
-  fl_x_div_rto (q, t, s, 64);
-  uint64_t c = fl_encode (b->elem, q, r, flags);
-  mpfr_clears (t, q, (mpfr_ptr) 0);
+  uint64_t c = fl_bx_div_encode (b->elem, t, s, r, flags);
+  mpfr_clear (t);
   return c;
 }
 
@@ -197,13 +203,10 @@ f32r (const fl_block *b, mpfr_ptr v)
 static void
 f32_div (const fl_block *b, mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr d)
 {
-  mpfr_t q;
-  mpfr_init2 (q, 64);
-  fl_x_div_rto (q, a, d, 64);
-  mpfr_set_prec (out, 64);
-  mpfr_set (out, q, MPFR_RNDN);
-  mpfr_clear (q);
-  f32r (b, out);
+  fl_rounding r;
+  fl_rounding_init (&r);
+  uint64_t c = fl_bx_div_encode (b->f32, a, d, &r, NULL);
+  dec (b->f32, c, out);
 }
 
 /* an integer-valued c clamped to [lo, hi]; NaN gives 0 */
@@ -436,9 +439,9 @@ elems_exact (const fl_block *b, mpfr_t *x, size_t len, uint64_t sc, uint64_t zc,
     }
 }
 
-void
-fl_group_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
-                      const fl_rounding *r, unsigned *flags)
+static void
+group_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
+                   const fl_rounding *r, unsigned *flags)
 {
   if (any_nonfinite (x, len))
     {
@@ -486,7 +489,10 @@ fl_group_quant_exact (const fl_block *b, mpfr_t *x, size_t len, fl_block_out *o,
   mpfr_clears (xmin, xmax, amax, s, z, err, best, (mpfr_ptr) 0);
 }
 
-/* ---- fast elements: the double quotient's neighbour, proven by exact midpoint tests ---- */
+/* ---- fast elements, decided exactly: when x - z is exact in double (TwoSum's error is
+   zero) the engine rounds the quotient (x - z)/s from doubles in every mode; otherwise, for
+   round-to-nearest, the engine's rounding of the double quotient is a candidate that exact
+   midpoint tests prove or reject (rejected: the exact path) ---- */
 
 /* z + (q + h) s computed exactly in double, or 0 when it is not representable. */
 static int
@@ -503,66 +509,84 @@ midpoint (double q, double h, double s, double z, double *m)
   return 1;
 }
 
-/* Returns 0 when the element needs the exact path. */
+/* Round-to-nearest: the candidate qa (the engine's rounding of the double quotient) is
+   the answer when x lies between the exact midpoints around it (ties to even); returns 0
+   when that cannot be proven in double. */
 static int
-elem_fast (const fl_block *b, double x, double s, double z, long *qout)
+nearest_proven (const fl_block *b, double x, double s, double z, double qa, unsigned *flags,
+                uint64_t *code)
 {
-  double t = (x - z) / s;
-  if (!isfinite (t))
-    return 0;
-  double qa = nearbyint (t);
-  if (qa < b->qmin)
-    qa = (double) b->qmin;
-  if (qa > b->qmax)
-    qa = (double) b->qmax;
-  double lo, hi;
+  double lo, hi, m;
   if (qa > b->qmin)
     {
-      if (!midpoint (qa, -0.5, s, z, &lo))
-        return 0;
-      if (x < lo)
+      if (!midpoint (qa, -0.5, s, z, &lo) || x < lo)
         return 0;
       if (x == lo && ((long) qa & 1))
-        qa -= 1;
+        qa -= 1;                                         /* a tie: the even neighbour */
     }
   if (qa < b->qmax)
     {
-      if (!midpoint (qa, 0.5, s, z, &hi))
-        return 0;
-      if (x > hi)
+      if (!midpoint (qa, 0.5, s, z, &hi) || x > hi)
         return 0;
       if (x == hi && ((long) qa & 1))
         qa += 1;
     }
-  *qout = (long) qa;
+  *code = qcode (b, (long) qa);
+  if (flags && !(midpoint (qa, 0, s, z, &m) && m == x))
+    *flags |= FL_FLAG_INEXACT;
   return 1;
+}
+
+/* Every mode when x - z is exact in double (TwoSum's error is zero): the engine rounds the
+   quotient from the double quotient and its residual. */
+static int
+exact_numerator (const fl_block *b, double x, double s, double z, const fl_rounding *r,
+                 unsigned *flags, uint64_t *code)
+{
+  double t = x - z, bp = t - x, err = (x - (t - bp)) + (-z - bp);
+  if (err != 0 || !isfinite (t))
+    return 0;
+  return fl_bx_div_encode_d (b->elem, t, s, r, flags, code);
 }
 
 static void
 elems_fast (const fl_block *b, const double *x, size_t len, uint64_t sc, uint64_t zc,
-            uint64_t *codes, const fl_rounding *r, unsigned *flags)
+            uint64_t *codes, const fl_rounding *r, unsigned *flags, double *tmp)
 {
   double s, z = 0;
   fl_decode_doubles (b->scale, &sc, &s, 1);
   if (b->zero)
     fl_decode_doubles (b->zero, &zc, &z, 1);
+  if (!(s > 0) || !isfinite (s))
+    {
+      for (size_t j = 0; j < len; j++)
+        codes[j] = qcode (b, 0);
+      return;
+    }
+  /* round-to-nearest candidates for the whole group at once: the engine rounds the double
+     quotients (saturating), tmp[k..2k) gets their values */
+  double *y = tmp, *qa = tmp + b->k;
+  if (r->mode == FL_RNE)
+    {
+      unsigned ignored = 0;
+      fl_rounding re = fl_block_elem_rounding (r, r->stream);
+      for (size_t j = 0; j < len; j++)
+        {
+          y[j] = (x[j] - z) / s;
+          if (!isfinite (y[j]))
+            y[j] = 0;                  /* no candidate: the midpoint tests reject it */
+        }
+      fl_block_encode_doubles (b->elem, y, codes, len, &re, &ignored);
+      fl_decode_doubles (b->elem, codes, qa, len);
+    }
   mpfr_t sm, zm, xm;
   int have_m = 0;
   for (size_t j = 0; j < len; j++)
     {
-      long q;
-      if (!(s > 0) || !isfinite (s))
-        {
-          codes[j] = qcode (b, 0);
-          continue;
-        }
-      if (r->mode == FL_RNE && elem_fast (b, x[j], s, z, &q))
-        {
-          codes[j] = qcode (b, q);
-          if (flags && x[j] != (double) q * s + z)
-            *flags |= FL_FLAG_INEXACT;
-          continue;
-        }
+      fl_rounding re = fl_block_elem_rounding (r, r->stream + j);
+      if (r->mode == FL_RNE ? nearest_proven (b, x[j], s, z, qa[j], flags, &codes[j])
+          : exact_numerator (b, x[j], s, z, &re, flags, &codes[j]))
+        continue;
       if (!have_m)
         {
           mpfr_inits2 (64, sm, zm, xm, (mpfr_ptr) 0);
@@ -574,16 +598,15 @@ elems_fast (const fl_block *b, const double *x, size_t len, uint64_t sc, uint64_
           have_m = 1;
         }
       mpfr_set_d (xm, x[j], MPFR_RNDN);
-      fl_rounding re = fl_block_elem_rounding (r, r->stream + j);
       codes[j] = elem_exact (b, xm, sm, zm, &re, flags);
     }
   if (have_m)
     mpfr_clears (sm, zm, xm, (mpfr_ptr) 0);
 }
 
-void
-fl_group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *o,
-                     const fl_rounding *r, unsigned *flags, double *tmp)
+static void
+group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *o,
+                  const fl_rounding *r, unsigned *flags, double *tmp)
 {
   for (size_t j = 0; j < len; j++)
     if (!isfinite (x[j]))
@@ -611,7 +634,7 @@ fl_group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_ou
   if (b->fit != FL_FIT_MSE)
     {
       fit_sz (b, xmin, xmax, amax, 200, &sc, &zc, flags);
-      elems_fast (b, x, len, sc, zc, o->elem, r, flags);
+      elems_fast (b, x, len, sc, zc, o->elem, r, flags, tmp);
       *o->scale = sc;
       if (o->zero)
         *o->zero = zc;
@@ -628,7 +651,7 @@ fl_group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_ou
       for (long i = 0; i < 160; i++)
         {
           fit_sz (b, xmin, xmax, amax, 200 - i, &all_sc[i], &all_zc[i], NULL);
-          elems_fast (b, x, len, all_sc[i], all_zc[i], codes, r, NULL);
+          elems_fast (b, x, len, all_sc[i], all_zc[i], codes, r, NULL, tmp);
           double s, z = 0, sum = 0, mag = 0;
           fl_decode_doubles (b->scale, &all_sc[i], &s, 1);
           if (b->zero)
@@ -664,7 +687,7 @@ fl_group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_ou
             {
               if (i != ibest && e[i] - eb[i] > lim)
                 continue;
-              elems_fast (b, x, len, all_sc[i], all_zc[i], codes, r, NULL);
+              elems_fast (b, x, len, all_sc[i], all_zc[i], codes, r, NULL, tmp);
               dec (b->scale, all_sc[i], s);
               if (b->zero)
                 dec (b->zero, all_zc[i], z);
@@ -687,7 +710,7 @@ fl_group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_ou
       *o->scale = all_sc[ibest];
       if (o->zero)
         *o->zero = all_zc[ibest];
-      elems_fast (b, x, len, all_sc[ibest], all_zc[ibest], o->elem, r, flags);
+      elems_fast (b, x, len, all_sc[ibest], all_zc[ibest], o->elem, r, flags, tmp);
       free (codes);
       free (all_sc);
       free (all_zc);
@@ -695,5 +718,7 @@ fl_group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_ou
       free (eb);
     }
   mpfr_clears (xmin, xmax, amax, (mpfr_ptr) 0);
-  (void) tmp;
 }
+
+const fl_block_ops fl_group_block_ops = { FL_BLOCK_GROUP, group_setup, group_quant_exact,
+                                          group_quant_fast };

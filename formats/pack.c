@@ -1,4 +1,4 @@
-/* pack.c -- dense packing of odd-width codes, the eXmY-style plane layout of SPEC A9
+/* pack.c -- dense packing of odd-width codes, the eXmY-style plane layout of doc/blocks.md
    (documented byte by byte in include/fmtlab/pack.h).  Widths up to 8 bits move 8 codes at
    a time through one 64-bit word: a plane of c-bit parts is spread to one part per byte
    lane (or compressed back) with three shift-and-mask steps. */

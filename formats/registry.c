@@ -506,7 +506,7 @@ parse_explicit (fl_format *f, const char *name, const char *s, char *err, size_t
 }
 
 fl_status
-fl_format_parse (const char *name, fl_format **out, char *err, size_t errlen)
+fl_scalar_format_parse (const char *name, fl_format **out, char *err, size_t errlen)
 {
   *out = NULL;
   if (name == NULL || *name == 0)

@@ -38,6 +38,7 @@ struct fl_tensor_file {
   void *state;                      /* the reader's own, freed with free_state on close */
   void (*free_state) (void *state);
   const fl_tensor_open_opts *opts;  /* the caller's options during open (raw layout) */
+  struct fl_io_names *names;        /* the dispatcher's index of entry names (fl_io_add) */
 };
 
 /* Add a tensor entry: checks that the name is unique in the file, that ndim is at most
@@ -47,6 +48,9 @@ struct fl_tensor_file {
 fl_status fl_io_add (fl_tensor_file *f, const char *name, fl_dtype dtype,
                      const char *dtype_name, int ndim, const uint64_t *shape,
                      fl_tensor_entry **out, char *err, size_t errlen);
+
+/* The entry named name, or NULL (e.g. to qualify a colliding name before adding it). */
+fl_tensor_entry *fl_io_find (fl_tensor_file *f, const char *name);
 
 /* Write "PATH: [tensor 'NAME': ]message" into err (control bytes escaped); returns
    FL_EINVAL so readers can 'return fl_io_error (...)'.  tensor may be NULL. */

@@ -2,7 +2,7 @@
 # Each program: Check suites; Check prints "NN%: Checks: N, Failures: F, Errors: E".
 TEST_COMMON_SOURCES = tests/testutil.c tests/testutil.h
 TEST_COMMON_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
-	-DP3109_DIR='"$(abs_top_srcdir)/../shared/p3109"'
+	-DP3109_DIR='"$(P3109_DIR)"'
 TEST_COMMON_LDADD = libfmtlab.la $(CHECK_LIBS) $(MPFR_LIBS) $(GMP_LIBS) -lm
 
 check_PROGRAMS += tests/test_kat
@@ -46,6 +46,17 @@ TESTS += tests/test_posit
 tests_test_posit_SOURCES = tests/test_posit.c $(TEST_COMMON_SOURCES)
 tests_test_posit_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_posit_LDADD = $(TEST_COMMON_LDADD)
+
+# The real data of notebooks-data/cache (the data room; doc/data.md): skips when the data
+# step did not run or the registries did not answer.
+TESTS += tests/test_data.sh
+EXTRA_DIST += tests/test_data.sh notebooks-data/fetch-data notebooks-data/lib.sh \
+	notebooks-data/fetch-gnubg.sh notebooks-data/fetch-silero.sh \
+	notebooks-data/fetch-ppocr.sh notebooks-data/record-activations.sh \
+	notebooks-data/gnubg_to_npy.py notebooks-data/make_inputs.py \
+	notebooks-data/onnx_expose.py notebooks-data/finish_activations.py \
+	notebooks-data/recorder/package.json notebooks-data/recorder/package-lock.json \
+	notebooks-data/recorder/record.js
 
 check_PROGRAMS += tests/test_format
 TESTS += tests/test_format

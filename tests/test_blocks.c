@@ -3,6 +3,7 @@
    implementation of the MX/OPAL rules written here, separately from the library (SPEC B0.1
    rounding on exact values; it uses the engine only to decode the codes it checks). */
 #include <config.h>
+#include <fenv.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +137,8 @@ START_TEST (test_mxint8)
 END_TEST
 
 /* A6 and B5.4 checks 5, 6: NaN/Inf block -> scale 0xFF, decodes to NaN; all-zero block ->
-   0x00 and +0 elements; amax = 2^-149 in E2M1 -> X = 2^-127 (0x00), elements 0. */
+   0x00 and each element the quantized V/X (OCP MX v1.0 6.3), so -0 stays -0 (E2M1 0x8);
+   amax = 2^-149 in E2M1 -> X = 2^-127 (0x00), elements 0. */
 START_TEST (test_mx_specials)
 {
   float v[32];
@@ -156,11 +158,57 @@ START_TEST (test_mx_specials)
     ck_assert_msg (isnan (d[i]), "element %d of a NaN block is %g", i, d[i]);
   fl_block_array_clear (&a);
   fl_block_free (b);
+  uint64_t zs[32];
   for (int i = 0; i < 32; i++)
-    v[i] = (i & 1) ? -0.0f : 0.0f;
-  expect_codes ("mxfp4", v, 32, 0x00, z, FL_RNE);
+    v[i] = (i & 1) ? -0.0f : 0.0f, zs[i] = (i & 1) ? 0x8 : 0x0;
+  expect_codes ("mxfp4", v, 32, 0x00, zs, FL_RNE);
   const float t[] = { 0x1p-149f, 0, 0, 0 };
   expect_codes ("mx:elem=e2m1fn,k=4", t, 4, 0x00, z, FL_RNE);
+}
+END_TEST
+
+/* An all-zero block of -0 keeps -0 where the element format has one (OCP MX v1.0 6.3: each
+   element is the quantized V/X; NVFP4 likewise), +0 where it has none (e4m3fnuz: 0x80 is
+   its NaN), and dequantizes to -0 on both the exact and the double path. */
+static void
+negzero_case (const char *name, uint64_t want_elem)
+{
+  float v[16];
+  uint64_t want[16];
+  for (int i = 0; i < 16; i++)
+    v[i] = -0.0f, want[i] = want_elem;
+  fl_block *b = bparse (name);
+  fl_block_array a;
+  quant (b, v, 16, &a, FL_RNE);
+  for (int i = 0; i < 16; i++)
+    ck_assert_msg (a.elem[i] == want[i], "%s: element %d of an all -0 block is %llx, expected %llx",
+                   name, i, (unsigned long long) a.elem[i], (unsigned long long) want[i]);
+  double d[16];
+  mpfr_t m[16];
+  for (int i = 0; i < 16; i++)
+    mpfr_init2 (m[i], 8);
+  fl_block_dequantize_doubles (b, &a, d);
+  fl_block_dequantize (b, &a, m);
+  int neg = want_elem != 0;
+  for (int i = 0; i < 16; i++)
+    {
+      ck_assert_msg (d[i] == 0 && (signbit (d[i]) != 0) == neg, "%s: value %d dequantizes to %a", name, i, d[i]);
+      ck_assert_msg (mpfr_zero_p (m[i]) && (mpfr_signbit (m[i]) != 0) == neg, "%s: exact value %d is %s",
+                     name, i, tu_hex (m[i]));
+      mpfr_clear (m[i]);
+    }
+  fl_block_array_clear (&a);
+  fl_block_free (b);
+}
+
+START_TEST (test_negzero)
+{
+  negzero_case ("mx:elem=e2m1fn,k=16", 0x8);
+  negzero_case ("mx:elem=e4m3fn,k=16", 0x80);
+  negzero_case ("mx:elem=fixed2.6,k=16", 0x00);     /* two's complement: one zero */
+  negzero_case ("mx:elem=e4m3fnuz,k=16", 0x00);
+  negzero_case ("nvfp4", 0x8);
+  negzero_case ("opal:elem=e2m1fn,k=16,outliers=0", 0x8);
 }
 END_TEST
 
@@ -379,8 +427,6 @@ START_TEST (test_mx_random)
           mpfr_set_d (p, v[i], MPFR_RNDN);
           mpfr_mul_2si (p, p, -e, MPFR_RNDN);
           ref_round (f, p, want);
-          if (mpfr_zero_p (amax))
-            mpfr_set_zero (want, 1);
           fl_decode (fl_block_elem (b), a.elem[blk * k + i], got);
           int same = mpfr_equal_p (want, got)
                      && (f->M < 0 || mpfr_signbit (want) == mpfr_signbit (got));
@@ -476,6 +522,157 @@ START_TEST (test_nvfp4_fast)
   fast_vs_exact ("nvfp4", 2000, 0, 22, FL_RNE);
   fast_vs_exact ("nvfp4:tscale=0x1.8p-7", 2000, 1, 23, FL_RNE);
   fast_vs_exact ("nvfp4", 1000, 0, 24, FL_RTZ);
+}
+END_TEST
+
+/* The fast path with every element family: MX and OPAL blocks of floats, fixed point,
+   integers, posits, logarithmic posits and LNS, fast codes equal to exact codes on 10^4
+   random blocks each.  Posits, logarithmic posits and LNS have no double fast path of
+   their own: the block fast path once called a NULL encoder for them. */
+START_TEST (test_elem_families_fast)
+{
+  static const char *const names[] = {
+    "mx:elem=e4m3fn,k=8", "mx:elem=fixed4.4,k=8", "mx:elem=int6,k=8,sym=0",
+    "mx:elem=posit8es1,k=8", "mx:elem=lp8es1rs3,k=8", "mx:elem=lns8f3,k=8",
+    "opal:elem=e2m1fn,k=16,outliers=2", "opal:elem=int4,k=16,outliers=2",
+    "opal:elem=posit8es1,k=16,outliers=2", "opal:elem=lp8es1rs3,k=16,outliers=2",
+    "opal:elem=lns8f3,k=16,outliers=2",
+  };
+  const char *name = names[_i];
+  /* round-to-nearest, a directed mode and stochastic rounding in turn */
+  static const fl_round_mode modes[] = { FL_RNE, FL_RDN, FL_SR };
+  fast_vs_exact (name, 10000, _i & 1, 51 + (uint64_t) _i, modes[_i % 3]);
+}
+END_TEST
+
+/* The fast paths do not follow the caller's floating-point environment: under each
+   directed rounding direction they still give the exact path's codes (groups, NVFP4 and
+   ggml's float arithmetic included), and the caller's direction is given back. */
+START_TEST (test_fenv)
+{
+  static const int dirs[] = { FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO };
+  for (int d = 0; d < 3; d++)
+    {
+      ck_assert_int_eq (fesetround (dirs[d]), 0);
+      fast_vs_exact ("group:elem=int4,k=32", 200, 0, 81, FL_RNE);
+      fast_vs_exact ("group:elem=uint3,k=16,fit=mse", 20, 1, 82, FL_RNE);
+      fast_vs_exact ("nvfp4", 300, 0, 83, FL_RNE);
+      fast_vs_exact ("q4_0", 300, 1, 84, FL_RNE);
+      fast_vs_exact ("mxfp4", 300, 0, 85, FL_RNA);
+      int now = fegetround ();
+      fesetround (FE_TONEAREST);
+      ck_assert_msg (now == dirs[d], "the caller's rounding direction was not given back");
+    }
+}
+END_TEST
+
+/* Block formats through the scalar seam: fl_format_parse takes block names, and
+   fl_quantize_doubles/floats on them equal the exact block path (fl_block_quantize, then
+   fl_block_dequantize, rounded to the nearest double / float) value for value, with a
+   short last block, in place, and across the call's internal chunks (stochastic rounding
+   keeps element i on stream r->stream + i).  The scalar calls refuse. */
+static void
+format_quantize_case (const char *name, size_t n, fl_round_mode mode, uint64_t seed)
+{
+  fl_format *f = NULL;
+  char err[256] = "";
+  ck_assert_msg (fl_format_parse (name, &f, err, sizeof err) == FL_OK, "%s: %s", name, err);
+  ck_assert_int_eq (fl_format_family (f), FL_FAMILY_BLOCK);
+  const fl_block *b = fl_format_block (f);
+  ck_assert_ptr_nonnull (b);
+  ck_assert_str_eq (fl_format_name (f), fl_block_name (b));
+  uint64_t s = tu_seed (name, seed);
+  size_t k = fl_block_k (b), nb = (n + k - 1) / k;
+  double *x = malloc (nb * k * sizeof *x), *y = malloc (n * sizeof *y);
+  float *xf = malloc (n * sizeof *xf), *yf = malloc (n * sizeof *yf);
+  for (size_t i = 0; i < nb; i++)
+    gen_block (&s, x + i * k, k, 1);
+  for (size_t i = 0; i < n; i++)
+    xf[i] = (float) x[i];
+  fl_rounding r;
+  fl_rounding_init (&r);
+  r.mode = mode;
+  r.seed = seed;
+  r.stream = 1000;
+  unsigned fl = 0;
+  fl_quantize_doubles (f, x, y, n, &r, &fl);
+  fl_quantize_floats (f, xf, yf, n, &r, &fl);
+  /* the reference: the exact path on the same values */
+  mpfr_t *xm = malloc (n * sizeof *xm), *vm = malloc (n * sizeof *vm);
+  for (size_t i = 0; i < n; i++)
+    {
+      mpfr_init2 (xm[i], 53);
+      mpfr_set_d (xm[i], x[i], MPFR_RNDN);
+      mpfr_init2 (vm[i], 8);
+    }
+  fl_block_array a;
+  ck_assert (fl_block_array_init (&a, b, n, err, sizeof err) == FL_OK);
+  ck_assert_msg (fl_block_quantize (b, xm, n, &a, &r, NULL, err, sizeof err) == FL_OK, "%s", err);
+  fl_block_dequantize (b, &a, vm);
+  for (size_t i = 0; i < n; i++)
+    {
+      double want = mpfr_get_d (vm[i], MPFR_RNDN);
+      float wantf = (float) want;
+      TU_CHECK ((isnan (want) && isnan (y[i])) || (want == y[i] && signbit (want) == signbit (y[i])),
+                "%s value %zu (x = %a): fl_quantize_doubles %a, exact block path %a", name, i, x[i], y[i], want);
+      TU_CHECK ((isnan (wantf) && isnan (yf[i])) || (wantf == yf[i] && signbit (wantf) == signbit (yf[i])),
+                "%s value %zu (x = %a): fl_quantize_floats %a, exact block path %a", name, i, x[i],
+                (double) yf[i], (double) wantf);
+    }
+  /* in place */
+  memcpy (y, x, n * sizeof *y);
+  fl_quantize_doubles (f, y, y, n, &r, NULL);
+  for (size_t i = 0; i < n; i++)
+    {
+      double want = mpfr_get_d (vm[i], MPFR_RNDN);
+      TU_CHECK ((isnan (want) && isnan (y[i])) || want == y[i], "%s in place, value %zu", name, i);
+    }
+  for (size_t i = 0; i < n; i++)
+    mpfr_clears (xm[i], vm[i], (mpfr_ptr) 0);
+  fl_block_array_clear (&a);
+  free (xm); free (vm); free (x); free (y); free (xf); free (yf);
+  fl_format_free (f);
+}
+
+START_TEST (test_format_seam)
+{
+  format_quantize_case ("mxfp4", 1000 * 32 + 7, FL_RNE, 71);
+  format_quantize_case ("mx:elem=e4m3fn,k=24", 70001, FL_SR, 72);   /* crosses a chunk */
+  format_quantize_case ("nvfp4", 16 * 500 + 3, FL_RNE, 73);
+  format_quantize_case ("opal:elem=posit8es1,k=64,outliers=2", 64 * 100 + 10, FL_RTZ, 74);
+  format_quantize_case ("group:elem=int4,k=32", 32 * 300 + 1, FL_RNE, 75);
+  format_quantize_case ("q4_1", 32 * 300, FL_RNE, 76);
+
+  fl_format *f;
+  char err[256];
+  ck_assert (fl_format_parse ("nvfp4", &f, err, sizeof err) == FL_OK);
+  /* what the block call refuses: NaN values and the invalid flag */
+  fl_rounding r;
+  fl_rounding_init (&r);
+  r.mode = FL_SR;
+  double x[20] = { 1, 2, 3 }, y[20];
+  unsigned fl = 0;
+  fl_quantize_doubles (f, x, y, 20, &r, &fl);
+  ck_assert (isnan (y[0]) && isnan (y[19]) && (fl & FL_FLAG_INVALID));
+  /* the scalar calls do not apply */
+  ck_assert_uint_eq (fl_format_bits (f), 0);
+  fl_rounding_init (&r);
+  mpfr_t v;
+  mpfr_init2 (v, 53);
+  mpfr_set_d (v, 1.5, MPFR_RNDN);
+  fl = 0;
+  ck_assert_uint_eq (fl_encode (f, v, &r, &fl), 0);
+  ck_assert (fl & FL_FLAG_INVALID);
+  ck_assert_int_eq (fl_decode (f, 0, v), FL_CLASS_NAN);
+  mpfr_clear (v);
+  fl_format_free (f);
+  /* a scalar name gives no block; a bad block name, the block parser's message */
+  ck_assert (fl_format_parse ("fp16", &f, err, sizeof err) == FL_OK);
+  ck_assert_ptr_null (fl_format_block (f));
+  fl_format_free (f);
+  ck_assert (fl_format_parse ("mx:elem=e2m1fn,k=0", &f, err, sizeof err) == FL_EINVAL);
+  ck_assert_msg (strstr (err, "k=0") != NULL, "message: %s", err);
+  ck_assert (fl_format_parse ("mx:elem=mxfp4", &f, err, sizeof err) == FL_EINVAL);
 }
 END_TEST
 
@@ -664,6 +861,7 @@ suite (void)
   tcase_add_test (t, test_mxint8);
   tcase_add_test (t, test_mx_specials);
   tcase_add_test (t, test_storage);
+  tcase_add_test (t, test_negzero);
   tcase_add_test (t, test_ggml_known);
   suite_add_tcase (s, t);
   TCase *r = tcase_create ("random");
@@ -673,6 +871,9 @@ suite (void)
   tcase_add_test (r, test_nvfp4_fast);
   tcase_add_test (r, test_opal);
   tcase_add_test (r, test_group);
+  tcase_add_loop_test (r, test_elem_families_fast, 0, 11);
+  tcase_add_test (r, test_format_seam);
+  tcase_add_test (r, test_fenv);
   suite_add_tcase (s, r);
   TCase *p = tcase_create ("pack");
   tcase_add_test (p, test_pack_examples);

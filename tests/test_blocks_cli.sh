@@ -23,7 +23,10 @@ zeros=$(printf '00000000 %.0s' $(seq 31))
 same "mxfp4 NaN block: scale ff" "ff" "$(echo "7fc00000 $ones" | $FMTLAB blocks mxfp4 | cut -d' ' -f1)"
 same "mxfp4 Inf block: scale ff" "ff" "$(echo "ff800000 $ones" | $FMTLAB blocks mxfp4 | cut -d' ' -f1)"
 same "mxfp4 NaN block dequantizes to NaN" "32" "$(echo "7fc00000 $ones" | $FMTLAB blocks mxfp4 --dequant | tr ' ' '\n' | grep -c 7fc00000)"
-same "mxfp4 all-zero block" "00$(printf ' 0%.0s' $(seq 32))" "$(echo "80000000 $zeros" | $FMTLAB blocks mxfp4)"
+same "mxfp4 all-zero block: scale 00, -0 stays -0 (OCP MX: each element is V/X)" \
+  "00 8$(printf ' 0%.0s' $(seq 31))" "$(echo "80000000 $zeros" | $FMTLAB blocks mxfp4)"
+same "the same on the fast path" \
+  "00 8$(printf ' 0%.0s' $(seq 31))" "$(echo "80000000 $zeros" | $FMTLAB blocks mxfp4 --fast)"
 same "mxint8 symmetric: -1.999 gives 81 not 80" "7f 60 81" "$(echo '3fc00000 bfffe000' | $FMTLAB blocks mxint8:k=2)"
 
 # Acceptance 3 (SPEC A7): bits per element
@@ -122,6 +125,39 @@ a=$(echo '3f8ccccd 3f8ccccd 3f8ccccd 3f8ccccd' | $FMTLAB blocks mx:elem=e2m1fn,k
 b=$(echo '3f8ccccd 3f8ccccd 3f8ccccd 3f8ccccd' | $FMTLAB blocks mx:elem=e2m1fn,k=4 --round sr --seed 9 --fast)
 same "sr: exact and fast paths give the same codes from a seed" "$a" "$b"
 ok "blocks -o writes the file" sh -c "echo '40400000 3e99999a bf8ccccd 3d4ccccd' | $FMTLAB blocks mx:elem=e2m1fn,k=4 -o '$tmp/ok.txt' && test -s '$tmp/ok.txt'"
+
+# Regressions, each bounded to 10 s and 500 MB: group fit=mse on a block below the scale's
+# range (it once grew without bound), one OPAL NaN outlier code on both paths, the fast path
+# with posit, logarithmic-posit and LNS elements (it once crashed)
+bounded () { ( ulimit -v 500000; timeout 10 "$@" ); }
+tiny="00000001 $(printf '00000000 %.0s' $(seq 31))"
+for args in "group:elem=int4,k=32,scale=fp16,zero=none,fit=mse" \
+            "group:elem=int4,k=32,scale=fp16,zero=none,fit=mse --fast" \
+            "group:elem=int4,k=32,scale=fp16,zero=fp16,fit=mse" \
+            "group:elem=int2,k=32,scale=bf16,zero=bf16,fit=mse --fast"; do
+  same "group fit=mse, block max below the scale's range, finishes: $args" 0 \
+    "$(echo "$tiny" | bounded $FMTLAB blocks $args > /dev/null; echo $?)"
+done
+opal_in="$(printf '00000000 %.0s' $(seq 67))ffffffff$(printf ' 00000000%.0s' $(seq 60))"
+same "opal NaN outlier: one code on the exact and the fast path" "@67:7fc0 @67:7fc0" \
+  "$( (echo "$opal_in" | $FMTLAB blocks opal; echo "$opal_in" | $FMTLAB blocks opal --fast) | tr ' ' '\n' | grep '^@67' | paste -sd' ')"
+for e in posit8es1 lp8es1rs3 lns8f3; do
+  in="3f800000 bfc00000 $(printf '3e000000 %.0s' $(seq 30))"
+  same "blocks --fast mx:elem=$e equals the exact path" \
+    "$(echo "$in" | bounded $FMTLAB blocks mx:elem=$e)" "$(echo "$in" | bounded $FMTLAB blocks --fast mx:elem=$e)"
+done
+
+# fmtlab formats lists the block formats, and every listed preset parses
+$FMTLAB formats > "$tmp/formats.txt"
+for name in mxfp8e4m3 mxfp8e5m2 mxfp6e3m2 mxfp6e2m3 mxfp4 mxint8 nvfp4 opal q8_0 q4_0 q4_1; do
+  ok "formats lists $name" grep -qw -- "$name" "$tmp/formats.txt"
+  status "info $name" 0 $FMTLAB info "$name"
+done
+for prefix in "mx:elem=" "nvfp4\[:tscale=" "opal\[:elem=" "group:elem="; do
+  ok "formats lists the syntax $prefix" grep -q -- "^block *$prefix" "$tmp/formats.txt"
+done
+same "formats --csv has the block rows" 6 "$($FMTLAB formats --csv | grep -c ',block,')"
+same "formats cites no document users lack (SPEC)" 0 "$(grep -c SPEC "$tmp/formats.txt")"
 
 for c in blocks pack unpack; do
   status "$c --help" 0 $FMTLAB $c --help

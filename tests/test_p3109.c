@@ -3,7 +3,9 @@
    fl_decode's value equals the table's hexfloat exactly (read by MPFR at 200 bits; the
    tables use non-normalised forms such as 0x0.8p-16), Inf/-Inf/NaN match the class, and
    the subnormal column ('*') matches FL_CLASS_SUBNORMAL; the table has 2^K rows.
-   Directory: $FMTLAB_P3109_DIR, else P3109_DIR from tests/local.mk.  Absent: exit 77 (SKIP).
+   Directory: $FMTLAB_P3109_DIR, else P3109_DIR from configure (default ../shared/p3109
+   beside the source tree).  Absent: exit 77 (SKIP) on a developer's machine, but a failure
+   when CI=true (or FMTLAB_REQUIRE_P3109=1): a CI run must not pass without the tables.
    The tables are read in place, never copied into the repository. */
 #include <config.h>
 #include <ctype.h>
@@ -18,6 +20,22 @@
 #endif
 
 static const char *dir;
+
+/* No tables: skip, unless this is CI (CI=true, as CI services set it) or the caller asks. */
+static int
+no_tables (const char *why)
+{
+  const char *ci = getenv ("CI"), *req = getenv ("FMTLAB_REQUIRE_P3109");
+  if ((ci && strcmp (ci, "true") == 0) || (req && strcmp (req, "1") == 0))
+    {
+      fprintf (stderr, "test_p3109: FAIL: %s %s; CI needs the P3109 tables: set "
+               "FMTLAB_P3109_DIR or configure P3109_DIR=DIR\n", why, dir);
+      printf ("test_p3109: FAIL: %s %s\n", why, dir);
+      return 1;
+    }
+  printf ("test_p3109: %s %s: SKIP (CI=true makes this a failure)\n", why, dir);
+  return 77;
+}
 static char **files;
 static size_t nfiles;
 
@@ -132,10 +150,7 @@ main (void)
     dir = P3109_DIR;
   DIR *d = opendir (dir);
   if (!d)
-    {
-      printf ("test_p3109: table directory %s absent: SKIP\n", dir);
-      return 77;
-    }
+    return no_tables ("table directory absent:");
   size_t cap = 0;
   struct dirent *e;
   while ((e = readdir (d)))
@@ -154,10 +169,7 @@ main (void)
     }
   closedir (d);
   if (nfiles == 0)
-    {
-      printf ("test_p3109: no Binary*.csv tables in %s: SKIP\n", dir);
-      return 77;
-    }
+    return no_tables ("no Binary*.csv tables in");
   qsort (files, nfiles, sizeof *files, cmpstr);
   printf ("test_p3109: %zu tables in %s\n", nfiles, dir);
   Suite *s = suite_create ("p3109");

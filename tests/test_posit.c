@@ -696,6 +696,37 @@ START_TEST (test_accuracy)
 }
 END_TEST
 
+/* Issue 14 row 9: the profile of a format of huge range (float:e=16,m=32 spans 2^17
+   binades) is bounded: about 512 rows (lowest 256, highest 64, ~192 between, binade 0), in a few seconds
+   (this test case has a 10 s timeout).  Binade 0 is a normal binade of a 33-bit
+   significand: the widest relative gap is 2^-32 at 1, worst accuracy
+   -log10(log10(1 + 2^-33)) (the definition, as for fp16 above). */
+START_TEST (test_accuracy_bounded)
+{
+  fl_accuracy_row *rows;
+  size_t n;
+  char err[256];
+  fl_format *f = tu_parse ("float:e=16,m=32");
+  ck_assert (fl_accuracy_profile (f, FL_DOMAIN_DEFAULT, &rows, &n, err, sizeof err) == FL_OK);
+  ck_assert_msg (n > FL_PROFILE_MAX_BINADES - 4 && n <= FL_PROFILE_MAX_BINADES + 1, "%zu rows", n);
+  int seen = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (i)
+        ck_assert_msg (rows[i].binade > rows[i - 1].binade, "rows in binade order");
+      if (rows[i].binade == 0)
+        {
+          seen = 1;
+          double want = -log10 (log10 (1 + ldexp (1, -33)));
+          ck_assert_msg (fabs (rows[i].worst - want) < 1e-6, "worst %.9f want %.9f", rows[i].worst, want);
+        }
+    }
+  ck_assert_msg (seen, "binade 0 is among the sampled ones");
+  free (rows);
+  fl_format_free (f);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -713,6 +744,10 @@ main (void)
   tcase_add_test (tc, test_posit16);
   tcase_add_test (tc, test_sr_value);
   tcase_add_test (tc, test_accuracy);
+  TCase *tb = tcase_create ("bounded");
+  tcase_set_timeout (tb, 10);
+  tcase_add_test (tb, test_accuracy_bounded);
+  suite_add_tcase (s, tb);
   suite_add_tcase (s, tc);
   return tu_run (s);
 }

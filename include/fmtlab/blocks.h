@@ -1,7 +1,7 @@
 /* fmtlab/blocks.h -- block formats: a block of k elements shares a scale (and, for some
    families, a zero point or a few outliers); each element is a code of a scalar format.
 
-   Families (SPEC A6-A8, B5-B7):
+   Families (doc/blocks.md has the decisions; 'fmtlab formats' lists the names):
      OCP MX v1.0   mxfp8e4m3 mxfp8e5m2 mxfp6e3m2 mxfp6e2m3 mxfp4 mxint8 (k = 32, E8M0 scale),
                    mx:elem=NAME[,k=32][,scale=e8m0fnu][,rule=floor|ceil|even|rceil][,sym=1]
      NVFP4         nvfp4[:tscale=V]: E2M1 elements, k = 16, E4M3 scale = amax/6 (RNE), and an
@@ -16,7 +16,11 @@
    doubles and floats that give the same codes (the tests prove it on random blocks).  The
    elements are rounded with the caller's fl_rounding (mode, seed; overflow always clamps to
    the largest finite element); element i of the input uses stream r->stream + i.  Scales
-   follow the family's rule and do not use r.  Objects are immutable and thread-safe. */
+   follow the family's rule and do not use r.  Objects are immutable and thread-safe.
+
+   A block name also parses as a format (fl_format_parse, family FL_FAMILY_BLOCK): then
+   fl_quantize_doubles/floats quantize and dequantize whole blocks through this API, and
+   fl_format_block (formats.h) gives the fl_block behind it. */
 #ifndef FMTLAB_BLOCKS_H
 #define FMTLAB_BLOCKS_H
 
@@ -31,13 +35,13 @@ extern "C" {
 
 typedef enum { FL_BLOCK_MX, FL_BLOCK_NVFP4, FL_BLOCK_OPAL, FL_BLOCK_GROUP } fl_block_kind;
 
-/* MX shared-exponent rules (torchao's modes, SPEC B5.2): floor = the OCP spec,
+/* MX shared-exponent rules (torchao's modes): floor = the OCP spec,
    floor(log2 amax) - emax_elem; ceil = round the exponent of amax up unless amax is a power
    of two; even = round amax to the element's significand bits (ties away, as torchao) before
    taking floor(log2); rceil = ceil(log2(amax / elem_max)) (NVIDIA). */
 typedef enum { FL_RULE_FLOOR, FL_RULE_CEIL, FL_RULE_EVEN, FL_RULE_RCEIL } fl_scale_rule;
 
-/* Group fits (SPEC A8, B7): minmax = decoupleQ's asymmetric init (range widened to hold 0),
+/* Group fits: minmax = decoupleQ's asymmetric init (range widened to hold 0),
    absmax = symmetric, z = 0; mse = decoupleQ's grid shrink search (p = 1 - i/200, i < 160)
    minimising the plain squared error; q4_0, q4_1, q8_0 = llama.cpp (ggml-quants.c). */
 typedef enum { FL_FIT_MINMAX, FL_FIT_ABSMAX, FL_FIT_MSE, FL_FIT_Q4_0, FL_FIT_Q4_1,
@@ -105,6 +109,9 @@ fl_status fl_block_quantize_floats (const fl_block *b, const float *x, size_t n,
 void fl_block_dequantize (const fl_block *b, const fl_block_array *a, mpfr_t *out);
 /* The nearest double of each value. */
 void fl_block_dequantize_doubles (const fl_block *b, const fl_block_array *a, double *out);
+
+/* Block-format catalogue, for 'fmtlab formats' (the entries' family is "block"). */
+const fl_catalogue_entry *fl_block_catalogue (size_t *n);
 
 const char *fl_scale_rule_name (fl_scale_rule r);
 const char *fl_group_fit_name (fl_group_fit f);

@@ -31,8 +31,12 @@ void fl_props_clear (fl_props *p);
    decimal accuracy is -log10 |log10(x'/x)|.  For each binade [2^k, 2^(k+1)) that holds the
    lower end of an interval between neighbouring positive values: the worst case (at the
    cut points) and the mean over x log-uniform in the binade.  Exact enumeration of the
-   intervals for formats up to 24 bits, 'samples' intervals per binade beyond.  The figures
-   are doubles: summary statistics, not reference values. */
+   intervals for formats up to 20 bits, 64 sampled intervals per binade beyond; a format
+   spanning more than FL_PROFILE_MAX_BINADES binades gets rows for that many of them only
+   (the lowest half, the highest eighth, evenly spaced ones between, and binade 0), which bounds the time
+   (float:e=16,m=32 spans 2^17 binades).  The figures are doubles: summary statistics, not
+   reference values. */
+#define FL_PROFILE_MAX_BINADES 512
 typedef struct {
   long binade;
   double worst, mean;

@@ -90,14 +90,24 @@ typedef enum {
   FL_FAMILY_FIXED,   /* two's complement fixed point and integers */
   FL_FAMILY_POSIT,   /* posit<n>es<es> (2022 standard and classic) */
   FL_FAMILY_LOGPOSIT,/* logarithmic posits lp<n>es<es>rs<rs>[sf<sf>] */
-  FL_FAMILY_LNS      /* logarithmic number system lns<n>f<F> */
+  FL_FAMILY_LNS,     /* logarithmic number system lns<n>f<F> */
+  FL_FAMILY_BLOCK    /* a block format (fmtlab/blocks.h): only the fl_quantize_* calls */
 } fl_family;
 
 typedef struct fl_format fl_format;
+typedef struct fl_block fl_block;
 
-/* Parse a format name (see 'fmtlab formats' and DESIGN.md).  On error returns FL_EINVAL
-   and writes a one-line message naming the bad part into err. */
+/* Parse a format name (see 'fmtlab formats' and the man page, FORMAT NAMES).  On error
+   returns FL_EINVAL and writes a one-line message naming the bad part into err.
+   Block-format names (mxfp4, mx:..., nvfp4, opal..., group:..., q8_0, q4_0, q4_1) give a
+   format of family FL_FAMILY_BLOCK: fl_quantize_doubles and fl_quantize_floats quantize
+   and dequantize whole blocks on it, fl_format_block gives its fl_block for the block API
+   (fmtlab/blocks.h), fl_format_name its canonical name; it has no scalar codes, so the
+   scalar calls (encode, decode, code properties) do not apply: fl_format_bits is 0,
+   encoders return 0 with FL_FLAG_INVALID, decoders give NaN. */
 fl_status fl_format_parse (const char *name, fl_format **out, char *err, size_t errlen);
+/* The block format behind a format of family FL_FAMILY_BLOCK (owned by f), else NULL. */
+const fl_block *fl_format_block (const fl_format *f);
 void fl_format_free (fl_format *f);
 
 const char *fl_format_name (const fl_format *f);     /* canonical name */
@@ -201,7 +211,12 @@ void fl_encode_doubles_t (const fl_format *f, const double *x, uint64_t *codes,
 /* Fused fake-quantize: y[i] = the value of the code that x[i] rounds to (the nearest
    double/float of it for the logarithmic families), without a code array in between;
    element i uses stream r->stream + i.  Equal to fl_encode_doubles then
-   fl_decode_doubles.  x and y may be the same array. */
+   fl_decode_doubles.  x and y may be the same array.
+   A block format (FL_FAMILY_BLOCK) quantizes x in blocks of k consecutive values (the last
+   one shorter when k does not divide n) and y gets the nearest double (float: that double
+   rounded to float) of each dequantized value: fl_block_quantize_doubles then
+   fl_block_dequantize_doubles.  What the block calls refuse (stochastic rounding of NVFP4
+   and groups, memory) gives NaN values and FL_FLAG_INVALID. */
 void fl_quantize_doubles (const fl_format *f, const double *x, double *y, size_t n,
                           const fl_rounding *r, unsigned *flags);
 void fl_quantize_floats (const fl_format *f, const float *x, float *y, size_t n,

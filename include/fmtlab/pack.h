@@ -1,4 +1,4 @@
-/* fmtlab/pack.h -- dense packing of odd-width codes (SPEC A9).
+/* fmtlab/pack.h -- dense packing of odd-width codes (doc/blocks.md, "Packing layout").
 
    Byte layout.  A width B (1..16) is split into its binary expansion, largest part first
    (7 = 4+2+1, 6 = 4+2, 12 = 8+4, 16 = 16).  Codes go in groups of 8 elements; group g

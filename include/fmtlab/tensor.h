@@ -35,14 +35,19 @@ typedef enum {
 
 /* "f32", "bf16", "i8", "q4_0", ... (lower case, as fmtlab prints them); NULL for OPAQUE */
 const char *fl_dtype_name (fl_dtype t);
-/* Parse "f64 f32 f16 bf16 f8_e4m3 f8_e5m2 i64 ... u8 bool" (also numpy's "<f4" style is not
-   accepted here: this is fmtlab's own spelling).  0 on success. */
+/* Parse a dtype name, case-insensitively: fmtlab's own ("f64 f32 f16 bf16 f8_e4m3 f8_e5m2
+   i64 i32 i16 i8 u64 u32 u16 u8 bool q8_0 q4_0 q4_1") or a common alias (float64 double
+   float32 float float16 half bfloat16 float8_e4m3fn float8_e5m2 int8..int64
+   uint8..uint64); numpy's "<f4" style is not accepted.  0 on success, -1 otherwise. */
 int fl_dtype_parse (const char *s, fl_dtype *t);
 /* Bytes per element (0 for block and opaque types). */
 size_t fl_dtype_size (fl_dtype t);
-/* 1 when every element converts to a double exactly (all but i64/u64 beyond 2^53, which
-   are rounded to nearest and reported by fl_tensor_read_doubles through *inexact). */
+/* 1 for the floating-point types (f64 ... f8_e5m2) and the llama.cpp blocks, whose
+   elements read as real numbers; 0 for integers, bool and opaque types. */
 int fl_dtype_is_float (fl_dtype t);
+/* 1 when every element converts to a double exactly: all but i64 and u64 (beyond 2^53
+   their elements are rounded to the nearest double) and opaque types. */
+int fl_dtype_exact_double (fl_dtype t);
 
 #define FL_TENSOR_MAXDIM 16
 
@@ -75,7 +80,9 @@ typedef struct {
   uint64_t raw_offset;
 } fl_tensor_open_opts;
 
-void fl_tensor_open_opts_init (fl_tensor_open_opts *o);   /* AUTO, no raw layout */
+/* AUTO, no raw layout (raw_dtype FL_DT_OPAQUE).  With kind AUTO, a raw_dtype other than
+   FL_DT_OPAQUE means RAW: a caller that was given a dtype reads the file as a raw array. */
+void fl_tensor_open_opts_init (fl_tensor_open_opts *o);
 
 typedef struct fl_tensor_file fl_tensor_file;
 
@@ -118,6 +125,8 @@ fl_status fl_tensor_writer_open (const char *path, fl_tfile_kind kind,
 fl_status fl_tensor_writer_add (fl_tensor_writer *w, const char *name, fl_dtype dtype,
                                 int ndim, const uint64_t *shape, const void *data,
                                 char *err, size_t errlen);
+/* Write, then rename into place; frees w whatever the result (on failure nothing is left
+   at path nor beside it).  After an error from fl_tensor_writer_add, call abort. */
 fl_status fl_tensor_writer_commit (fl_tensor_writer *w, char *err, size_t errlen);
 void fl_tensor_writer_abort (fl_tensor_writer *w);
 

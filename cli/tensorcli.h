@@ -1,0 +1,63 @@
+/* tensorcli.h -- what the tensor commands (tensors, quantize, compare, verify quantize)
+   share: tensor sources (files and the synthetic:NAME[:N] pseudo-files) and typed tables
+   (CSV and Markdown as text, JSON with numbers). */
+#ifndef FL_TENSORCLI_H
+#define FL_TENSORCLI_H
+
+#include <jansson.h>
+#include <fmtlab/synthetic.h>
+#include "cli.h"
+
+/* A FILE[:GLOB] argument, or synthetic:NAME[:N] (N values of an embedded distribution,
+   default 10^6, as one tensor named NAME).  Tensors not matching the glob are skipped. */
+typedef struct {
+  char *label;                 /* as given, for messages and the 'file' column */
+  fl_tensor_file *file;        /* NULL for a synthetic source */
+  fl_synthetic syn;
+  fl_tensor_info syn_info;
+  size_t nsel, *sel;           /* the selected tensors' indices in the file */
+} cli_tsource;
+
+/* Open; on bad input dies with status 2 and a one-line message naming the input. */
+void cli_tsource_open (cli_tsource *s, const char *spec);
+void cli_tsource_close (cli_tsource *s);
+const fl_tensor_info *cli_tsource_info (const cli_tsource *s, size_t j);
+/* Elements [start, start + n) of selected tensor j as doubles; dies (status 2) naming the
+   file and tensor on a read error. */
+void cli_tsource_read (cli_tsource *s, size_t j, uint64_t start, size_t n, double *out);
+const char *cli_tsource_metadata (const cli_tsource *s);
+const char *cli_tsource_kind (const cli_tsource *s);
+
+/* "3x4x5" ("scalar" for 0 dimensions) */
+void cli_shape_text (const fl_tensor_info *t, char *buf, size_t size);
+json_t *cli_shape_json (const fl_tensor_info *t);
+
+/* A typed cell: text (always set, what CSV and Markdown print) and, for JSON, a number
+   (NaN becomes null; +-inf the strings "inf", "-inf"), an integer or a string. */
+typedef enum { CLI_T_STR, CLI_T_NUM, CLI_T_INT } cli_tkind;
+typedef struct {
+  cli_tkind kind;
+  double num;
+  long long i;
+  char text[CLI_CELL];
+} cli_tcell;
+void cli_tcell_str (cli_tcell *c, const char *s);
+void cli_tcell_num (cli_tcell *c, double v, const char *fmt);   /* fmt NULL: %.9g */
+void cli_tcell_int (cli_tcell *c, long long v);
+
+/* Rows of ncols cells.  JSON: {"<top_key>": [rows as objects], ...extra members of top}
+   when top is not NULL (it is consumed), else the array alone. */
+void cli_write_ttable (FILE *fp, const cli_column *cols, size_t ncols, const cli_tcell *cells,
+                       size_t nrows, cli_style style, json_t *top, const char *top_key);
+
+/* Progress on stderr when it is a terminal or FMTLAB_PROGRESS is set: "label 42%". */
+void cli_progress (const char *label, uint64_t done, uint64_t total);
+void cli_progress_end (void);
+
+
+#endif
+
+/* Split a comma-separated list of format names, keeping the parameters of a family
+   together ("mxfp4,mx:elem=e2m1fn,k=16,int8" is three names: a piece KEY=VALUE without ':'
+   continues the name before it; brackets group too).  Appends to *v (*n entries). */
+void cli_split_names (const char *list, char ***v, size_t *n);
