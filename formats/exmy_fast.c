@@ -280,6 +280,15 @@ float_quantize_loop (const fl_format *f, const double *x, double *y, size_t n,
   const uint64_t eflo = (uint64_t) (elo + 1023 < 1 ? 1 : elo + 1023);
   const uint64_t span = (uint64_t) (ehi + 1023 > 2046 ? 2046 : ehi + 1023) - eflo;
   const uint64_t seed = r->seed, stream = r->stream;
+  /* In the format's normal binades [2^emin, 2^(emax+1)) the quantum sits at the fixed
+     bit s0 of the double's bits: rounding there is rounding the bits themselves (a carry
+     moves into the exponent field as it should), and the result is a double's bits as
+     long as it does not pass the largest finite value. */
+  const unsigned s0 = (unsigned) (52 - M);
+  const uint64_t mask0 = (UINT64_C(1) << s0) - 1, half0 = UINT64_C(1) << (s0 - 1);
+  const uint64_t lo_bits = (uint64_t) (emin + 1023) << 52;
+  const uint64_t nspan = ((uint64_t) (ehi + 1 + 1023) << 52) - lo_bits;
+  const uint64_t maxval_bits = (maxmag << s0) + ((uint64_t) (1023 - p->bias) << 52);
   fl_rounding rr = *r;
   unsigned fl = 0;
   uint64_t inexact = 0, underflow = 0;
@@ -288,6 +297,31 @@ float_quantize_loop (const fl_format *f, const double *x, double *y, size_t n,
       uint64_t b;
       memcpy (&b, &x[i], sizeof b);
       uint64_t negative = b >> 63, ef = (b >> 52) & 0x7ff;
+      uint64_t mb = b & ~(UINT64_C(1) << 63);
+      if ((mb - lo_bits < nspan) & !(negative & is_unsigned))
+        {
+          uint64_t t = mb & ~mask0, rem0 = mb & mask0, up0;
+          switch (mode)
+            {
+            case FL_RNE: up0 = (rem0 > half0) | ((rem0 == half0) & (t >> s0)); break;
+            case FL_RNA: up0 = rem0 >= half0; break;
+            case FL_RUP: up0 = (rem0 != 0) & !negative; break;
+            case FL_RDN: up0 = (rem0 != 0) & negative; break;
+            case FL_RTO: up0 = (rem0 != 0) & !((t >> s0) & 1); break;
+            case FL_SR:
+              /* u < rem0 * 2^(64-s0) exactly when u's top s0 bits are below rem0 */
+              up0 = (fl_rng_u64_inline (seed, stream + i, 0) >> (64 - s0)) < rem0;
+              break;
+            default: up0 = 0;
+            }
+          uint64_t rb = t + ((up0 & 1) << s0);
+          if (rb <= maxval_bits)
+            {
+              inexact |= rem0;
+              y[i] = bits_double (rb | (negative << 63));
+              continue;
+            }
+        }
       if ((ef - eflo > span) | (negative & is_unsigned))
         {
           rr.stream = stream + i;
