@@ -292,8 +292,18 @@ float_quantize_loop (const fl_format *f, const double *x, double *y, size_t n,
   fl_rounding rr = *r;
   unsigned fl = 0;
   uint64_t inexact = 0, underflow = 0;
+  /* sr: the draws of a chunk first, in a loop of their own (independent Philox chains
+     overlap in the pipeline; the draw is a pure function of the element's stream) */
+  enum { UCHUNK = 64 };
+  uint64_t ubuf[UCHUNK];
   for (size_t i = 0; i < n; i++)
     {
+      if (mode == FL_SR && i % UCHUNK == 0)
+        {
+          size_t len = n - i < UCHUNK ? n - i : UCHUNK;
+          for (size_t j = 0; j < len; j++)
+            ubuf[j] = fl_rng_u64_inline (seed, stream + i + j, 0);
+        }
       uint64_t b;
       memcpy (&b, &x[i], sizeof b);
       uint64_t negative = b >> 63, ef = (b >> 52) & 0x7ff;
@@ -310,7 +320,7 @@ float_quantize_loop (const fl_format *f, const double *x, double *y, size_t n,
             case FL_RTO: up0 = (rem0 != 0) & !((t >> s0) & 1); break;
             case FL_SR:
               /* u < rem0 * 2^(64-s0) exactly when u's top s0 bits are below rem0 */
-              up0 = (fl_rng_u64_inline (seed, stream + i, 0) >> (64 - s0)) < rem0;
+              up0 = (ubuf[i % UCHUNK] >> (64 - s0)) < rem0;
               break;
             default: up0 = 0;
             }
@@ -346,7 +356,7 @@ float_quantize_loop (const fl_format *f, const double *x, double *y, size_t n,
         case FL_RUP: up = (rem != 0) & !negative; break;
         case FL_RDN: up = (rem != 0) & negative; break;
         case FL_RTO: up = (rem != 0) & !(mag & 1); break;
-        case FL_SR: up = fl_rng_u64_inline (seed, stream + i, 0) < (rem << (64 - s)); break;
+        case FL_SR: up = ubuf[i % UCHUNK] < (rem << (64 - s)); break;
         default: up = 0;
         }
       up &= 1;

@@ -65,14 +65,32 @@ fl_philox4x32 (uint32_t ctr[4], uint32_t k0, uint32_t k1)
 FL_INLINE uint64_t
 fl_rng_u64_inline (uint64_t seed, uint64_t stream, uint64_t k)
 {
-  /* The key is the seed; the counter is (stream, k / 2); each block gives two draws. */
+  /* The key is the seed; the counter is (stream, k / 2); each block gives two draws.
+     fl_philox4x32 with the counter in scalars and the rounds unrolled, so that the
+     words stay in registers in the array loops. */
   uint64_t blk = k >> 1;
-  uint32_t ctr[4] = { (uint32_t) stream, (uint32_t) (stream >> 32),
-                      (uint32_t) blk, (uint32_t) (blk >> 32) };
-  fl_philox4x32 (ctr, (uint32_t) seed, (uint32_t) (seed >> 32));
+  uint32_t c0 = (uint32_t) stream, c1 = (uint32_t) (stream >> 32);
+  uint32_t c2 = (uint32_t) blk, c3 = (uint32_t) (blk >> 32);
+  uint32_t k0 = (uint32_t) seed, k1 = (uint32_t) (seed >> 32);
+#if defined(__GNUC__) && !defined(__clang__)
+# pragma GCC unroll 10
+#endif
+  for (int round = 0; round < 10; round++)
+    {
+      uint64_t p0 = (uint64_t) 0xD2511F53u * c0;
+      uint64_t p1 = (uint64_t) 0xCD9E8D57u * c2;
+      uint32_t n0 = (uint32_t) (p1 >> 32) ^ c1 ^ k0;
+      uint32_t n2 = (uint32_t) (p0 >> 32) ^ c3 ^ k1;
+      c1 = (uint32_t) p1;
+      c3 = (uint32_t) p0;
+      c0 = n0;
+      c2 = n2;
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
   if (k & 1)
-    return ((uint64_t) ctr[2] << 32) | ctr[3];
-  return ((uint64_t) ctr[0] << 32) | ctr[1];
+    return ((uint64_t) c2 << 32) | c3;
+  return ((uint64_t) c0 << 32) | c1;
 }
 
 /* The one stochastic-rounding decision (doc/engine.md).  A producer describes the

@@ -478,6 +478,25 @@ START_TEST (narrow_code_arrays)
 }
 END_TEST
 
+/* The counter-based generator against the known answers of Philox4x32-10 published with
+   Random123 (Salmon et al., SC'11; examples/kat_vectors): counter words (c0..c3), key
+   (k0, k1) -> four output words.  fl_random_u64 (seed, stream, k) runs counter
+   (stream lo, stream hi, k/2 lo, k/2 hi) under key (seed lo, seed hi) and returns words
+   0,1 (k even) or 2,3 (k odd).  The inlined copy the array loops use must agree. */
+START_TEST (philox_known_answers)
+{
+  /* ctr 0, key 0 -> 6627e8d5 e169c58d bc57ac4c 9b00dbd8 */
+  ck_assert_uint_eq (fl_random_u64 (0, 0, 0), UINT64_C(0x6627e8d5e169c58d));
+  ck_assert_uint_eq (fl_random_u64 (0, 0, 1), UINT64_C(0xbc57ac4c9b00dbd8));
+  /* ctr 243f6a88 85a308d3 13198a2e 03707344, key a4093822 299f31d0
+     -> d16cfe09 94fdcceb 5001e420 24126ea1 */
+  uint64_t seed = UINT64_C(0x299f31d0a4093822), stream = UINT64_C(0x85a308d3243f6a88);
+  uint64_t k = UINT64_C(0x0370734413198a2e) << 1;
+  ck_assert_uint_eq (fl_random_u64 (seed, stream, k), UINT64_C(0xd16cfe0994fdcceb));
+  ck_assert_uint_eq (fl_random_u64 (seed, stream, k + 1), UINT64_C(0x5001e42024126ea1));
+}
+END_TEST
+
 static Suite *
 suite (void)
 {
@@ -488,6 +507,7 @@ suite (void)
   tcase_add_loop_test (t, quantize_equals_encode_decode, 0, (int) NFMT);
   tcase_add_loop_test (t, narrow_code_arrays, 0, (int) NFMT);
   tcase_add_test (t, tininess_known_answers);
+  tcase_add_test (t, philox_known_answers);
   tcase_add_test (t, special_results);
   tcase_add_test (t, cut_points);
   tcase_add_test (t, mpfr_state_kept);
