@@ -23,7 +23,9 @@ else
     sum=$((sum + ${c:-0}))
   done
   same "the shards' cases add up to 2^16 (each case once)" 65536 "$sum"
-  same "four shard summaries, no temporary left" "4" "$(ls "$tmp/a" | grep -c '^shard-[1-4]\.json$')"
+  files=("$tmp"/a/shard-*.json) temps=("$tmp"/a/*.tmp)
+  same "four shard summaries, no temporary left" "4 0" \
+    "${#files[@]} $([ -e "${temps[0]}" ] && echo "${#temps[@]}" || echo 0)"
   whole=$($FMTLAB verify fp16 add --impl "$F16LIB:f16_add_wrongties" --random 40000 --seed 9 \
           --threads 1 2> /dev/null | tail -1)
   status "4 shards with mismatches: exit 1" 1 \
