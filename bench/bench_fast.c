@@ -1,10 +1,13 @@
-/* bench_fast.c -- throughput of the fast paths (fl_encode_doubles, fl_decode_doubles).
+/* bench_fast.c -- throughput of the fast paths (fl_encode_doubles, fl_decode_doubles,
+   fl_decode_doubles_u16, fl_quantize_doubles).
 
    Generates N seeded random doubles with GSL (MT19937; the seed is printed) per format: a
    scale mixture of normals, each value drawn from N(0, sigma) with log2(sigma) uniform
    between log2(min positive) and log2(max) of the format, so the values cover the whole
    range of the format (subnormals, normals and a little overflow).  Times the encoder under
-   rne and sr and the decoder for each format (--dist normal: N(0, 1) instead), and a memcpy of the same buffer in the same
+   rne and sr, the decoder (uint64_t codes; uint16_t codes for formats of <= 16 bits) and
+   the fused fake-quantize under rne and sr for each format (--dist normal: N(0, 1)
+   instead), and a memcpy of the same buffer in the same
    run for scale; each figure is the best of R repetitions.  Not a test: it prints figures. */
 #include <config.h>
 #include <errno.h>
@@ -263,6 +266,44 @@ main (int argc, char **argv)
         printf ("%-10s %-7s %-4s %14.3e %10.2f %9.3f\n", fl_format_name (f), "decode", "-",
                 rate, 1e9 * best / (double) n, rate / memcpy_rate);
       }
+      /* the same codes from a uint16_t array (formats of <= 16 bits) */
+      if (fl_format_bits (f) <= 16)
+        {
+          uint16_t *c16 = (uint16_t *) codes;       /* in place: element i after i read */
+          for (size_t i = 0; i < n; i++)
+            c16[i] = (uint16_t) codes[i];
+          double best = INFINITY;
+          for (unsigned long long rep = 0; rep < reps; rep++)
+            {
+              double t0 = now ();
+              fl_decode_doubles_u16 (f, c16, y, n);
+              double t = now () - t0;
+              if (t < best)
+                best = t;
+            }
+          double rate = (double) n / best;
+          printf ("%-10s %-7s %-4s %14.3e %10.2f %9.3f\n", fl_format_name (f), "dec-u16", "-",
+                  rate, 1e9 * best / (double) n, rate / memcpy_rate);
+        }
+      /* fused fake-quantize, double to the nearest value of the format as a double */
+      for (int m = 0; m < 2; m++)
+        {
+          fl_rounding r;
+          fl_rounding_init (&r);
+          r.mode = m ? FL_SR : FL_RNE;
+          double best = INFINITY;
+          for (unsigned long long rep = 0; rep < reps; rep++)
+            {
+              double t0 = now ();
+              fl_quantize_doubles (f, x, y, n, &r, NULL);
+              double t = now () - t0;
+              if (t < best)
+                best = t;
+            }
+          double rate = (double) n / best;
+          printf ("%-10s %-7s %-4s %14.3e %10.2f %9.3f\n", fl_format_name (f), "quantize",
+                  m ? "sr" : "rne", rate, 1e9 * best / (double) n, rate / memcpy_rate);
+        }
       fl_format_free (f);
     }
   if (target_checked)

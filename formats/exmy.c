@@ -209,6 +209,8 @@ float_minnormal_code (const fl_format *f, uint64_t *code)
 void fl_float_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
                               const fl_rounding *r, unsigned *flags);
 void fl_float_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n);
+void fl_float_quantize_doubles (const fl_format *f, const double *x, double *y, size_t n,
+                                const fl_rounding *r, unsigned *flags);
 
 static int
 float_bits_at_one (const fl_format *f)
@@ -227,6 +229,7 @@ const fl_family_ops fl_float_ops = {
   .beyond = float_beyond,
   .encode_doubles = fl_float_encode_doubles,
   .decode_doubles = fl_float_decode_doubles,
+  .quantize_doubles = fl_float_quantize_doubles,
   .max_code = float_max_code,
   .lowest_code = float_lowest_code,
   .minpos_code = float_minpos_code,

@@ -565,6 +565,62 @@ fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t 
 
 #define FL_QCHUNK 256
 
+/* Narrow code arrays: a chunk of uint64_t codes on the stack between the narrow array and
+   the family's array call, so every family gets them with its own fast path; element i
+   keeps stream r->stream + i. */
+#define FL_DEFINE_NARROW(suffix, ctype, width)                                          \
+  fl_status                                                                             \
+  fl_encode_doubles_##suffix (const fl_format *f, const double *x, ctype *codes,        \
+                              size_t n, const fl_rounding *r, unsigned *flags)          \
+  {                                                                                     \
+    if (fl_format_bits (f) == 0 || fl_format_bits (f) > width)                          \
+      return FL_ERANGE;                                                                 \
+    /* long chunks: the table-driven array encoders pay their set-up once a chunk */   \
+    uint64_t sbuf[FL_QCHUNK], *buf = sbuf;                                              \
+    size_t chunk = FL_QCHUNK;                                                           \
+    if (n > FL_QCHUNK)                                                                  \
+      {                                                                                 \
+        size_t want = n < 65536 ? n : 65536;                                            \
+        uint64_t *heap = malloc (want * sizeof *heap);                                  \
+        if (heap)                                                                       \
+          buf = heap, chunk = want;                                                     \
+      }                                                                                 \
+    fl_rounding rc = *r;                                                                \
+    unsigned fl = 0;                                                                    \
+    for (size_t lo = 0; lo < n; lo += chunk)                                            \
+      {                                                                                 \
+        size_t len = n - lo < chunk ? n - lo : chunk;                                   \
+        rc.stream = r->stream + lo;                                                     \
+        fl_encode_doubles (f, x + lo, buf, len, &rc, &fl);                              \
+        for (size_t i = 0; i < len; i++)                                                \
+          codes[lo + i] = (ctype) buf[i];                                               \
+      }                                                                                 \
+    if (buf != sbuf)                                                                    \
+      free (buf);                                                                       \
+    if (flags)                                                                          \
+      *flags |= fl;                                                                     \
+    return FL_OK;                                                                       \
+  }                                                                                     \
+  fl_status                                                                             \
+  fl_decode_doubles_##suffix (const fl_format *f, const ctype *codes, double *x,        \
+                              size_t n)                                                 \
+  {                                                                                     \
+    if (fl_format_bits (f) == 0 || fl_format_bits (f) > width)                          \
+      return FL_ERANGE;                                                                 \
+    uint64_t buf[4 * FL_QCHUNK];         /* 8 KiB: stays in L1 with the output */       \
+    for (size_t lo = 0; lo < n; lo += 4 * FL_QCHUNK)                                    \
+      {                                                                                 \
+        size_t len = n - lo < 4 * FL_QCHUNK ? n - lo : 4 * FL_QCHUNK;                   \
+        for (size_t i = 0; i < len; i++)                                                \
+          buf[i] = codes[lo + i];                                                       \
+        fl_decode_doubles (f, buf, x + lo, len);                                        \
+      }                                                                                 \
+    return FL_OK;                                                                       \
+  }
+FL_DEFINE_NARROW (u8, uint8_t, 8)
+FL_DEFINE_NARROW (u16, uint16_t, 16)
+FL_DEFINE_NARROW (u32, uint32_t, 32)
+
 /* The fused path of the dyadic families: the double's bits through the family's
    round_pack, then the code's value from unpack, exact whenever it is a double (else,
    and for NaN and infinities, the family's own decode of that one code): x -> value with

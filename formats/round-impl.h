@@ -39,6 +39,60 @@ typedef struct {
 uint64_t fl_frac_chunk (const fl_frac *fr, unsigned long i);
 uint64_t fl_rng_u64 (uint64_t seed, uint64_t stream, uint64_t k);
 
+/* Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC'11):
+   a counter-based generator, so the k-th draw of stream s under a seed is a pure function
+   of (seed, s, k) and results do not depend on thread scheduling.  Inline here so that
+   the array fast paths draw without a call (fl_rng_u64 is the same function). */
+FL_INLINE void
+fl_philox4x32 (uint32_t ctr[4], uint32_t k0, uint32_t k1)
+{
+  for (int round = 0; round < 10; round++)
+    {
+      uint64_t p0 = (uint64_t) 0xD2511F53u * ctr[0];
+      uint64_t p1 = (uint64_t) 0xCD9E8D57u * ctr[2];
+      uint32_t hi0 = (uint32_t) (p0 >> 32), lo0 = (uint32_t) p0;
+      uint32_t hi1 = (uint32_t) (p1 >> 32), lo1 = (uint32_t) p1;
+      uint32_t c0 = hi1 ^ ctr[1] ^ k0, c2 = hi0 ^ ctr[3] ^ k1;
+      ctr[0] = c0;
+      ctr[1] = lo1;
+      ctr[2] = c2;
+      ctr[3] = lo0;
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+}
+
+FL_INLINE uint64_t
+fl_rng_u64_inline (uint64_t seed, uint64_t stream, uint64_t k)
+{
+  /* The key is the seed; the counter is (stream, k / 2); each block gives two draws.
+     fl_philox4x32 with the counter in scalars and the rounds unrolled, so that the
+     words stay in registers in the array loops. */
+  uint64_t blk = k >> 1;
+  uint32_t c0 = (uint32_t) stream, c1 = (uint32_t) (stream >> 32);
+  uint32_t c2 = (uint32_t) blk, c3 = (uint32_t) (blk >> 32);
+  uint32_t k0 = (uint32_t) seed, k1 = (uint32_t) (seed >> 32);
+#if defined(__GNUC__) && !defined(__clang__)
+# pragma GCC unroll 10
+#endif
+  for (int round = 0; round < 10; round++)
+    {
+      uint64_t p0 = (uint64_t) 0xD2511F53u * c0;
+      uint64_t p1 = (uint64_t) 0xCD9E8D57u * c2;
+      uint32_t n0 = (uint32_t) (p1 >> 32) ^ c1 ^ k0;
+      uint32_t n2 = (uint32_t) (p0 >> 32) ^ c3 ^ k1;
+      c1 = (uint32_t) p1;
+      c3 = (uint32_t) p0;
+      c0 = n0;
+      c2 = n2;
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+  if (k & 1)
+    return ((uint64_t) c2 << 32) | c3;
+  return ((uint64_t) c0 << 32) | c1;
+}
+
 /* The one stochastic-rounding decision (doc/engine.md).  A producer describes the
    fraction t in [0, 1) of the way from the lower to the upper neighbour (in magnitude)
    by its binary digits: chunk (src, i, &rest) returns bits 64i+1 .. 64i+64 after the

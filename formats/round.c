@@ -10,39 +10,10 @@
 # error "fmtlab needs a 64-bit unsigned long (LP64) for mpz_get_ui"
 #endif
 
-/* Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC'11):
-   a counter-based generator, so the k-th draw of stream s under a seed is a pure function
-   of (seed, s, k) and results do not depend on thread scheduling. */
-static void
-philox4x32 (uint32_t ctr[4], uint32_t k0, uint32_t k1)
-{
-  for (int round = 0; round < 10; round++)
-    {
-      uint64_t p0 = (uint64_t) 0xD2511F53u * ctr[0];
-      uint64_t p1 = (uint64_t) 0xCD9E8D57u * ctr[2];
-      uint32_t hi0 = (uint32_t) (p0 >> 32), lo0 = (uint32_t) p0;
-      uint32_t hi1 = (uint32_t) (p1 >> 32), lo1 = (uint32_t) p1;
-      uint32_t c0 = hi1 ^ ctr[1] ^ k0, c2 = hi0 ^ ctr[3] ^ k1;
-      ctr[0] = c0;
-      ctr[1] = lo1;
-      ctr[2] = c2;
-      ctr[3] = lo0;
-      k0 += 0x9E3779B9u;
-      k1 += 0xBB67AE85u;
-    }
-}
-
 uint64_t
 fl_rng_u64 (uint64_t seed, uint64_t stream, uint64_t k)
 {
-  /* The key is the seed; the counter is (stream, k / 2); each block gives two draws. */
-  uint64_t blk = k >> 1;
-  uint32_t ctr[4] = { (uint32_t) stream, (uint32_t) (stream >> 32),
-                      (uint32_t) blk, (uint32_t) (blk >> 32) };
-  philox4x32 (ctr, (uint32_t) seed, (uint32_t) (seed >> 32));
-  if (k & 1)
-    return ((uint64_t) ctr[2] << 32) | ctr[3];
-  return ((uint64_t) ctr[0] << 32) | ctr[1];
+  return fl_rng_u64_inline (seed, stream, k);
 }
 
 uint64_t

@@ -81,3 +81,7 @@ TESTS += tests/test_fixed
 tests_test_fixed_SOURCES = tests/test_fixed.c $(TEST_COMMON_SOURCES)
 tests_test_fixed_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_fixed_LDADD = $(TEST_COMMON_LDADD)
+
+# the scale-out recipes (contrib/): GNU parallel on 4 shards, merged
+TESTS += tests/test_shard.sh
+EXTRA_DIST += tests/test_shard.sh contrib/shard-parallel.sh contrib/shard-slurm.sh

@@ -446,6 +446,104 @@ START_TEST (block_ternary)
 }
 END_TEST
 
+/* Narrow code arrays give the codes of the uint64_t call (a long array: the table-driven
+   encoders' chunks too), every mode; decoding every code of a format of <= 16 bits from a
+   narrow array gives the nearest double of the exact MPFR decode (fl_decode at 53 bits,
+   the independent side); a format wider than the array is refused. */
+START_TEST (narrow_code_arrays)
+{
+  uint64_t st = tu_seed ("narrow_code_arrays", 17) + (uint64_t) _i;
+  fl_format *f = tu_parse (formats[_i]);
+  unsigned bits = fl_format_bits (f);
+  enum { N = 3000 };
+  double *x = malloc (N * sizeof *x), *y = malloc (N * sizeof *y), *z = malloc (N * sizeof *z);
+  uint64_t *c64 = malloc (N * sizeof *c64);
+  uint8_t *c8 = malloc (N);
+  uint16_t *c16 = malloc (N * sizeof *c16);
+  uint32_t *c32 = malloc (N * sizeof *c32);
+  size_t n = sample (f, x, N, &st);
+  if (!fl_format_is_exact (f))
+    n = 200;                                      /* the logarithmic families: MPFR */
+  for (int m = 0; m < FL_ROUND_MODES; m++)
+    {
+      fl_rounding r;
+      fl_rounding_init (&r);
+      r.mode = (fl_round_mode) m;
+      r.seed = 3;
+      r.stream = 7;
+      unsigned f64 = 0, f8 = 0, f16 = 0, f32 = 0;
+      fl_encode_doubles (f, x, c64, n, &r, &f64);
+      ck_assert_int_eq (fl_encode_doubles_u8 (f, x, c8, n, &r, &f8),
+                        bits <= 8 ? FL_OK : FL_ERANGE);
+      ck_assert_int_eq (fl_encode_doubles_u16 (f, x, c16, n, &r, &f16),
+                        bits <= 16 ? FL_OK : FL_ERANGE);
+      ck_assert_int_eq (fl_encode_doubles_u32 (f, x, c32, n, &r, &f32), FL_OK);
+      TU_CHECK (f32 == f64 && (bits > 16 || f16 == f64) && (bits > 8 || f8 == f64),
+                "%s %s: flags differ", formats[_i], fl_round_mode_name (r.mode));
+      for (size_t i = 0; i < n; i++)
+        TU_CHECK (c32[i] == c64[i] && (bits > 16 || c16[i] == c64[i])
+                  && (bits > 8 || c8[i] == c64[i]),
+                  "%s %s x=%a: narrow codes differ from %llx", formats[_i],
+                  fl_round_mode_name (r.mode), x[i], (unsigned long long) c64[i]);
+    }
+  if (bits <= 16)
+    {
+      size_t nc = (size_t) 1 << bits;
+      double *d = malloc (nc * sizeof *d);
+      mpfr_t v;
+      mpfr_init2 (v, 53);
+      for (size_t lo = 0; lo < nc; lo += N)
+        {
+          size_t len = nc - lo < N ? nc - lo : N;
+          for (size_t i = 0; i < len; i++)
+            c16[i] = (uint16_t) (lo + i);
+          ck_assert_int_eq (fl_decode_doubles_u16 (f, c16, d + lo, len), FL_OK);
+        }
+      for (size_t c = 0; c < nc; c++)
+        {
+          fl_decode (f, c, v);
+          double want = mpfr_get_d (v, MPFR_RNDN);
+          TU_CHECK ((isnan (want) && isnan (d[c])) || memcmp (&want, &d[c], sizeof want) == 0,
+                    "%s code %zx: narrow decode %a, MPFR %a", formats[_i], c, d[c], want);
+        }
+      if (bits <= 8)
+        {
+          for (size_t c = 0; c < nc; c++)
+            c8[c] = (uint8_t) c;
+          ck_assert_int_eq (fl_decode_doubles_u8 (f, c8, y, nc), FL_OK);
+          for (size_t c = 0; c < nc; c++)
+            TU_CHECK ((isnan (y[c]) && isnan (d[c])) || memcmp (&y[c], &d[c], sizeof *y) == 0,
+                      "%s code %zx: u8 decode %a, u16 %a", formats[_i], c, y[c], d[c]);
+        }
+      mpfr_clear (v);
+      free (d);
+    }
+  else
+    ck_assert_int_eq (fl_decode_doubles_u16 (f, c16, z, 1), FL_ERANGE);
+  free (x); free (y); free (z); free (c64); free (c8); free (c16); free (c32);
+  fl_format_free (f);
+}
+END_TEST
+
+/* The counter-based generator against the known answers of Philox4x32-10 published with
+   Random123 (Salmon et al., SC'11; examples/kat_vectors): counter words (c0..c3), key
+   (k0, k1) -> four output words.  fl_random_u64 (seed, stream, k) runs counter
+   (stream lo, stream hi, k/2 lo, k/2 hi) under key (seed lo, seed hi) and returns words
+   0,1 (k even) or 2,3 (k odd).  The inlined copy the array loops use must agree. */
+START_TEST (philox_known_answers)
+{
+  /* ctr 0, key 0 -> 6627e8d5 e169c58d bc57ac4c 9b00dbd8 */
+  ck_assert_uint_eq (fl_random_u64 (0, 0, 0), UINT64_C(0x6627e8d5e169c58d));
+  ck_assert_uint_eq (fl_random_u64 (0, 0, 1), UINT64_C(0xbc57ac4c9b00dbd8));
+  /* ctr 243f6a88 85a308d3 13198a2e 03707344, key a4093822 299f31d0
+     -> d16cfe09 94fdcceb 5001e420 24126ea1 */
+  uint64_t seed = UINT64_C(0x299f31d0a4093822), stream = UINT64_C(0x85a308d3243f6a88);
+  uint64_t k = UINT64_C(0x0370734413198a2e) << 1;
+  ck_assert_uint_eq (fl_random_u64 (seed, stream, k), UINT64_C(0xd16cfe0994fdcceb));
+  ck_assert_uint_eq (fl_random_u64 (seed, stream, k + 1), UINT64_C(0x5001e42024126ea1));
+}
+END_TEST
+
 static Suite *
 suite (void)
 {
@@ -454,7 +552,9 @@ suite (void)
   tcase_set_timeout (t, 300);
   tcase_add_loop_test (t, ternary_independent, 0, (int) NFMT);
   tcase_add_loop_test (t, quantize_equals_encode_decode, 0, (int) NFMT);
+  tcase_add_loop_test (t, narrow_code_arrays, 0, (int) NFMT);
   tcase_add_test (t, tininess_known_answers);
+  tcase_add_test (t, philox_known_answers);
   tcase_add_test (t, special_results);
   tcase_add_test (t, cut_points);
   tcase_add_test (t, mpfr_state_kept);

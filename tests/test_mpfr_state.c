@@ -156,6 +156,12 @@ main (void)
        fl_format_cut (fp16, FL_DOMAIN_DEFAULT, 0x3c00, 0x3c01, w));
   RUN ("fl_encode_doubles", fl_encode_doubles (fp16, xd, codes, 64, &r, &fl); fl_encode_doubles (lns, xd, codes, 64, &r, &fl));
   RUN ("fl_decode_doubles", fl_decode_doubles (fp16, codes, yd, 8); fl_decode_doubles (lns, codes, yd, 8));
+  RUN ("fl_encode_doubles_u8", uint8_t n8[64]; fl_encode_doubles_u8 (e4m3, xd, n8, 64, &r, &fl); fl_encode_doubles_u8 (lns, xd, n8, 64, &r, &fl));
+  RUN ("fl_encode_doubles_u16", uint16_t n16[64]; fl_encode_doubles_u16 (fp16, xd, n16, 64, &r, &fl); fl_encode_doubles_u16 (lns, xd, n16, 64, &r, &fl));
+  RUN ("fl_encode_doubles_u32", uint32_t n32[64]; fl_encode_doubles_u32 (fp16, xd, n32, 64, &r, &fl); fl_encode_doubles_u32 (lns, xd, n32, 64, &r, &fl));
+  RUN ("fl_decode_doubles_u8", uint8_t n8[8] = { 1, 2, 3 }; fl_decode_doubles_u8 (e4m3, n8, yd, 8); fl_decode_doubles_u8 (lns, n8, yd, 8));
+  RUN ("fl_decode_doubles_u16", uint16_t n16[8] = { 1, 2, 3 }; fl_decode_doubles_u16 (fp16, n16, yd, 8); fl_decode_doubles_u16 (lns, n16, yd, 8));
+  RUN ("fl_decode_doubles_u32", uint32_t n32[8] = { 1, 2, 3 }; fl_decode_doubles_u32 (fp16, n32, yd, 8); fl_decode_doubles_u32 (lns, n32, yd, 8));
   RUN ("fl_quantize_doubles", fl_quantize_doubles (e4m3, xd, yd, 64, &r, &fl); fl_quantize_doubles (mx4, xd, yd, 64, &r, &fl));
   RUN ("fl_quantize_floats", fl_quantize_floats (e4m3, xf, yf, 64, &r, &fl); fl_quantize_floats (mx4, xf, yf, 64, &r, &fl));
   RUN ("fl_encode_t", int t; mpfr_set_d (w, 0.1, MPFR_RNDN); fl_encode_t (fp16, w, &r, &t, &fl); fl_encode_t (lns, w, &r, &t, &fl));

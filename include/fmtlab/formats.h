@@ -204,6 +204,23 @@ void fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, si
                         const fl_rounding *r, unsigned *flags);
 void fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n);
 
+/* The same with codes in narrow arrays, so that an FP8 tensor takes one byte per element:
+   uint8_t codes for formats of at most 8 bits, uint16_t up to 16, uint32_t up to 32.  A
+   format wider than the array's code gives FL_ERANGE and leaves the outputs untouched;
+   otherwise FL_OK, with exactly the codes and doubles of the uint64_t calls. */
+fl_status fl_encode_doubles_u8 (const fl_format *f, const double *x, uint8_t *codes,
+                                size_t n, const fl_rounding *r, unsigned *flags);
+fl_status fl_encode_doubles_u16 (const fl_format *f, const double *x, uint16_t *codes,
+                                 size_t n, const fl_rounding *r, unsigned *flags);
+fl_status fl_encode_doubles_u32 (const fl_format *f, const double *x, uint32_t *codes,
+                                 size_t n, const fl_rounding *r, unsigned *flags);
+fl_status fl_decode_doubles_u8 (const fl_format *f, const uint8_t *codes, double *x,
+                                size_t n);
+fl_status fl_decode_doubles_u16 (const fl_format *f, const uint16_t *codes, double *x,
+                                 size_t n);
+fl_status fl_decode_doubles_u32 (const fl_format *f, const uint32_t *codes, double *x,
+                                 size_t n);
+
 /* fl_encode_doubles with the ternary of each element (as fl_encode_t) in ternary[i]. */
 void fl_encode_doubles_t (const fl_format *f, const double *x, uint64_t *codes,
                           int8_t *ternary, size_t n, const fl_rounding *r, unsigned *flags);
