@@ -10,7 +10,7 @@ static const cli_command commands[] = {
   { "values", cmd_values, "every code of a format with its exact value and class" },
   { "info", cmd_info, "properties of formats: counts, max, min, dynamic range, precision" },
   { "round", cmd_round, "round values to a format, exactly, in any rounding mode" },
-  { "report", cmd_report, "the main job: property and value tables under notebooks-data/" },
+  { "report", cmd_report, "the main job: tables, charts and index.html for every data set, under notebooks-data/report/" },
   { "blocks", cmd_blocks, "quantize blocks of binary32 values to a block format (MX, NVFP4, OPAL, groups)" },
   { "pack", cmd_pack, "pack codes of 1-16 bits densely (8 codes in B bytes)" },
   { "unpack", cmd_unpack, "unpack densely packed codes to one per byte (or word)" },
