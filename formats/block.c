@@ -355,17 +355,31 @@ parse_params (fl_block *b, const char *name, const char *p, char *err, size_t er
   return FL_OK;
 }
 
+/* A scalar format's name as a block parameter: in brackets when it holds a comma
+   (float:e=4,m=3), so that the canonical name parses back to the same block. */
+static const char *
+param_name (const fl_format *f, char *buf, size_t size)
+{
+  const char *s = fl_format_name (f);
+  if (!strchr (s, ','))
+    return s;
+  snprintf (buf, size, "[%s]", s);
+  return buf;
+}
+
 static void
 canonical_name (fl_block *b)
 {
   char *n = b->name;
   size_t sz = sizeof b->name;
+  char e[128], sc[128], o[128], z[128];
   switch (b->kind)
     {
     case FL_BLOCK_MX:
-      snprintf (n, sz, "mx:elem=%s,k=%zu,scale=%s,rule=%s%s", fl_format_name (b->elem), b->k,
-                fl_format_name (b->scale), fl_scale_rule_name (b->rule),
-                b->elem_asym && !b->sym ? ",sym=0" : "");
+      if (snprintf (n, sz, "mx:elem=%s,k=%zu,scale=%s,rule=%s%s", param_name (b->elem, e, sizeof e),
+                b->k, param_name (b->scale, sc, sizeof sc), fl_scale_rule_name (b->rule),
+                b->elem_asym && !b->sym ? ",sym=0" : "") >= (int) sz)
+        n[sz - 1] = 0;   /* truncated (names are far shorter than the buffer) */
       break;
     case FL_BLOCK_NVFP4:
       if (b->has_tscale)
@@ -374,16 +388,20 @@ canonical_name (fl_block *b)
         snprintf (n, sz, "nvfp4");
       break;
     case FL_BLOCK_OPAL:
-      snprintf (n, sz, "opal:elem=%s,k=%zu,outliers=%u,ofmt=%s,scale=%s", fl_format_name (b->elem),
-                b->k, b->outliers, fl_format_name (b->ofmt), fl_format_name (b->scale));
+      if (snprintf (n, sz, "opal:elem=%s,k=%zu,outliers=%u,ofmt=%s,scale=%s",
+                param_name (b->elem, e, sizeof e), b->k, b->outliers,
+                param_name (b->ofmt, o, sizeof o), param_name (b->scale, sc, sizeof sc)) >= (int) sz)
+        n[sz - 1] = 0;
       break;
     case FL_BLOCK_GROUP:
       if (b->fit >= FL_FIT_Q4_0)
         snprintf (n, sz, "%s", fl_group_fit_name (b->fit));
       else
-        snprintf (n, sz, "group:elem=%s,k=%zu,scale=%s,zero=%s,fit=%s", fl_format_name (b->elem),
-                  b->k, fl_format_name (b->scale), b->zero ? fl_format_name (b->zero) : "none",
-                  fl_group_fit_name (b->fit));
+        if (snprintf (n, sz, "group:elem=%s,k=%zu,scale=%s,zero=%s,fit=%s",
+                  param_name (b->elem, e, sizeof e), b->k, param_name (b->scale, sc, sizeof sc),
+                  b->zero ? param_name (b->zero, z, sizeof z) : "none",
+                  fl_group_fit_name (b->fit)) >= (int) sz)
+          n[sz - 1] = 0;
       break;
     }
 }

@@ -160,6 +160,15 @@ done
 same "formats --csv has the block rows" 6 "$($FMTLAB formats --csv | grep -c ',block,')"
 same "formats cites no document users lack (SPEC)" 0 "$(grep -c SPEC "$tmp/formats.txt")"
 
+# the canonical name of a block whose parameter formats hold commas brackets them, so it
+# parses back (found by fuzz_names once block names reached fl_format_parse)
+for spec in 'mx:elem=[float:e=4,m=3]' 'opal:elem=[float:e=2,m=1],ofmt=[float:e=8,m=7]' \
+            'group:elem=int4,k=16,scale=[float:e=5,m=10],zero=[float:e=5,m=10]'; do
+  canon=$($FMTLAB info "$spec" --csv | sed -n '2s/^"\([^"]*\)".*/\1/p')
+  ok "canonical name of $spec is bracketed" grep -q '\[' <<< "$canon"
+  status "canonical name of $spec parses back" 0 $FMTLAB info "$canon"
+done
+
 for c in blocks pack unpack; do
   status "$c --help" 0 $FMTLAB $c --help
   status "$c --version" 0 $FMTLAB $c --version
