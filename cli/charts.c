@@ -9,10 +9,8 @@
 #include <fmtlab/chartdata.h>
 #include "charts.h"
 
-static size_t
-append (char *buf, size_t len, size_t at, const char *fmt, ...) __attribute__ ((format (printf, 4, 5)));
-static size_t
-append (char *buf, size_t len, size_t at, const char *fmt, ...)
+size_t
+cli_append (char *buf, size_t len, size_t at, const char *fmt, ...)
 {
   if (!buf || at >= len)
     return at;
@@ -45,7 +43,7 @@ cli_chart_accuracy (const char *path, const fl_plot_page *pg, fl_format **f, siz
       return FL_ENOMEM;
     }
   fl_status st = FL_OK;
-  size_t at = append (finding, flen, 0, "Peak mean decimal accuracy (digits) and the binades "
+  size_t at = cli_append (finding, flen, 0, "Peak mean decimal accuracy (digits) and the binades "
                       "with at least one digit:");
   for (size_t i = 0; i < n && st == FL_OK; i++)
     {
@@ -75,9 +73,9 @@ cli_chart_accuracy (const char *path, const fl_plot_page *pg, fl_format **f, siz
             peak = rows[r].mean;
           good += rows[r].mean >= 1;
         }
-      at = append (finding, flen, at, "%s %s %.2f over %zu", i ? ";" : "", s[i].name, peak, good);
+      at = cli_append (finding, flen, at, "%s %s %.2f over %zu", i ? ";" : "", s[i].name, peak, good);
     }
-  append (finding, flen, at, ".");
+  cli_append (finding, flen, at, ".");
   if (st == FL_OK)
     st = fl_plot_accuracy (path, pg, s, n, err, errlen);
   for (size_t i = 0; i < n; i++)
@@ -97,7 +95,7 @@ cli_chart_density (const char *path, const fl_plot_page *pg, fl_format **f, size
       return FL_ENOMEM;
     }
   fl_status st = FL_OK;
-  size_t at = append (finding, flen, 0, "Most codes in one binade, and binades covered:");
+  size_t at = cli_append (finding, flen, 0, "Most codes in one binade, and binades covered:");
   for (size_t i = 0; i < n && st == FL_OK; i++)
     {
       fl_density_row *rows;
@@ -112,10 +110,10 @@ cli_chart_density (const char *path, const fl_plot_page *pg, fl_format **f, size
       for (size_t r = 0; r < nrows; r++)
         if (rows[r].codes > most)
           most = rows[r].codes;
-      at = append (finding, flen, at, "%s %s %.0f codes, %zu binades", i ? ";" : "",
+      at = cli_append (finding, flen, at, "%s %s %.0f codes, %zu binades", i ? ";" : "",
                    s[i].name, most, nrows);
     }
-  append (finding, flen, at, ".");
+  cli_append (finding, flen, at, ".");
   if (st == FL_OK)
     st = fl_plot_density (path, pg, s, n, err, errlen);
   for (size_t i = 0; i < n; i++)
@@ -133,12 +131,12 @@ cli_chart_closure (const char *path, const fl_plot_page *pg, const fl_format *f,
   if (st != FL_OK)
     return st;
   double total = (double) c.side * (double) c.side;
-  size_t at = append (finding, flen, 0, "%s %s over all %.0f pairs:", fl_format_name (f),
+  size_t at = cli_append (finding, flen, 0, "%s %s over all %.0f pairs:", fl_format_name (f),
                       fl_op_name (op), total);
   for (int k = 0; k < FL_OUTCOMES; k++)
-    at = append (finding, flen, at, "%s %.1f%% %s", k ? "," : "", 100 * c.count[k] / total,
+    at = cli_append (finding, flen, at, "%s %.1f%% %s", k ? "," : "", 100 * c.count[k] / total,
                  fl_outcome_name ((fl_outcome) k));
-  append (finding, flen, at, ".");
+  cli_append (finding, flen, at, ".");
   st = fl_plot_closure (path, pg, fl_format_name (f), fl_op_name (op), &c, err, errlen);
   fl_closure_clear (&c);
   return st;
@@ -252,7 +250,7 @@ cli_chart_hist (const char *path, const fl_plot_page *pg, cli_tsource *src, size
     }
   if (st != FL_OK)
     goto out;
-  size_t at = append (finding, flen, 0, "Share of the %llu finite elements of %s clipped / "
+  size_t at = cli_append (finding, flen, 0, "Share of the %llu finite elements of %s clipped / "
                       "flushed to zero:", (unsigned long long) dr.finite, label);
   for (size_t i = 0; i < ncand; i++)
     {
@@ -260,10 +258,10 @@ cli_chart_hist (const char *path, const fl_plot_page *pg, cli_tsource *src, size
       pc[i].range = &range[i];
       pc[i].clipped = lost[i].n ? (double) lost[i].clipped / (double) lost[i].n : 0;
       pc[i].flushed = lost[i].n ? (double) lost[i].flushed / (double) lost[i].n : 0;
-      at = append (finding, flen, at, "%s %s %.3g%% / %.3g%%", i ? ";" : "", names[i],
+      at = cli_append (finding, flen, at, "%s %s %.3g%% / %.3g%%", i ? ";" : "", names[i],
                    100 * pc[i].clipped, 100 * pc[i].flushed);
     }
-  append (finding, flen, at, ".");
+  cli_append (finding, flen, at, ".");
   fl_plot_hist_input in = { label, &hlog, &hlin, pc, ncand };
   st = fl_plot_hist (path, pg, &in, err, errlen);
 out:
@@ -291,15 +289,8 @@ out:
 
 /* ---- charts from result tables ('fmtlab compare --csv' and the like) ------------------- */
 
-/* A CSV table with a header row; fields may be double-quoted ("" inside is a quote). */
-typedef struct {
-  size_t ncols, nrows;
-  char **head;
-  char **cell;       /* nrows x ncols */
-} csv_table;
-
-static void
-csv_free (csv_table *t)
+void
+cli_csv_free (cli_csv *t)
 {
   for (size_t i = 0; i < t->ncols; i++)
     free (t->head ? t->head[i] : NULL);
@@ -369,8 +360,8 @@ fail:
   return -1;
 }
 
-static fl_status
-csv_read (const char *path, csv_table *t, char *err, size_t errlen)
+fl_status
+cli_csv_read (const char *path, cli_csv *t, char *err, size_t errlen)
 {
   memset (t, 0, sizeof *t);
   FILE *fp = fopen (path, "r");
@@ -445,12 +436,12 @@ csv_read (const char *path, csv_table *t, char *err, size_t errlen)
       st = FL_EINVAL;
     }
   if (st != FL_OK)
-    csv_free (t);
+    cli_csv_free (t);
   return st;
 }
 
-static long
-csv_col (const csv_table *t, const char *name)
+long
+cli_csv_col (const cli_csv *t, const char *name)
 {
   for (size_t i = 0; i < t->ncols; i++)
     if (strcmp (t->head[i], name) == 0)
@@ -459,11 +450,11 @@ csv_col (const csv_table *t, const char *name)
 }
 
 static fl_status
-need_cols (const csv_table *t, const char *path, const char *const *names, long *idx, size_t n,
+need_cols (const cli_csv *t, const char *path, const char *const *names, long *idx, size_t n,
            char *err, size_t errlen)
 {
   for (size_t i = 0; i < n; i++)
-    if ((idx[i] = csv_col (t, names[i])) < 0)
+    if ((idx[i] = cli_csv_col (t, names[i])) < 0)
       {
         snprintf (err, errlen, "%s: no column '%s' (expected the CSV of 'fmtlab compare --csv')",
                   path, names[i]);
@@ -472,17 +463,16 @@ need_cols (const csv_table *t, const char *path, const char *const *names, long 
   return FL_OK;
 }
 
-static double
-num (const char *s)
+double
+cli_num (const char *s)
 {
   char *end;
   double v = strtod (s, &end);
   return end != s && *end == 0 ? v : NAN;
 }
 
-/* index of s in the list, appended when absent */
-static size_t
-intern (const char **list, size_t *n, const char *s)
+size_t
+cli_intern (const char **list, size_t *n, const char *s)
 {
   for (size_t i = 0; i < *n; i++)
     if (strcmp (list[i], s) == 0)
@@ -495,8 +485,8 @@ fl_status
 cli_chart_sqnr (const char *path, const fl_plot_page *pg, const char *table, int bars,
                 char *finding, size_t flen, char *err, size_t errlen)
 {
-  csv_table t;
-  fl_status st = csv_read (table, &t, err, errlen);
+  cli_csv t;
+  fl_status st = cli_csv_read (table, &t, err, errlen);
   if (st != FL_OK)
     return st;
   static const char *const names[] = { "tensor", "format", "sqnr_db" };
@@ -514,8 +504,8 @@ cli_chart_sqnr (const char *path, const fl_plot_page *pg, const char *table, int
   size_t nt = 0, nf = 0;
   for (size_t r = 0; r < t.nrows; r++)
     {
-      intern (tens, &nt, t.cell[r * t.ncols + c[0]]);
-      intern (fmts, &nf, t.cell[r * t.ncols + c[1]]);
+      cli_intern (tens, &nt, t.cell[r * t.ncols + c[0]]);
+      cli_intern (fmts, &nf, t.cell[r * t.ncols + c[1]]);
     }
   v = malloc (nt * nf * sizeof *v);
   if (!v)
@@ -528,11 +518,11 @@ cli_chart_sqnr (const char *path, const fl_plot_page *pg, const char *table, int
     v[k] = NAN;
   for (size_t r = 0; r < t.nrows; r++)
     {
-      size_t i = intern (tens, &nt, t.cell[r * t.ncols + c[0]]);
-      size_t j = intern (fmts, &nf, t.cell[r * t.ncols + c[1]]);
-      v[i * nf + j] = num (t.cell[r * t.ncols + c[2]]);
+      size_t i = cli_intern (tens, &nt, t.cell[r * t.ncols + c[0]]);
+      size_t j = cli_intern (fmts, &nf, t.cell[r * t.ncols + c[1]]);
+      v[i * nf + j] = cli_num (t.cell[r * t.ncols + c[2]]);
     }
-  size_t at = append (finding, flen, 0, "Highest SQNR per tensor:");
+  size_t at = cli_append (finding, flen, 0, "Highest SQNR per tensor:");
   for (size_t i = 0; i < nt; i++)
     {
       size_t best = nf;
@@ -540,10 +530,10 @@ cli_chart_sqnr (const char *path, const fl_plot_page *pg, const char *table, int
         if (!isnan (v[i * nf + j]) && (best == nf || v[i * nf + j] > v[i * nf + best]))
           best = j;
       if (best < nf)
-        at = append (finding, flen, at, "%s %s %s %.1f dB", i ? ";" : "", tens[i], fmts[best],
+        at = cli_append (finding, flen, at, "%s %s %s %.1f dB", i ? ";" : "", tens[i], fmts[best],
                      v[i * nf + best]);
     }
-  append (finding, flen, at, ".");
+  cli_append (finding, flen, at, ".");
   fl_plot_sqnr_input in = { tens, nt, fmts, nf, v };
   st = bars ? fl_plot_sqnr_bars (path, pg, &in, err, errlen)
             : fl_plot_sqnr_heatmap (path, pg, &in, err, errlen);
@@ -551,7 +541,7 @@ out:
   free (tens);
   free (fmts);
   free (v);
-  csv_free (&t);
+  cli_csv_free (&t);
   return st;
 }
 
@@ -591,8 +581,8 @@ fl_status
 cli_chart_errbits (const char *path, const fl_plot_page *pg, const char *table,
                    const char *measure, char *finding, size_t flen, char *err, size_t errlen)
 {
-  csv_table t;
-  fl_status st = csv_read (table, &t, err, errlen);
+  cli_csv t;
+  fl_status st = cli_csv_read (table, &t, err, errlen);
   if (st != FL_OK)
     return st;
   const char *names[] = { "format", "bits_per_element", measure };
@@ -614,15 +604,15 @@ cli_chart_errbits (const char *path, const fl_plot_page *pg, const char *table,
     }
   if ((st = need_cols (&t, table, names, c, 3, err, errlen)) != FL_OK)
     goto out;
-  long ct = csv_col (&t, "tensor");
+  long ct = cli_csv_col (&t, "tensor");
   size_t nf = 0, ntens = 0;
   /* one point per format: the measure's mean over the tensors of the table */
   for (size_t r = 0; r < nr; r++)
     {
-      size_t j = intern (fmts, &nf, t.cell[r * t.ncols + c[0]]);
+      size_t j = cli_intern (fmts, &nf, t.cell[r * t.ncols + c[0]]);
       if (ct >= 0)
-        intern (tens, &ntens, t.cell[r * t.ncols + ct]);
-      double b = num (t.cell[r * t.ncols + c[1]]), y = num (t.cell[r * t.ncols + c[2]]);
+        cli_intern (tens, &ntens, t.cell[r * t.ncols + ct]);
+      double b = cli_num (t.cell[r * t.ncols + c[1]]), y = cli_num (t.cell[r * t.ncols + c[2]]);
       if (isfinite (b))
         bits[j] = b;
       if (isfinite (y))
@@ -633,7 +623,7 @@ cli_chart_errbits (const char *path, const fl_plot_page *pg, const char *table,
     }
   size_t nfam = 0;
   for (size_t j = 0; j < nf; j++)
-    famof[j] = intern (fams, &nfam, family_of (fmts[j]));
+    famof[j] = cli_intern (fams, &nfam, family_of (fmts[j]));
   /* each family's points sorted by bits, laid out in xs/ys/ls */
   int higher_is_better = strcmp (measure, "sqnr_db") == 0 || strcmp (measure, "cosine") == 0;
   int ylog = !higher_is_better;
@@ -688,18 +678,18 @@ cli_chart_errbits (const char *path, const fl_plot_page *pg, const char *table,
     snprintf (label, sizeof label, "%s, mean over %zu tensors", nice, ntens);
   else
     snprintf (label, sizeof label, "%s", nice);
-  size_t at = append (finding, flen, 0, "%s of the best format of each family, from the "
+  size_t at = cli_append (finding, flen, 0, "%s of the best format of each family, from the "
                       "fewest to the most bits per element:", measure);
   for (size_t k = 0; k < nfam; k++)
     {
       const fl_plot_errbits_series *s = &ser[k];
-      at = append (finding, flen, at, "%s %s %.3g (%s, %.4g b)", k ? ";" : "", s->family,
+      at = cli_append (finding, flen, at, "%s %s %.3g (%s, %.4g b)", k ? ";" : "", s->family,
                    s->error[0], s->format[0], s->bits[0]);
       if (s->n > 1)
-        at = append (finding, flen, at, " to %.3g (%s, %.4g b)", s->error[s->n - 1],
+        at = cli_append (finding, flen, at, " to %.3g (%s, %.4g b)", s->error[s->n - 1],
                      s->format[s->n - 1], s->bits[s->n - 1]);
     }
-  append (finding, flen, at, ".");
+  cli_append (finding, flen, at, ".");
   st = fl_plot_errbits (path, pg, label, ylog, ser, nfam, err, errlen);
 out:
   free (fmts);
@@ -713,6 +703,6 @@ out:
   free (ls);
   free (ser);
   free (famof);
-  csv_free (&t);
+  cli_csv_free (&t);
   return st;
 }

@@ -35,4 +35,46 @@ fl_status cli_chart_errbits (const char *path, const fl_plot_page *pg, const cha
                              const char *measure, char *finding, size_t flen, char *err,
                              size_t errlen);
 
+/* printf at buf + at (within len); returns the new end, so findings are built piecewise. */
+size_t cli_append (char *buf, size_t len, size_t at, const char *fmt, ...)
+  __attribute__ ((format (printf, 4, 5)));
+/* The number in s, NaN unless all of s is one. */
+double cli_num (const char *s);
+/* The index of s in list[0..*n), appended (not copied) when absent. */
+size_t cli_intern (const char **list, size_t *n, const char *s);
+
+/* A CSV table with a header row, as the result tables are written (fields may be
+   double-quoted, "" inside is a quote; a blank line ends the table). */
+typedef struct {
+  size_t ncols, nrows;
+  char **head;
+  char **cell;       /* nrows x ncols */
+} cli_csv;
+
+/* Read PATH; an error (unreadable, malformed line, no row) names the file and line. */
+fl_status cli_csv_read (const char *path, cli_csv *t, char *err, size_t errlen);
+void cli_csv_free (cli_csv *t);
+/* The index of the column named NAME, or -1. */
+long cli_csv_col (const cli_csv *t, const char *name);
+
+/* ---- the studies' charts ('fmtlab study' writes them, 'fmtlab plot study-*' redraws) --- */
+
+/* The chart kinds: study-gupta (test error per epoch), study-opal (SQNR by element width,
+   OPAL against MX), study-lp (best SQNR by width and family), study-decoupleq (layer loss
+   relative to round-to-nearest by method), study-exmy (per-tensor against global split),
+   study-cer (character error rate by format).  1 when KIND is one of them. */
+int cli_study_chart_known (const char *kind);
+/* The chart kind of study NAME ("gupta" -> "study-gupta"), or NULL. */
+const char *cli_study_chart_of (const char *study);
+/* Draw chart KIND from the tables a study wrote into DIR (for study-cer: DIR's cer.csv, the
+   output of notebooks-data/ocr-cer.sh, or a CSV file given as DIR). */
+fl_status cli_chart_study (const char *kind, const char *dir, const char *path,
+                           const fl_plot_page *pg, char *finding, size_t flen, char *err,
+                           size_t errlen);
+/* The chart hook of 'fmtlab study': draw study STUDY's chart as DIR/study-STUDY.png from
+   the tables just written into DIR, and put into md a Markdown line that shows it with its
+   finding (for summary.md).  A study without a chart: FL_OK and md empty. */
+fl_status cli_study_charts (const char *study, const char *dir, char *md, size_t mdlen,
+                            char *err, size_t errlen);
+
 #endif

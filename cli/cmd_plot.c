@@ -27,13 +27,18 @@ help (void)
           "                              error against bits per element, one line per family\n"
           "                              (COLUMN of the table, default mse; averaged over its\n"
           "                              tensors)\n"
+          "  study-gupta|study-opal|study-lp|study-decoupleq|study-exmy --in DIR\n"
+          "                              a study's chart from the tables 'fmtlab study NAME'\n"
+          "                              wrote into DIR (what 'fmtlab study' draws beside them)\n"
+          "  study-cer --in DIR|FILE.csv the character error rate by format, from the cer.csv\n"
+          "                              of notebooks-data/ocr-cer.sh\n"
           "SOURCE: FILE[:NAME] (a tensor file; NAME or glob selecting one tensor) or\n"
           "synthetic:NAME[:N] (normal, laplace, student3, lognormal; N elements, default 10^6).\n\n"
           "  -o, --output FILE   the chart (required); written to a temporary name and renamed\n"
           "      --title TEXT    replace the chart's title\n"
           "      --width W, --height H   page size in pixels (default about 1100 x 720)\n"
-          "  hist:\n"
-          "      --in SOURCE     the tensor\n"
+          "  hist, study-*:\n"
+          "      --in SOURCE     the tensor (hist); the study's output directory (study-*)\n"
           "      --formats LIST  comma-separated candidates (scalar or block formats)\n"
           "      --scale S       none (default) or absmax (scalar formats: s = absmax / max)\n"
           "      --bins N        bins of each histogram (default 120)\n"
@@ -94,7 +99,8 @@ cmd_plot (int argc, char **argv)
         cli_usage_error ();
       }
   if (optind >= argc)
-    cli_die (CLI_EXIT_USAGE, "missing KIND (accuracy, density, closure, hist, sqnr or errbits); "
+    cli_die (CLI_EXIT_USAGE, "missing KIND (accuracy, density, closure, hist, sqnr, errbits or "
+             "study-*); "
              "see 'fmtlab plot --help'");
   const char *kind = argv[optind++];
   if (!out)
@@ -102,8 +108,11 @@ cmd_plot (int argc, char **argv)
   if (!fl_plot_path_ok (out))
     cli_die (CLI_EXIT_USAGE, "%s: a chart file must end in .png, .svg or .pdf", out);
   int is_hist = strcmp (kind, "hist") == 0, is_closure = strcmp (kind, "closure") == 0;
-  if (!is_hist && (in || formats || strcmp (scale, "none") || bins != 120))
-    cli_die (CLI_EXIT_USAGE, "--in, --formats, --scale and --bins are options of 'plot hist'");
+  int is_study = strncmp (kind, "study-", 6) == 0;
+  if (!is_hist && (formats || strcmp (scale, "none") || bins != 120))
+    cli_die (CLI_EXIT_USAGE, "--formats, --scale and --bins are options of 'plot hist'");
+  if (!is_hist && !is_study && in)
+    cli_die (CLI_EXIT_USAGE, "--in is an option of 'plot hist' and 'plot study-*'");
   int is_sqnr = strcmp (kind, "sqnr") == 0, is_errbits = strcmp (kind, "errbits") == 0;
   if (!is_sqnr && !is_errbits && table)
     cli_die (CLI_EXIT_USAGE, "--table is an option of 'plot sqnr' and 'plot errbits'");
@@ -187,9 +196,19 @@ cmd_plot (int argc, char **argv)
                    : cli_chart_errbits (out, &page, table, measure ? measure : "mse", finding,
                                         sizeof finding, err, sizeof err);
     }
+  else if (is_study && cli_study_chart_known (kind))
+    {
+      if (nargs != 0)
+        cli_die (CLI_EXIT_USAGE, "plot %s: unexpected argument '%s' (use --in DIR)", kind,
+                 argv[optind]);
+      if (!in)
+        cli_die (CLI_EXIT_USAGE, "plot %s: --in DIR (the study's output directory) is required",
+                 kind);
+      st = cli_chart_study (kind, in, out, &page, finding, sizeof finding, err, sizeof err);
+    }
   else
     cli_die (CLI_EXIT_USAGE, "'%s': unknown chart kind (expected accuracy, density, closure, "
-             "hist, sqnr or errbits)", kind);
+             "hist, sqnr, errbits or study-gupta, -opal, -lp, -decoupleq, -exmy, -cer)", kind);
   if (st != FL_OK)
     cli_die (CLI_EXIT_USAGE, "%s", err);
   fprintf (stderr, "wrote %s\n", out);

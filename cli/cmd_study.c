@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <fmtlab/study.h>
 #include "cli.h"
+#include "charts.h"
 
 static void
 help (void)
@@ -307,7 +308,15 @@ cmd_study (int argc, char **argv)
       write_file (out, t->name, ".json", t, write_json);
       write_file (out, t->name, ".md", t, write_md);
     }
-  /* summary.md: the findings, then every table's Markdown */
+  /* the chart beside the tables, drawn from them; a chart that fails leaves the tables */
+  char chart_md[4096], chart_err[1024];
+  if (cli_study_charts (name, out, chart_md, sizeof chart_md, chart_err, sizeof chart_err)
+      != FL_OK)
+    {
+      cli_warn ("%s (the tables are written)", chart_err);
+      chart_md[0] = 0;
+    }
+  /* summary.md: the findings, the chart, then every table's Markdown */
   char *path = path_of (out, "summary", ".md");
   cli_out o;
   FILE *fp = cli_out_open (&o, path);
@@ -315,6 +324,8 @@ cmd_study (int argc, char **argv)
            (unsigned long long) opts.seed, opts.quick ? ", --quick" : "");
   if (res.summary)
     fprintf (fp, "%s\n", res.summary);
+  if (chart_md[0])
+    fprintf (fp, "%s\n", chart_md);
   for (size_t i = 0; i < res.ntables; i++)
     {
       write_md (fp, res.tables[i]);

@@ -27,22 +27,28 @@ fl_plot_bars (const char *path, const fl_plot_page *page, const fl_plot_axes *ax
       snprintf (err, errlen, "%s: a bar chart needs at least one group and one series", path);
       return FL_EINVAL;
     }
-  double vmin = 0, vmax = 0;
-  int any = 0;
+  /* on a log axis the bars stand on the decade below the smallest value */
+  int ylog = ax && ax->ylog;
+  double vmin = INFINITY, vmax = -INFINITY;
   for (size_t k = 0; k < ngroups * nseries; k++)
-    if (isfinite (value[k]))
+    if (isfinite (value[k]) && (!ylog || value[k] > 0))
       {
-        vmin = fmin (vmin, value[k]);
-        vmax = fmax (vmax, value[k]);
-        any = 1;
+        double v = ylog ? log10 (value[k]) : value[k];
+        vmin = fmin (vmin, v);
+        vmax = fmax (vmax, v);
       }
-  if (!any)
+  if (!(vmin <= vmax))
     {
-      snprintf (err, errlen, "%s: no finite value to draw", path);
+      snprintf (err, errlen, "%s: no %s value to draw", path, ylog ? "positive" : "finite");
       return FL_EINVAL;
     }
+  double base = ylog ? floor (vmin) : 0;
+  if (ylog && vmax - base < 1)
+    vmax = base + 1;
+  vmin = fmin (vmin, base);
+  vmax = fmax (vmax, base);
   double span = vmax - vmin > 0 ? vmax - vmin : 1;
-  double y0 = vmin < 0 ? vmin - 0.05 * span : 0;
+  double y0 = vmin < base ? vmin - 0.05 * span : base;
   double y1 = vmax + (nseries > 1 ? 0.1 * (double) (nseries < 8 ? nseries : 8) : 0.1) * span;
   int vertical = ngroups > 6;
   plot_file pf;
@@ -52,37 +58,38 @@ fl_plot_bars (const char *path, const fl_plot_page *page, const fl_plot_axes *ax
   plvpor (0.09, 0.97, vertical ? 0.26 : 0.13, 0.90);
   plwind (-0.5, (double) ngroups - 0.5, y0, y1);
   plcol0 (PLOT_GRID);
-  plbox ("", 0, 0, "g", 0, 0);
+  plbox ("", 0, 0, "g", ylog ? 1 : 0, 0);
   double w = 0.8 / (double) nseries;
   for (size_t g = 0; g < ngroups; g++)
     for (size_t s = 0; s < nseries; s++)
       {
-        double v = value[g * nseries + s];
+        double raw = value[g * nseries + s];
+        double v = ylog ? log10 (raw) : raw;
         double xl = (double) g - 0.4 + (double) s * w;
         if (!isfinite (v))
           {
             plcol0 (PLOT_GREY);
             plschr (0, 0.5);
-            plptex (xl + 0.5 * w, 0, 0, 1, 0, " n/a");
+            plptex (xl + 0.5 * w, base, 0, 1, 0, " n/a");
             plschr (0, 0.85);
             continue;
           }
         plcol0 (plot_color (s));
         plpsty (0);
-        rect (xl, xl + w, 0, v);
+        rect (xl, xl + w, base, v);
         if (ngroups * nseries <= 48)
           {
             char t[32];
-            snprintf (t, sizeof t, "%.3g", v);
+            snprintf (t, sizeof t, "%.3g", raw);
             plcol0 (PLOT_FG);
             plschr (0, 0.5);
-            plptex (xl + 0.5 * w, v + (v >= 0 ? 0.012 : -0.035) * (y1 - y0), 1, 0, 0.5, t);
+            plptex (xl + 0.5 * w, v + (v >= base ? 0.012 : -0.035) * (y1 - y0), 1, 0, 0.5, t);
             plschr (0, 0.85);
           }
       }
   plot_plain ();
-  pljoin (-0.5, 0, (double) ngroups - 0.5, 0);
-  plbox ("bc", 0, 0, "bcnstv", 0, 0);
+  pljoin (-0.5, base, (double) ngroups - 0.5, base);
+  plbox ("bc", 0, 0, ylog ? "bcnstlv" : "bcnstv", ylog ? 1 : 0, 0);
   plschr (0, 1.0);
   plmtex ("t", 1.6, 0.5, 0.5, plot_title (page, ax && ax->title ? ax->title : ""));
   plschr (0, 0.8);

@@ -219,20 +219,6 @@ plot_title (const fl_plot_page *page, const char *dflt)
 }
 
 void
-plot_frame (const char *title, const char *xlabel, const char *ylabel, const char *xopt,
-            const char *yopt)
-{
-  plot_plain ();
-  plcol0 (PLOT_FG);
-  plbox (xopt, 0, 0, yopt, 0, 0);
-  plschr (0, 1.0);
-  plmtex ("t", 1.6, 0.5, 0.5, title);
-  plschr (0, 0.85);
-  plmtex ("b", 3.2, 0.5, 0.5, xlabel);
-  plmtex ("l", 4.2, 0.5, 0.5, ylabel);
-}
-
-void
 plot_legend (size_t n, const char *const *text, const int *col, const int *lstyle,
              int markers, int boxes, int position)
 {
@@ -263,7 +249,8 @@ plot_legend (size_t n, const char *const *text, const int *col, const int *lstyl
           scol[i] = col[i];
           sscale[i] = 0.6;
           snum[i] = 1;
-          sym[i] = markers ? plot_marker (i) : "";
+          /* the marker goes with the colour (plot_color and plot_marker cycle alike) */
+          sym[i] = markers ? plot_marker ((size_t) (col[i] - PLOT_SERIES0)) : "";
         }
       PLFLT lw, lh;
       pllegend (&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
@@ -305,4 +292,57 @@ plot_esc (const char *s)
     }
   out[j] = 0;
   return out;
+}
+
+void
+plot_panel (const plot_panel_spec *p)
+{
+  plvpor (p->vx0, p->vx1, p->vy0, p->vy1);
+  plwind (p->x0, p->x1, p->y0, p->y1);
+  double xt = p->xlog ? 1 : p->xtick, yt = p->ylog ? 1 : p->ytick;
+  plcol0 (PLOT_GRID);
+  plbox ("g", xt, 0, "g", yt, 0);
+  plot_plain ();
+  plbox (p->xlog ? "bcnstl" : "bcnst", xt, 0, p->ylog ? "bcnstlv" : "bcnstv", yt, 0);
+  plschr (0, 1.0);
+  plmtex ("t", 1.6, 0.5, 0.5, p->title ? p->title : "");
+  plschr (0, 0.85);
+  plmtex ("b", 3.2, 0.5, 0.5, p->xlabel ? p->xlabel : "");
+  plmtex ("l", 4.2, 0.5, 0.5, p->ylabel ? p->ylabel : "");
+}
+
+void
+plot_series_legend (size_t n, const void *base, size_t stride, const size_t *col,
+                    const size_t *sty, int markers)
+{
+  if (n < 2)
+    return;
+  int *c = malloc (n * sizeof *c), *l = malloc (n * sizeof *l);
+  char (*buf)[128] = malloc (n * sizeof *buf);
+  const char **text = malloc (n * sizeof *text);
+  if (c && l && buf && text)
+    {
+      for (size_t i = 0; i < n; i++)
+        {
+          const char *name = *(const char *const *) ((const char *) base + i * stride);
+          c[i] = plot_color (col ? col[i] : i);
+          l[i] = plot_lstyle (sty ? sty[i] : i);
+          /* copied: plot_esc's ring holds only a few strings */
+          snprintf (buf[i], sizeof buf[i], "%s", plot_esc (name ? name : ""));
+          text[i] = buf[i];
+        }
+      plot_legend (n, text, c, l, markers, 0, PL_POSITION_TOP | PL_POSITION_RIGHT);
+    }
+  free (c);
+  free (l);
+  free (buf);
+  free (text);
+}
+
+fl_status
+plot_oom (plot_file *pf, const char *path, char *err, size_t errlen)
+{
+  plot_close (pf, 0, err, errlen);
+  snprintf (err, errlen, "%s: out of memory", path);
+  return FL_ENOMEM;
 }

@@ -43,29 +43,25 @@ fl_plot_density (const char *path, const fl_plot_page *page, const fl_plot_densi
   fl_status st = plot_open (&pf, path, page, 1100, 700, err, errlen);
   if (st != FL_OK)
     return st;
-  double xtick = plot_tick (xmax - xmin + 2 * pad, 12);
-  plvpor (0.09, 0.97, 0.11, 0.92);
-  plwind (xmin - pad, xmax + pad, y0, y1);
-  plcol0 (PLOT_GRID);
-  plbox ("g", xtick, 0, "g", ylog ? 1 : 0, 0);
-  plot_plain ();
-  plbox ("bcnst", xtick, 0, ylog ? "bcnstlv" : "bcnstv", ylog ? 1 : 0, 0);
-  plschr (0, 1.0);
-  plmtex ("t", 1.6, 0.5, 0.5, plot_title (page, "Value density: codes per binade"));
-  plschr (0, 0.85);
-  plmtex ("b", 3.2, 0.5, 0.5, "magnitude, log#d2#u|x| (binades; each binade is [2#uk#d, 2#uk+1#d))");
-  plmtex ("l", 3.6, 0.5, 0.5, ylog ? "positive values in the binade (codes, log scale)"
-                                   : "positive values in the binade (codes)");
+  plot_panel_spec panel = {
+    0.09, 0.97, 0.11, 0.92, xmin - pad, xmax + pad, y0, y1, plot_tick (xmax - xmin + 2 * pad, 12),
+    0, 0, ylog, plot_title (page, "Value density: codes per binade"),
+    "magnitude, log#d2#u|x| (binades; each binade is [2#uk#d, 2#uk+1#d))",
+    ylog ? "positive values in the binade (codes, log scale)"
+         : "positive values in the binade (codes)" };
+  plot_panel (&panel);
   size_t cap = 0;
   for (size_t i = 0; i < n; i++)
     if (s[i].nrows > cap)
       cap = s[i].nrows;
   PLFLT *x = malloc ((2 * cap + 2) * sizeof *x), *y = malloc ((2 * cap + 2) * sizeof *y);
-  int *col = malloc (n * sizeof *col), *sty = malloc (n * sizeof *sty);
-  char (*buf)[128] = malloc (n * sizeof *buf);
-  const char **lt = malloc (n * sizeof *lt);
-  int ok = x && y && col && sty && buf && lt;
-  for (size_t i = 0; ok && i < n; i++)
+  if (!x || !y)
+    {
+      free (x);
+      free (y);
+      return plot_oom (&pf, path, err, errlen);
+    }
+  for (size_t i = 0; i < n; i++)
     {
       /* a staircase: each binade a flat step; zero counts drop to the axis */
       size_t m = 0;
@@ -87,24 +83,9 @@ fl_plot_density (const char *path, const fl_plot_page *page, const fl_plot_densi
           plstring (1, &mx, &my, plot_marker (i));
         }
       plschr (0, 0.85);
-      col[i] = plot_color (i);
-      sty[i] = plot_lstyle (i);
-      snprintf (buf[i], sizeof buf[i], "%s", plot_esc (s[i].name));
-      lt[i] = buf[i];
     }
-  if (ok && n > 1)
-    plot_legend (n, lt, col, sty, 1, 0, PL_POSITION_TOP | PL_POSITION_RIGHT);
+  plot_series_legend (n, &s[0].name, sizeof s[0], NULL, NULL, 1);
   free (x);
   free (y);
-  free (col);
-  free (sty);
-  free (buf);
-  free (lt);
-  if (!ok)
-    {
-      plot_close (&pf, 0, err, errlen);
-      snprintf (err, errlen, "%s: out of memory", path);
-      return FL_ENOMEM;
-    }
   return plot_close (&pf, 1, err, errlen);
 }

@@ -55,20 +55,15 @@ fl_plot_fit (const char *path, const fl_plot_page *page, const fl_plot_fit_input
         PLFLT x[4] = { x0, x0 + w, x0 + w, x0 }, y[4] = { 0, 0, d, d };
         plfill (4, x, y);
       }
-  int *col = malloc ((in->nfits + 1) * sizeof *col), *sty = malloc ((in->nfits + 1) * sizeof *sty);
-  char (*buf)[160] = malloc ((in->nfits + 1) * sizeof *buf);
-  const char **lt = malloc ((in->nfits + 1) * sizeof *lt);
-  int ok = col && sty && buf && lt;
-  for (size_t f = 0; ok && f < in->nfits; f++)
+  for (size_t f = 0; f < in->nfits; f++)
     {
       PLFLT *x = malloc ((in->fit[f].n ? in->fit[f].n : 1) * sizeof *x);
       PLFLT *y = malloc ((in->fit[f].n ? in->fit[f].n : 1) * sizeof *y);
       if (!x || !y)
         {
-          ok = 0;
           free (x);
           free (y);
-          break;
+          return plot_oom (&pf, path, err, errlen);
         }
       size_t m = 0;
       for (size_t k = 0; k < in->fit[f].n; k++)
@@ -81,18 +76,13 @@ fl_plot_fit (const char *path, const fl_plot_page *page, const fl_plot_fit_input
       plline ((PLINT) m, x, y);
       free (x);
       free (y);
-      col[f] = plot_color (f);
-      sty[f] = plot_lstyle (f);
-      snprintf (buf[f], sizeof buf[f], "%s", plot_esc (in->fit[f].name));
-      lt[f] = buf[f];
     }
   plot_plain ();
   plbox ("bcnst", 0, 0, "bcnstv", 0, 0);
   plmtex ("t", 0.6, 0.5, 0.5, "histogram (grey) and fitted densities");
   plmtex ("b", 3.0, 0.5, 0.5, "x (the tensor's own unit)");
   plmtex ("l", 3.4, 0.5, 0.5, "probability density (per unit of x)");
-  if (ok && in->nfits > 0)
-    plot_legend (in->nfits, lt, col, sty, 0, 0, PL_POSITION_TOP | PL_POSITION_RIGHT);
+  plot_series_legend (in->nfits, &in->fit[0].name, sizeof in->fit[0], NULL, NULL, 0);
 
   /* right: predicted against measured MSE */
   double lo = INFINITY, hi = -INFINITY;
@@ -145,15 +135,5 @@ fl_plot_fit (const char *path, const fl_plot_page *page, const fl_plot_fit_input
   plmtex ("t", 0.6, 0.5, 0.5, "MSE per format: predicted vs measured");
   plmtex ("b", 3.0, 0.5, 0.5, "measured MSE (log scale)");
   plmtex ("l", 4.0, 0.5, 0.5, "predicted MSE (log scale)");
-  free (col);
-  free (sty);
-  free (buf);
-  free (lt);
-  if (!ok)
-    {
-      plot_close (&pf, 0, err, errlen);
-      snprintf (err, errlen, "%s: out of memory", path);
-      return FL_ENOMEM;
-    }
   return plot_close (&pf, 1, err, errlen);
 }

@@ -52,22 +52,27 @@ fl_plot_lines (const char *path, const fl_plot_page *page, const fl_plot_axes *a
   if (st != FL_OK)
     return st;
   PLFLT *x = malloc ((cap ? cap : 1) * sizeof *x), *y = malloc ((cap ? cap : 1) * sizeof *y);
-  int *col = malloc ((n ? n : 1) * sizeof *col), *sty = malloc ((n ? n : 1) * sizeof *sty);
-  char (*buf)[128] = malloc ((n ? n : 1) * sizeof *buf);
-  const char **lt = malloc ((n ? n : 1) * sizeof *lt);
-  int ok = x && y && col && sty && buf && lt;
-  plvpor (0.09, 0.97, 0.11, 0.90);
-  plwind (x0, x1, y0, y1);
-  plcol0 (PLOT_GRID);
-  plbox (ax->xlog ? "gl" : "g", ax->xlog ? 1 : 0, 0, ax->ylog ? "gl" : "g", ax->ylog ? 1 : 0, 0);
-  plot_frame (plot_title (page, ax->title ? ax->title : ""), ax->xlabel ? ax->xlabel : "",
-              ax->ylabel ? ax->ylabel : "", ax->xlog ? "bcnstl" : "bcnst",
-              ax->ylog ? "bcnstlv" : "bcnstv");
-  for (size_t i = 0; ok && i < n; i++)
+  size_t *col = malloc ((n ? n : 1) * sizeof *col), *sty = malloc ((n ? n : 1) * sizeof *sty);
+  if (!x || !y || !col || !sty)
     {
+      free (x);
+      free (y);
+      free (col);
+      free (sty);
+      return plot_oom (&pf, path, err, errlen);
+    }
+  plot_panel_spec panel = { 0.09, 0.97, 0.11, 0.90, x0, x1, y0, y1, 0, 0, ax->xlog, ax->ylog,
+                            plot_title (page, ax->title), ax->xlabel, ax->ylabel };
+  plot_panel (&panel);
+  for (size_t i = 0; i < n; i++)
+    {
+      col[i] = s[i].color > 0 ? (size_t) s[i].color - 1 : i;
+      sty[i] = s[i].dash > 0 ? (size_t) s[i].dash - 1 : i;
       /* runs of usable points; a non-finite point breaks the line */
       size_t m = 0;
-      plot_set_series (i);
+      plcol0 (plot_color (col[i]));
+      pllsty (plot_lstyle (sty[i]));
+      plwidth (2.0);
       for (size_t k = 0; k <= s[i].n; k++)
         {
           int good = k < s[i].n && usable (s[i].x[k], ax->xlog) && usable (s[i].y[k], ax->ylog);
@@ -82,7 +87,7 @@ fl_plot_lines (const char *path, const fl_plot_page *page, const fl_plot_axes *a
             plline ((PLINT) m, x, y);
           plschr (0, 0.55);
           for (size_t j = 0; j < m; j++)
-            plstring (1, &x[j], &y[j], plot_marker (i));
+            plstring (1, &x[j], &y[j], plot_marker (col[i]));
           plschr (0, 0.85);
           m = 0;
         }
@@ -97,25 +102,12 @@ fl_plot_lines (const char *path, const fl_plot_page *page, const fl_plot_axes *a
                       plot_esc (s[i].point_label[k]));
           plschr (0, 0.85);
         }
-      col[i] = plot_color (i);
-      sty[i] = plot_lstyle (i);
-      snprintf (buf[i], sizeof buf[i], "%s", plot_esc (s[i].name ? s[i].name : ""));
-      lt[i] = buf[i];
     }
-  if (ok && n > 1)
-    plot_legend (n, lt, col, sty, 1, 0, PL_POSITION_TOP | PL_POSITION_RIGHT);
+  plot_series_legend (n, &s[0].name, sizeof s[0], col, sty, 1);
   free (x);
   free (y);
   free (col);
   free (sty);
-  free (buf);
-  free (lt);
-  if (!ok)
-    {
-      plot_close (&pf, 0, err, errlen);
-      snprintf (err, errlen, "%s: out of memory", path);
-      return FL_ENOMEM;
-    }
   return plot_close (&pf, 1, err, errlen);
 }
 

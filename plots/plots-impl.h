@@ -39,10 +39,6 @@ const char *plot_marker (size_t i);
 void plot_set_series (size_t i);       /* colour, style and width of series i */
 void plot_plain (void);                /* foreground colour, solid line, normal width */
 
-/* A viewport box with a title over it and axis labels; opts as plbox ("bcnst", "l" for
-   log labels, "g" for a grid). */
-void plot_frame (const char *title, const char *xlabel, const char *ylabel, const char *xopt,
-                 const char *yopt);
 /* Title (page->title when set, else dflt) */
 const char *plot_title (const fl_plot_page *page, const char *dflt);
 
@@ -50,6 +46,29 @@ const char *plot_title (const fl_plot_page *page, const char *dflt);
    its style, its marker (when markers), or a filled box (when boxes) of colour col[i]. */
 void plot_legend (size_t n, const char *const *text, const int *col, const int *lstyle,
                   int markers, int boxes, int position);
+
+/* One chart panel's axes: the viewport (vx0..vx1, vy0..vy1 of the page), the world window
+   (log10 of the data on a log axis), a light grid, the box with its ticks (xtick/ytick 0:
+   PLplot's choice; a log axis labels decades), the title above and the axis labels. */
+typedef struct {
+  double vx0, vx1, vy0, vy1;
+  double x0, x1, y0, y1;
+  double xtick, ytick;
+  int xlog, ylog;
+  const char *title, *xlabel, *ylabel;
+} plot_panel_spec;
+void plot_panel (const plot_panel_spec *p);
+
+/* The legend of n series drawn as plot_set_series (i) draws them (lines, markers when
+   markers): entry i's text is the string at base + i * stride (an array of structs whose
+   member is the name, or of names), escaped here; its colour/marker and line style are
+   plot_color (col[i]) and plot_lstyle (sty[i]), or series i's when col/sty is NULL.
+   Nothing for fewer than two series. */
+void plot_series_legend (size_t n, const void *base, size_t stride, const size_t *col,
+                         const size_t *sty, int markers);
+
+/* Out of memory while drawing: the file is dropped, err says so; returns FL_ENOMEM. */
+fl_status plot_oom (plot_file *pf, const char *path, char *err, size_t errlen);
 
 /* A nice tick step for a span (1, 2 or 5 times a power of ten) giving about 'target' ticks */
 double plot_tick (double span, int target);

@@ -9,7 +9,7 @@ libfmtlab_plots_la_CFLAGS = $(AM_CFLAGS) $(PLPLOT_CFLAGS)
 libfmtlab_plots_la_LIBADD = $(PLPLOT_LIBS) -lpthread -lm
 
 # 'fmtlab plot' and the charts of 'fmtlab report' (the wiring in cli/charts.c)
-fmtlab_SOURCES += cli/cmd_plot.c cli/charts.h cli/charts.c
+fmtlab_SOURCES += cli/cmd_plot.c cli/charts.h cli/charts.c cli/charts_study.c
 fmtlab_CFLAGS += $(GSL_CFLAGS)
 fmtlab_LDADD += libfmtlab_plots.la libfmtlab.la $(PLPLOT_LIBS) $(GSL_LIBS)
 

@@ -105,15 +105,19 @@ typedef struct {
   const double *x, *y;
   size_t n;
   const char *const *point_label;     /* NULL, or n labels written beside the points */
+  int color;                          /* 0: the series' own (by its index); k > 0: the k-th
+                                         colour and marker, shared by the series giving k */
+  int dash;                           /* 0: the series' own line style; k > 0: the k-th */
 } fl_plot_series;
 
-/* Lines with markers, one per series; non-finite points break the line. */
+/* Lines with markers, one per series; non-finite points break the line.  Series sharing
+   a colour (a format, say) and differing by line style (a rounding) read as a family. */
 fl_status fl_plot_lines (const char *path, const fl_plot_page *page, const fl_plot_axes *ax,
                          const fl_plot_series *s, size_t n, char *err, size_t errlen);
 
 /* Grouped bars: ngroups groups along x (group names under them), nseries bars in each
-   (series names in the legend); value[g * nseries + s].  Non-finite values are left out
-   and marked "n/a". */
+   (series names in the legend); value[g * nseries + s].  Non-finite values (and values
+   <= 0 on a log axis, ax->ylog) are left out and marked "n/a"; ax->xlog is ignored. */
 fl_status fl_plot_bars (const char *path, const fl_plot_page *page, const fl_plot_axes *ax,
                         const char *const *group, size_t ngroups, const char *const *series,
                         size_t nseries, const double *value, char *err, size_t errlen);
