@@ -32,94 +32,89 @@ log2_of (mpfr_srcptr v)
   return d;
 }
 
+/* The accuracy (density 0) or value-density chart of n formats: each format's rows from
+   its analysis, one clause of the finding each, then the chart. */
+static fl_status
+chart_per_format (const char *path, const fl_plot_page *pg, fl_format **f, size_t n,
+                  int density, char *finding, size_t flen, char *err, size_t errlen)
+{
+  fl_plot_accuracy_series *as = calloc (n ? n : 1, sizeof *as);
+  fl_plot_density_series *ds = calloc (n ? n : 1, sizeof *ds);
+  if (!as || !ds)
+    {
+      free (as);
+      free (ds);
+      return cli_oom (err, errlen);
+    }
+  fl_status st = FL_OK;
+  size_t at = cli_append (finding, flen, 0, density
+                          ? "Most codes in one binade, and binades covered:"
+                          : "Peak mean decimal accuracy (digits) and the binades with at "
+                            "least one digit:");
+  for (size_t i = 0; i < n && st == FL_OK; i++)
+    {
+      const char *name = fl_format_name (f[i]);
+      as[i].name = ds[i].name = name;
+      if (density)
+        {
+          fl_density_row *rows;
+          if ((st = fl_codes_per_binade (f[i], &rows, &ds[i].nrows, err, errlen)) != FL_OK)
+            break;
+          ds[i].rows = rows;
+          double most = 0;
+          for (size_t r = 0; r < ds[i].nrows; r++)
+            most = fmax (most, rows[r].codes);
+          at = cli_append (finding, flen, at, "%s %s %.0f codes, %zu binades", i ? ";" : "",
+                           name, most, ds[i].nrows);
+          continue;
+        }
+      fl_accuracy_row *rows;
+      if ((st = fl_accuracy_profile (f[i], FL_DOMAIN_DEFAULT, &rows, &as[i].nrows, err,
+                                     errlen)) != FL_OK)
+        break;
+      as[i].rows = rows;
+      fl_props p;
+      if ((st = fl_props_compute (f[i], &p, err, errlen)) != FL_OK)
+        break;
+      as[i].log2_minpos = log2_of (p.minpos);
+      as[i].log2_max = log2_of (p.max);
+      fl_props_clear (&p);
+      double peak = 0;
+      size_t good = 0;
+      for (size_t r = 0; r < as[i].nrows; r++)
+        {
+          peak = fmax (peak, rows[r].mean);
+          good += rows[r].mean >= 1;
+        }
+      at = cli_append (finding, flen, at, "%s %s %.2f over %zu", i ? ";" : "", name, peak,
+                       good);
+    }
+  cli_append (finding, flen, at, ".");
+  if (st == FL_OK)
+    st = density ? fl_plot_density (path, pg, ds, n, err, errlen)
+                 : fl_plot_accuracy (path, pg, as, n, err, errlen);
+  for (size_t i = 0; i < n; i++)
+    {
+      free ((void *) as[i].rows);
+      free ((void *) ds[i].rows);
+    }
+  free (as);
+  free (ds);
+  return st;
+}
+
 fl_status
 cli_chart_accuracy (const char *path, const fl_plot_page *pg, fl_format **f, size_t n,
                     char *finding, size_t flen, char *err, size_t errlen)
 {
-  fl_plot_accuracy_series *s = calloc (n, sizeof *s);
-  if (!s)
-    {
-      snprintf (err, errlen, "out of memory");
-      return FL_ENOMEM;
-    }
-  fl_status st = FL_OK;
-  size_t at = cli_append (finding, flen, 0, "Peak mean decimal accuracy (digits) and the binades "
-                      "with at least one digit:");
-  for (size_t i = 0; i < n && st == FL_OK; i++)
-    {
-      fl_accuracy_row *rows;
-      size_t nrows;
-      st = fl_accuracy_profile (f[i], FL_DOMAIN_DEFAULT, &rows, &nrows, err, errlen);
-      if (st != FL_OK)
-        break;
-      fl_props p;
-      st = fl_props_compute (f[i], &p, err, errlen);
-      if (st != FL_OK)
-        {
-          free (rows);
-          break;
-        }
-      s[i].name = fl_format_name (f[i]);
-      s[i].rows = rows;
-      s[i].nrows = nrows;
-      s[i].log2_minpos = log2_of (p.minpos);
-      s[i].log2_max = log2_of (p.max);
-      fl_props_clear (&p);
-      double peak = 0;
-      size_t good = 0;
-      for (size_t r = 0; r < nrows; r++)
-        {
-          if (rows[r].mean > peak)
-            peak = rows[r].mean;
-          good += rows[r].mean >= 1;
-        }
-      at = cli_append (finding, flen, at, "%s %s %.2f over %zu", i ? ";" : "", s[i].name, peak, good);
-    }
-  cli_append (finding, flen, at, ".");
-  if (st == FL_OK)
-    st = fl_plot_accuracy (path, pg, s, n, err, errlen);
-  for (size_t i = 0; i < n; i++)
-    free ((void *) s[i].rows);
-  free (s);
-  return st;
+  return chart_per_format (path, pg, f, n, 0, finding, flen, err, errlen);
 }
 
 fl_status
 cli_chart_density (const char *path, const fl_plot_page *pg, fl_format **f, size_t n,
                    char *finding, size_t flen, char *err, size_t errlen)
 {
-  fl_plot_density_series *s = calloc (n, sizeof *s);
-  if (!s)
-    {
-      snprintf (err, errlen, "out of memory");
-      return FL_ENOMEM;
-    }
-  fl_status st = FL_OK;
-  size_t at = cli_append (finding, flen, 0, "Most codes in one binade, and binades covered:");
-  for (size_t i = 0; i < n && st == FL_OK; i++)
-    {
-      fl_density_row *rows;
-      size_t nrows;
-      st = fl_codes_per_binade (f[i], &rows, &nrows, err, errlen);
-      if (st != FL_OK)
-        break;
-      s[i].name = fl_format_name (f[i]);
-      s[i].rows = rows;
-      s[i].nrows = nrows;
-      double most = 0;
-      for (size_t r = 0; r < nrows; r++)
-        if (rows[r].codes > most)
-          most = rows[r].codes;
-      at = cli_append (finding, flen, at, "%s %s %.0f codes, %zu binades", i ? ";" : "",
-                   s[i].name, most, nrows);
-    }
-  cli_append (finding, flen, at, ".");
-  if (st == FL_OK)
-    st = fl_plot_density (path, pg, s, n, err, errlen);
-  for (size_t i = 0; i < n; i++)
-    free ((void *) s[i].rows);
-  free (s);
-  return st;
+  return chart_per_format (path, pg, f, n, 1, finding, flen, err, errlen);
 }
 
 fl_status
@@ -175,8 +170,7 @@ cli_chart_hist (const char *path, const fl_plot_page *pg, cli_tsource *src, size
   fl_hist hlog = { 0 }, hlin = { 0 };
   if (!sf || !bf || !c || !range || !lost || !pc || !names || !buf)
     {
-      snprintf (err, errlen, "out of memory");
-      st = FL_ENOMEM;
+      st = cli_oom (err, errlen);
       goto out;
     }
   for (size_t i = 0; i < ncand && st == FL_OK; i++)
@@ -463,6 +457,13 @@ need_cols (const cli_csv *t, const char *path, const char *const *names, long *i
   return FL_OK;
 }
 
+fl_status
+cli_oom (char *err, size_t errlen)
+{
+  snprintf (err, errlen, "out of memory");
+  return FL_ENOMEM;
+}
+
 double
 cli_num (const char *s)
 {
@@ -495,8 +496,7 @@ cli_chart_sqnr (const char *path, const fl_plot_page *pg, const char *table, int
   double *v = NULL;
   if (!tens || !fmts)
     {
-      snprintf (err, errlen, "out of memory");
-      st = FL_ENOMEM;
+      st = cli_oom (err, errlen);
       goto out;
     }
   if ((st = need_cols (&t, table, names, c, 3, err, errlen)) != FL_OK)
@@ -510,8 +510,7 @@ cli_chart_sqnr (const char *path, const fl_plot_page *pg, const char *table, int
   v = malloc (nt * nf * sizeof *v);
   if (!v)
     {
-      snprintf (err, errlen, "out of memory");
-      st = FL_ENOMEM;
+      st = cli_oom (err, errlen);
       goto out;
     }
   for (size_t k = 0; k < nt * nf; k++)
@@ -598,8 +597,7 @@ cli_chart_errbits (const char *path, const fl_plot_page *pg, const char *table,
   size_t *famof = calloc (nr, sizeof *famof);
   if (!fmts || !fams || !tens || !sum || !cnt || !bits || !xs || !ys || !ls || !ser || !famof)
     {
-      snprintf (err, errlen, "out of memory");
-      st = FL_ENOMEM;
+      st = cli_oom (err, errlen);
       goto out;
     }
   if ((st = need_cols (&t, table, names, c, 3, err, errlen)) != FL_OK)

@@ -38,6 +38,8 @@ fl_status cli_chart_errbits (const char *path, const fl_plot_page *pg, const cha
 /* printf at buf + at (within len); returns the new end, so findings are built piecewise. */
 size_t cli_append (char *buf, size_t len, size_t at, const char *fmt, ...)
   __attribute__ ((format (printf, 4, 5)));
+/* "out of memory" into err; returns FL_ENOMEM. */
+fl_status cli_oom (char *err, size_t errlen);
 /* The number in s, NaN unless all of s is one. */
 double cli_num (const char *s);
 /* The index of s in list[0..*n), appended (not copied) when absent. */

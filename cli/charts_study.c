@@ -10,28 +10,6 @@
 #include <sys/stat.h>
 #include "charts.h"
 
-static const char *const kinds[] = { "study-gupta", "study-opal", "study-lp",
-                                     "study-decoupleq", "study-exmy", "study-cer" };
-#define N_KINDS (sizeof kinds / sizeof kinds[0])
-
-int
-cli_study_chart_known (const char *kind)
-{
-  for (size_t k = 0; k < N_KINDS; k++)
-    if (strcmp (kinds[k], kind) == 0)
-      return 1;
-  return 0;
-}
-
-const char *
-cli_study_chart_of (const char *study)
-{
-  for (size_t k = 0; k < N_KINDS; k++)
-    if (strcmp (kinds[k] + 6, study) == 0)
-      return kinds[k];
-  return NULL;
-}
-
 /* A study table: DIR/FILE read, the named columns found (idx[i]); a missing file or
    column is an error naming it. */
 typedef struct {
@@ -161,37 +139,32 @@ static char (*width_labels (bar_layout *b, const char *fmt))[48]
 #define STALLED 0.5
 
 static fl_status
-chart_gupta (const char *dir, const char *path, const fl_plot_page *pg, char *finding,
+chart_gupta (const study_table *st, const char *path, const fl_plot_page *pg, char *finding,
              size_t flen, char *err, size_t errlen)
 {
-  static const char *const cols[] = { "run", "format", "rounding", "epoch", "test_error" };
-  study_table st;
-  fl_status s = load (dir, "curves.csv", "'fmtlab study gupta'", cols, 5, &st, err, errlen);
-  if (s != FL_OK)
-    return s;
-  size_t nr = st.t.nrows, nruns = 0, nfmt = 0;
+  fl_status s = FL_OK;
+  size_t nr = st->t.nrows, nruns = 0, nfmt = 0;
   const char **run = calloc (nr, sizeof *run), **fmt = calloc (nr, sizeof *fmt);
   double *x = malloc (nr * sizeof *x), *y = malloc (nr * sizeof *y);
   size_t *first = calloc (nr, sizeof *first), *count = calloc (nr, sizeof *count);
   fl_plot_series *ser = calloc (nr, sizeof *ser);
   if (!run || !fmt || !x || !y || !first || !count || !ser)
     {
-      snprintf (err, errlen, "out of memory");
-      s = FL_ENOMEM;
+      s = cli_oom (err, errlen);
       goto out;
     }
   for (size_t r = 0; r < nr; r++)
-    cli_intern (run, &nruns, cell (&st, r, 0));
+    cli_intern (run, &nruns, cell (st, r, 0));
   /* each run's rows in table order, laid out contiguously */
   size_t at = 0;
   for (size_t k = 0; k < nruns; k++)
     {
       first[k] = at;
       for (size_t r = 0; r < nr; r++)
-        if (strcmp (cell (&st, r, 0), run[k]) == 0)
+        if (strcmp (cell (st, r, 0), run[k]) == 0)
           {
-            x[at] = value (&st, r, 3);
-            y[at++] = 100 * value (&st, r, 4);
+            x[at] = value (st, r, 3);
+            y[at++] = 100 * value (st, r, 4);
           }
       count[k] = at - first[k];
     }
@@ -203,9 +176,9 @@ chart_gupta (const char *dir, const char *path, const fl_plot_page *pg, char *fi
   for (size_t k = 0; k < nruns; k++)
     {
       size_t row = 0;
-      while (strcmp (cell (&st, row, 0), run[k]) != 0)
+      while (strcmp (cell (st, row, 0), run[k]) != 0)
         row++;
-      const char *format = cell (&st, row, 1), *rounding = cell (&st, row, 2);
+      const char *format = cell (st, row, 1), *rounding = cell (st, row, 2);
       double last = count[k] ? y[first[k] + count[k] - 1] : NAN;
       int is_f32 = strcmp (format, "fp32") == 0;
       if (is_f32)
@@ -256,34 +229,27 @@ out:
   free (first);
   free (count);
   free (ser);
-  cli_csv_free (&st.t);
   return s;
 }
 
 /* ---- opal: SQNR by element width, OPAL against MX ----------------------------------- */
 
 static fl_status
-chart_opal (const char *dir, const char *path, const fl_plot_page *pg, char *finding,
+chart_opal (const study_table *st, const char *path, const fl_plot_page *pg, char *finding,
             size_t flen, char *err, size_t errlen)
 {
-  static const char *const cols[] = { "elem_bits", "scheme", "mean_sqnr_db",
-                                      "bits_per_element" };
-  study_table st;
-  fl_status s = load (dir, "by_scheme.csv", "'fmtlab study opal'", cols, 4, &st, err, errlen);
+  bar_layout b, bpe;
+  fl_status s = bars_of (st, 0, 1, 2, 1, &b, err, errlen);
   if (s != FL_OK)
     return s;
-  bar_layout b, bpe;
-  if ((s = bars_of (&st, 0, 1, 2, 1, &b, err, errlen)) != FL_OK)
-    goto out0;
-  if ((s = bars_of (&st, 0, 1, 3, 1, &bpe, err, errlen)) != FL_OK)
+  if ((s = bars_of (st, 0, 1, 3, 1, &bpe, err, errlen)) != FL_OK)
     goto out1;
   /* the series named with the storage each scheme adds to its elements */
   char (*names)[96] = calloc (b.nseries ? b.nseries : 1, sizeof *names);
   char (*lab)[48] = width_labels (&b, "%s-bit elements");
   if (!names || !lab)
     {
-      snprintf (err, errlen, "out of memory");
-      s = FL_ENOMEM;
+      s = cli_oom (err, errlen);
       goto out2;
     }
   for (size_t k = 0; k < b.nseries; k++)
@@ -304,8 +270,7 @@ chart_opal (const char *dir, const char *path, const fl_plot_page *pg, char *fin
   const char **sn = calloc (b.nseries ? b.nseries : 1, sizeof *sn);
   if (!sn)
     {
-      snprintf (err, errlen, "out of memory");
-      s = FL_ENOMEM;
+      s = cli_oom (err, errlen);
       goto out2;
     }
   for (size_t k = 0; k < b.nseries; k++)
@@ -321,24 +286,18 @@ out2:
   bars_free (&bpe);
 out1:
   bars_free (&b);
-out0:
-  cli_csv_free (&st.t);
   return s;
 }
 
 /* ---- lp, decoupleq, cer: one bar chart each from a long-format table ------------------- */
 
 static fl_status
-chart_lp (const char *dir, const char *path, const fl_plot_page *pg, char *finding,
+chart_lp (const study_table *st, const char *path, const fl_plot_page *pg, char *finding,
           size_t flen, char *err, size_t errlen)
 {
-  static const char *const cols[] = { "bits", "family", "mean_sqnr_db" };
-  study_table st;
-  fl_status s = load (dir, "by_family.csv", "'fmtlab study lp'", cols, 3, &st, err, errlen);
-  if (s != FL_OK)
-    return s;
+  fl_status s = FL_OK;
   bar_layout b;
-  if ((s = bars_of (&st, 0, 1, 2, 1, &b, err, errlen)) == FL_OK)
+  if ((s = bars_of (st, 0, 1, 2, 1, &b, err, errlen)) == FL_OK)
     {
       char (*lab)[48] = width_labels (&b, "%s bits");
       size_t lp = series_index (&b, "lp");
@@ -362,28 +321,21 @@ chart_lp (const char *dir, const char *path, const fl_plot_page *pg, char *findi
                           errlen);
       else
         {
-          snprintf (err, errlen, "out of memory");
-          s = FL_ENOMEM;
+          s = cli_oom (err, errlen);
         }
       free (lab);
       bars_free (&b);
     }
-  cli_csv_free (&st.t);
   return s;
 }
 
 static fl_status
-chart_decoupleq (const char *dir, const char *path, const fl_plot_page *pg, char *finding,
+chart_decoupleq (const study_table *st, const char *path, const fl_plot_page *pg, char *finding,
                  size_t flen, char *err, size_t errlen)
 {
-  static const char *const cols[] = { "bits", "group", "method", "geomean_vs_rtn", "layers" };
-  study_table st;
-  fl_status s = load (dir, "by_method.csv", "'fmtlab study decoupleq'", cols, 5, &st, err,
-                      errlen);
-  if (s != FL_OK)
-    return s;
+  fl_status s = FL_OK;
   /* groups "B bits, group G": one label per row, interned */
-  size_t nr = st.t.nrows;
+  size_t nr = st->t.nrows;
   char (*gl)[64] = calloc (nr ? nr : 1, sizeof *gl);
   const char **gname = calloc (nr ? nr : 1, sizeof *gname);
   const char **meth = calloc (nr ? nr : 1, sizeof *meth);
@@ -391,30 +343,28 @@ chart_decoupleq (const char *dir, const char *path, const fl_plot_page *pg, char
   size_t ng = 0, nm = 0;
   if (!gl || !gname || !meth)
     {
-      snprintf (err, errlen, "out of memory");
-      s = FL_ENOMEM;
+      s = cli_oom (err, errlen);
       goto out;
     }
   for (size_t r = 0; r < nr; r++)
     {
-      const char *g = cell (&st, r, 1);
-      snprintf (gl[r], sizeof gl[r], "%s bits, %s%s", cell (&st, r, 0),
+      const char *g = cell (st, r, 1);
+      snprintf (gl[r], sizeof gl[r], "%s bits, %s%s", cell (st, r, 0),
                 strcmp (g, "channel") == 0 ? "per channel" : "group ",
                 strcmp (g, "channel") == 0 ? "" : g);
       cli_intern (gname, &ng, gl[r]);
-      cli_intern (meth, &nm, cell (&st, r, 2));
+      cli_intern (meth, &nm, cell (st, r, 2));
     }
   if (!(v = malloc ((ng * nm + 1) * sizeof *v)))
     {
-      snprintf (err, errlen, "out of memory");
-      s = FL_ENOMEM;
+      s = cli_oom (err, errlen);
       goto out;
     }
   for (size_t k = 0; k < ng * nm; k++)
     v[k] = NAN;
   for (size_t r = 0; r < nr; r++)
-    v[cli_intern (gname, &ng, gl[r]) * nm + cli_intern (meth, &nm, cell (&st, r, 2))]
-      = value (&st, r, 3);
+    v[cli_intern (gname, &ng, gl[r]) * nm + cli_intern (meth, &nm, cell (st, r, 2))]
+      = value (st, r, 3);
   /* the finding: decoupleQ's range, and in how many settings it is the lowest */
   size_t dq = nm, lowest = 0;
   for (size_t m = 0; m < nm; m++)
@@ -435,7 +385,7 @@ chart_decoupleq (const char *dir, const char *path, const fl_plot_page *pg, char
   if (dq < nm)
     cli_append (finding, flen, 0, "decoupleQ's H-weighted layer loss is %.3g to %.3g times "
                 "round-to-nearest's (geometric mean over %s layers), the lowest of the %zu "
-                "methods in %zu of %zu settings.", lo, hi, cell (&st, 0, 4), nm, lowest, ng);
+                "methods in %zu of %zu settings.", lo, hi, cell (st, 0, 4), nm, lowest, ng);
   else
     cli_append (finding, flen, 0, "No decoupleQ rows in the table.");
   fl_plot_axes ax = { "decoupleQ: H-weighted layer loss by method, relative to "
@@ -447,7 +397,6 @@ out:
   free (gname);
   free (meth);
   free (v);
-  cli_csv_free (&st.t);
   return s;
 }
 
@@ -471,22 +420,17 @@ model_label (const char *file, char *out, size_t len)
 }
 
 static fl_status
-chart_cer (const char *dir, const char *path, const fl_plot_page *pg, char *finding,
+chart_cer (const study_table *st, const char *path, const fl_plot_page *pg, char *finding,
            size_t flen, char *err, size_t errlen)
 {
-  static const char *const cols[] = { "model", "cer" };
-  study_table st;
-  fl_status s = load (dir, "cer.csv", "notebooks-data/ocr-cer.sh", cols, 2, &st, err, errlen);
-  if (s != FL_OK)
-    return s;
-  size_t nr = st.t.nrows;
+  fl_status s = FL_OK;
+  size_t nr = st->t.nrows;
   char (*lab)[256] = calloc (nr, sizeof *lab);
   const char **group = calloc (nr, sizeof *group);
   double *v = calloc (nr, sizeof *v);
   if (!lab || !group || !v)
     {
-      snprintf (err, errlen, "out of memory");
-      s = FL_ENOMEM;
+      s = cli_oom (err, errlen);
     }
   else
     {
@@ -494,9 +438,9 @@ chart_cer (const char *dir, const char *path, const fl_plot_page *pg, char *find
                               "recognizer:");
       for (size_t r = 0; r < nr; r++)
         {
-          model_label (cell (&st, r, 0), lab[r], sizeof lab[r]);
+          model_label (cell (st, r, 0), lab[r], sizeof lab[r]);
           group[r] = lab[r];
-          v[r] = 100 * value (&st, r, 1);
+          v[r] = 100 * value (st, r, 1);
           at = cli_append (finding, flen, at, "%s %s %.3g%%", r ? ";" : "", lab[r], v[r]);
         }
       cli_append (finding, flen, at, ".");
@@ -509,48 +453,41 @@ chart_cer (const char *dir, const char *path, const fl_plot_page *pg, char *find
   free (lab);
   free (group);
   free (v);
-  cli_csv_free (&st.t);
   return s;
 }
 
 /* ---- exmy: per-tensor split against one global split ---------------------------------- */
 
 static fl_status
-chart_exmy (const char *dir, const char *path, const fl_plot_page *pg, char *finding,
+chart_exmy (const study_table *st, const char *path, const fl_plot_page *pg, char *finding,
             size_t flen, char *err, size_t errlen)
 {
-  static const char *const cols[] = { "bits", "global_format", "global_mean_sqnr_db",
-                                      "best_mean_sqnr_db", "mean_gain_db", "mean_bits_saved" };
-  study_table st;
-  fl_status s = load (dir, "global.csv", "'fmtlab study exmy'", cols, 6, &st, err, errlen);
-  if (s != FL_OK)
-    return s;
-  size_t nr = st.t.nrows;
+  fl_status s = FL_OK;
+  size_t nr = st->t.nrows;
   double *x = malloc (nr * sizeof *x), *yg = malloc (nr * sizeof *yg);
   double *yb = malloc (nr * sizeof *yb);
   const char **lab = malloc (nr * sizeof *lab);
   if (!x || !yg || !yb || !lab)
     {
-      snprintf (err, errlen, "out of memory");
-      s = FL_ENOMEM;
+      s = cli_oom (err, errlen);
       goto out;
     }
   double glo = INFINITY, ghi = -INFINITY, slo = INFINITY, shi = -INFINITY;
   for (size_t r = 0; r < nr; r++)
     {
-      x[r] = value (&st, r, 0);
-      yg[r] = value (&st, r, 2);
-      yb[r] = value (&st, r, 3);
-      lab[r] = cell (&st, r, 1);
-      glo = fmin (glo, value (&st, r, 4));
-      ghi = fmax (ghi, value (&st, r, 4));
-      slo = fmin (slo, value (&st, r, 5));
-      shi = fmax (shi, value (&st, r, 5));
+      x[r] = value (st, r, 0);
+      yg[r] = value (st, r, 2);
+      yb[r] = value (st, r, 3);
+      lab[r] = cell (st, r, 1);
+      glo = fmin (glo, value (st, r, 4));
+      ghi = fmax (ghi, value (st, r, 4));
+      slo = fmin (slo, value (st, r, 5));
+      shi = fmax (shi, value (st, r, 5));
     }
   cli_append (finding, flen, 0, "Choosing the split per tensor gains %.2g to %.2g dB of mean "
               "SQNR over the best global split at %s to %s bits, or saves %.2g to %.2g bits "
-              "per element at equal SQNR.", glo, ghi, cell (&st, 0, 0),
-              cell (&st, nr - 1, 0), slo, shi);
+              "per element at equal SQNR.", glo, ghi, cell (st, 0, 0),
+              cell (st, nr - 1, 0), slo, shi);
   fl_plot_series ser[2] = {
     { "one global split per width (labelled)", x, yg, nr, lab, 0, 0 },
     { "the best split of each tensor", x, yb, nr, NULL, 0, 0 },
@@ -563,23 +500,72 @@ out:
   free (yg);
   free (yb);
   free (lab);
-  cli_csv_free (&st.t);
   return s;
+}
+
+/* Each chart kind: the table it reads, the columns it needs (study_table.idx in this
+   order), and the function that draws it. */
+typedef fl_status (*chart_fn) (const study_table *, const char *, const fl_plot_page *, char *,
+                               size_t, char *, size_t);
+static const struct {
+  const char *kind, *file, *source;
+  const char *cols[8];
+  chart_fn draw;
+} charts[] = {
+  { "study-gupta", "curves.csv", "'fmtlab study gupta'",
+    { "run", "format", "rounding", "epoch", "test_error" }, chart_gupta },
+  { "study-opal", "by_scheme.csv", "'fmtlab study opal'",
+    { "elem_bits", "scheme", "mean_sqnr_db", "bits_per_element" }, chart_opal },
+  { "study-lp", "by_family.csv", "'fmtlab study lp'",
+    { "bits", "family", "mean_sqnr_db" }, chart_lp },
+  { "study-decoupleq", "by_method.csv", "'fmtlab study decoupleq'",
+    { "bits", "group", "method", "geomean_vs_rtn", "layers" }, chart_decoupleq },
+  { "study-exmy", "global.csv", "'fmtlab study exmy'",
+    { "bits", "global_format", "global_mean_sqnr_db", "best_mean_sqnr_db", "mean_gain_db",
+      "mean_bits_saved" }, chart_exmy },
+  { "study-cer", "cer.csv", "notebooks-data/ocr-cer.sh", { "model", "cer" }, chart_cer },
+};
+#define N_CHARTS (sizeof charts / sizeof charts[0])
+
+int
+cli_study_chart_known (const char *kind)
+{
+  for (size_t k = 0; k < N_CHARTS; k++)
+    if (strcmp (charts[k].kind, kind) == 0)
+      return 1;
+  return 0;
+}
+
+const char *
+cli_study_chart_of (const char *study)
+{
+  for (size_t k = 0; k < N_CHARTS; k++)
+    if (strcmp (charts[k].kind + 6, study) == 0)
+      return charts[k].kind;
+  return NULL;
 }
 
 fl_status
 cli_chart_study (const char *kind, const char *dir, const char *path, const fl_plot_page *pg,
                  char *finding, size_t flen, char *err, size_t errlen)
 {
-  typedef fl_status (*chart_fn) (const char *, const char *, const fl_plot_page *, char *,
-                                 size_t, char *, size_t);
-  static const chart_fn fn[N_KINDS] = { chart_gupta, chart_opal, chart_lp, chart_decoupleq,
-                                        chart_exmy, chart_cer };
   if (finding && flen)
     finding[0] = 0;
-  for (size_t k = 0; k < N_KINDS; k++)
-    if (strcmp (kind, kinds[k]) == 0)
-      return fn[k] (dir, path, pg, finding, flen, err, errlen);
+  for (size_t k = 0; k < N_CHARTS; k++)
+    if (strcmp (kind, charts[k].kind) == 0)
+      {
+        size_t ncols = 0;
+        while (ncols < 8 && charts[k].cols[ncols])
+          ncols++;
+        study_table st;
+        fl_status s = load (dir, charts[k].file, charts[k].source, charts[k].cols, ncols, &st,
+                            err, errlen);
+        if (s != FL_OK)
+          return s;
+        s = charts[k].draw (&st, path, pg, finding, flen, err, errlen);
+        cli_csv_free (&st.t);
+        return s;
+      }
   snprintf (err, errlen, "'%s': unknown study chart", kind);
   return FL_EINVAL;
 }

@@ -23,6 +23,8 @@ extern const char *cli_cmd;          /* the running subcommand, for messages */
 
 void cli_die (int status, const char *fmt, ...) __attribute__ ((noreturn, format (printf, 2, 3)));
 void cli_warn (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+/* Seconds on the monotonic clock (for elapsed times). */
+double cli_now (void);
 void cli_version (void) __attribute__ ((noreturn));
 /* Unknown option or missing argument after getopt_long returned '?': one line naming the
    option, exit 2 (main.c sets opterr = 0 so getopt itself prints nothing). */

@@ -24,6 +24,8 @@
 #include <fmtlab/chartdata.h>
 #include <fmtlab/search.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 
 static const char *const default_formats[] = {
   "fp32", "tf32", "bf16", "fp16", "e5m2", "e4m3fn", "e4m3", "e3m4", "e4m3fnuz", "e5m2fnuz",
@@ -65,6 +67,8 @@ typedef struct {
   char **in;               /* --in FILEs */
   size_t nin;
   const char *table;       /* --table: a result table (fmtlab compare --csv) */
+  const char *studies;     /* --studies: the studies' outputs; NULL: run them --quick */
+  double t_studies;        /* seconds the studies section took */
   FILE *mb, *hb;           /* bodies of index.md and index.html, in memory until the end */
   char *mbuf, *hbuf;
   size_t mlen, hlen;
@@ -89,14 +93,6 @@ typedef struct dataset {
   char *largest;           /* its largest tensor as a source spec (set by its comparison) */
 } dataset;
 
-static double
-now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
-}
-
 static void
 help (void)
 {
@@ -107,7 +103,9 @@ help (void)
           "  DIR/accuracy.csv                 decimal accuracy by binade\n"
           "  DIR/values/FORMAT.csv            every code (formats <= 16 bits)\n"
           "  DIR/charts/*.png                 accuracy, value density, closure maps, histograms\n"
-          "                                   of the synthetic distributions and of --in tensors\n"
+          "                                   of the synthetic distributions and of --in tensors,\n"
+          "                                   the studies' charts\n"
+          "  DIR/studies/NAME/                the studies' tables (run --quick)\n"
           "  DIR/index.md, DIR/index.html     what each chart shows and its main finding\n"
           "Files are written to temporary names and renamed into place; progress on stderr.\n\n"
           "  --out DIR     output directory (default notebooks-data/report; created)\n"
@@ -119,6 +117,10 @@ help (void)
           "                SQNR heat map and bars, SQNR against bits for each data set\n"
           "  --table FILE  a result table in the CSV layout of 'fmtlab compare --csv': SQNR\n"
           "                heat map and bars, error against bits per element\n"
+          "  --studies DIR the studies' outputs (DIR/NAME as 'fmtlab study NAME --out\n"
+          "                DIR/NAME' writes them; DIR/cer/cer.csv from ocr-cer.sh) for the\n"
+          "                Studies section; default: run each study --quick into\n"
+          "                OUT/studies/NAME; 'none': no Studies section\n"
           "  -h, --help  -V, --version\n", MAX_TENSORS_PER_FILE);
 }
 
@@ -182,6 +184,20 @@ html_text (FILE *fp, const char *s)
       }
 }
 
+/* Write tmpl, each '@' in it replaced by the next argument (strings) escaped as HTML text. */
+static void
+html_fill (FILE *fp, const char *tmpl, ...)
+{
+  va_list ap;
+  va_start (ap, tmpl);
+  for (const char *p = tmpl; *p; p++)
+    if (*p == '@')
+      html_text (fp, va_arg (ap, const char *));
+    else
+      fputc (*p, fp);
+  va_end (ap);
+}
+
 /* ---- the index: every section writes through these --------------------------------- */
 
 static void
@@ -191,37 +207,28 @@ report_heading (report *r, const char *title)
   if (r->ntoc < 64)
     r->toc[r->ntoc] = title;
   fprintf (r->hb, "<h2 id=\"s%zu\">", r->ntoc++);
-  html_text (r->hb, title);
-  fputs ("</h2>\n", r->hb);
+  html_fill (r->hb, "@</h2>\n", title);
 }
 
 static void
 report_para (report *r, const char *text)
 {
   fprintf (r->mb, "%s\n\n", text);
-  fputs ("<p>", r->hb);
-  html_text (r->hb, text);
-  fputs ("</p>\n", r->hb);
+  html_fill (r->hb, "<p>@</p>\n", text);
 }
 
 static void
 report_link (report *r, const char *file, const char *what)
 {
   fprintf (r->mb, "- [%s](%s): %s\n", file, file, what);
-  fputs ("<li><a href=\"", r->hb);
-  html_text (r->hb, file);
-  fputs ("\">", r->hb);
-  html_text (r->hb, file);
-  fputs ("</a>: ", r->hb);
-  html_text (r->hb, what);
-  fputs ("</li>\n", r->hb);
+  html_fill (r->hb, "<li><a href=\"@\">@</a>: @</li>\n", file, file, what);
 }
 
 static void
 progress (report *r, const char *what)
 {
   r->step++;
-  fprintf (stderr, "report: [%zu] %s (%.1f s)\n", r->step, what, now () - r->t0);
+  fprintf (stderr, "report: [%zu] %s (%.1f s)\n", r->step, what, cli_now () - r->t0);
 }
 
 /* A chart made by draw (already written to DIR/file), its sentence and its finding. */
@@ -232,19 +239,22 @@ report_chart (report *r, const char *file, const char *title, const char *shows,
   r->charts++;
   fprintf (r->mb, "### %s\n\n![%s](%s)\n\n%s %s\n\n", title, title, file, shows,
            finding);
-  fputs ("<figure><h3>", r->hb);
-  html_text (r->hb, title);
-  fputs ("</h3><a href=\"", r->hb);
-  html_text (r->hb, file);
-  fputs ("\"><img src=\"", r->hb);
-  html_text (r->hb, file);
-  fputs ("\" alt=\"", r->hb);
-  html_text (r->hb, title);
-  fputs ("\"></a><figcaption>", r->hb);
-  html_text (r->hb, shows);
-  fputs (" <strong>", r->hb);
-  html_text (r->hb, finding);
-  fputs ("</strong></figcaption></figure>\n", r->hb);
+  html_fill (r->hb, "<figure><h3>@</h3><a href=\"@\"><img src=\"@\" alt=\"@\"></a>"
+             "<figcaption>@ <strong>@</strong></figcaption></figure>\n", title, file, file,
+             title, shows, finding);
+}
+
+static void chart_failed (report *r, const char *file, const char *err);
+
+/* The chart a call drew (st FL_OK) into the index, or why it failed */
+static void
+report_chart_st (report *r, fl_status st, const char *file, const char *title,
+                 const char *shows, const char *finding, const char *err)
+{
+  if (st == FL_OK)
+    report_chart (r, file, title, shows, finding);
+  else
+    chart_failed (r, file, err);
 }
 
 static void
@@ -302,9 +312,7 @@ props_html (report *r)
           fputs ("<tr>", r->hb);
           for (int k = 0; k < NKEEP; k++)
             {
-              fputs ("<th>", r->hb);
-              html_text (r->hb, keep[k]);
-              fputs ("</th>", r->hb);
+              html_fill (r->hb, "<th>@</th>", keep[k]);
             }
           fputs ("</tr>\n", r->hb);
           header = 0;
@@ -313,10 +321,7 @@ props_html (report *r)
       fputs ("<tr>", r->hb);
       for (int k = 0; k < NKEEP; k++)
         {
-          fputs ("<td>", r->hb);
-          if (col[k] >= 0 && col[k] < nf)
-            html_text (r->hb, field[col[k]]);
-          fputs ("</td>", r->hb);
+          html_fill (r->hb, "<td>@</td>", col[k] >= 0 && col[k] < nf ? field[col[k]] : "");
         }
       fputs ("</tr>\n", r->hb);
     }
@@ -406,23 +411,19 @@ section_accuracy (report *r)
       progress (r, file);
       snprintf (title, sizeof title, "Decimal accuracy against magnitude, %s", sets[s].title);
       fl_plot_page pg = { 0, 0, title };
-      if (cli_chart_accuracy (at (r, "%s", file), &pg, f, 4, finding, sizeof finding, err,
-                              sizeof err) == FL_OK)
-        report_chart (r, file, title, "Decimal digits a value keeps when rounded to nearest "
-                      "(Gustafson's measure, -log10|log10(x'/x)|), mean and worst case per "
-                      "binade, against log2 of the magnitude; the bars under it are each "
-                      "format's dynamic range.", finding);
-      else
-        chart_failed (r, file, err);
+      report_chart_st (r, cli_chart_accuracy (at (r, "%s", file), &pg, f, 4, finding,
+                                              sizeof finding, err, sizeof err),
+                       file, title, "Decimal digits a value keeps when rounded to nearest "
+                       "(Gustafson's measure, -log10|log10(x'/x)|), mean and worst case per "
+                       "binade, against log2 of the magnitude; the bars under it are each "
+                       "format's dynamic range.", finding, err);
       snprintf (file, sizeof file, "charts/density-%s.png", sets[s].tag);
       progress (r, file);
       snprintf (title, sizeof title, "Value density: codes per binade, %s", sets[s].title);
-      if (cli_chart_density (at (r, "%s", file), &pg, f, 4, finding, sizeof finding, err,
-                             sizeof err) == FL_OK)
-        report_chart (r, file, title, "How many positive values each format has in each "
-                      "binade [2^k, 2^(k+1)): where it spends its codes.", finding);
-      else
-        chart_failed (r, file, err);
+      report_chart_st (r, cli_chart_density (at (r, "%s", file), &pg, f, 4,
+                                          finding, sizeof finding, err, sizeof err),
+                       file, title, "How many positive values each format has in each "
+                       "binade [2^k, 2^(k+1)): where it spends its codes.", finding, err);
       free_list (f, 4);
     }
 }
@@ -444,12 +445,11 @@ section_closure (report *r)
       snprintf (file, sizeof file, "charts/closure-%s-%s.png", closures[i].format, closures[i].op);
       progress (r, file);
       snprintf (title, sizeof title, "Closure map of %s %s", closures[i].format, closures[i].op);
-      if (cli_chart_closure (at (r, "%s", file), NULL, f, op, NULL, finding, sizeof finding, err,
-                             sizeof err) == FL_OK)
-        report_chart (r, file, title, "Each pixel is one pair (a, b): exact, rounded, "
-                      "underflow (tiny and inexact), overflow, divide by zero or NaN.", finding);
-      else
-        chart_failed (r, file, err);
+      report_chart_st (r, cli_chart_closure (at (r, "%s", file), NULL, f, op, NULL,
+                                          finding, sizeof finding, err, sizeof err),
+                       file, title, "Each pixel is one pair (a, b): exact, rounded, "
+                       "underflow (tiny and inexact), overflow, divide by zero or NaN.",
+                       finding, err);
       fl_format_free (f);
     }
 }
@@ -477,12 +477,10 @@ hist_chart (report *r, const char *spec, const char *label)
       }
   cli_tsource_close (&src);
   snprintf (title, sizeof title, "Histogram of %s with e4m3fn, e5m2, int8 and mxfp4", label);
-  if (st == FL_OK)
-    report_chart (r, file, title, "The histogram of log2|x| (and of x) with each candidate's "
-                  "range and grid (scalar formats scaled by absmax / max; MX blocks bring their "
-                  "own scales); hatched: the mass it flushes to zero or clips.", finding);
-  else
-    chart_failed (r, file, err);
+  report_chart_st (r, st, file, title, "The histogram of log2|x| (and of x) with each "
+                   "candidate's range and grid (scalar formats scaled by absmax / max; MX "
+                   "blocks bring their own scales); hatched: the mass it flushes to zero or "
+                   "clips.", finding, err);
 }
 
 static void
@@ -871,13 +869,10 @@ section_compare_one (report *r, dataset *d, ds_summary *sum)
                                finding, sizeof finding, err, sizeof err);
       cli_tsource_close (&src);
       snprintf (title, sizeof title, "%s: histogram of the largest tensor", d->title);
-      if (st == FL_OK)
-        report_chart (r, file, title, "The histogram of log2|x| (and of x) of the data set's "
-                      "largest tensor with the ranges and grids of e4m3fn, e5m2, int8 (absmax "
-                      "scale) and mxfp4; hatched: the mass each flushes to zero or clips.",
-                      finding);
-      else
-        chart_failed (r, file, err);
+      report_chart_st (r, st, file, title, "The histogram of log2|x| (and of x) of the data "
+                       "set's largest tensor with the ranges and grids of e4m3fn, e5m2, int8 "
+                       "(absmax scale) and mxfp4; hatched: the mass each flushes to zero or "
+                       "clips.", finding, err);
     }
   snprintf (file, sizeof file, "charts/sqnr-heatmap-%s.png", d->id);
   progress (r, file);
@@ -885,32 +880,26 @@ section_compare_one (report *r, dataset *d, ds_summary *sum)
   snprintf (text, sizeof text, "SQNR in dB (higher is better) of %s%zu tensors%s in every "
             "candidate format (data: %s).", nheat < nt ? "the " : "", nheat,
             nheat < nt ? " with the most elements" : "", heat_csv);
-  if (cli_chart_sqnr (at (r, "%s", file), NULL, heat_path, 0, finding,
-                      sizeof finding, err, sizeof err) == FL_OK)
-    report_chart (r, file, title, text, finding);
-  else
-    chart_failed (r, file, err);
+  report_chart_st (r, cli_chart_sqnr (at (r, "%s", file), NULL, heat_path, 0,
+                                   finding, sizeof finding, err, sizeof err),
+                   file, title, text, finding, err);
   snprintf (file, sizeof file, "charts/sqnr-bars-%s.png", d->id);
   progress (r, file);
   snprintf (title, sizeof title, "%s: SQNR of the largest tensors, as bars", d->title);
   snprintf (text, sizeof text, "The SQNR of the %zu largest tensors as grouped bars, one bar "
             "per format (data: %s).", nbars, bars_csv);
-  if (cli_chart_sqnr (at (r, "%s", file), NULL, bars_path, 1, finding,
-                      sizeof finding, err, sizeof err) == FL_OK)
-    report_chart (r, file, title, text, finding);
-  else
-    chart_failed (r, file, err);
+  report_chart_st (r, cli_chart_sqnr (at (r, "%s", file), NULL, bars_path, 1,
+                                   finding, sizeof finding, err, sizeof err),
+                   file, title, text, finding, err);
   snprintf (file, sizeof file, "charts/error-bits-%s.png", d->id);
   progress (r, file);
   snprintf (title, sizeof title, "%s: SQNR against bits per element", d->title);
   snprintf (text, sizeof text, "The SQNR (dB, mean over the %zu tensors) of the best format "
             "of each family at each width, against its bits per element (block scales "
             "included).", nt);
-  if (cli_chart_errbits (at (r, "%s", file), NULL, all_path, "sqnr_db", finding,
-                         sizeof finding, err, sizeof err) == FL_OK)
-    report_chart (r, file, title, text, finding);
-  else
-    chart_failed (r, file, err);
+  report_chart_st (r, cli_chart_errbits (at (r, "%s", file), NULL, all_path, "sqnr_db",
+                                      finding, sizeof finding, err, sizeof err),
+                   file, title, text, finding, err);
   for (size_t i = 0; i < nt; i++)
     free ((char *) names[i]);
   free (names);
@@ -942,9 +931,7 @@ section_compare (report *r)
   for (size_t i = 0; i < r->nds; i++)
     {
       fprintf (r->mb, " %s |", r->ds[i].title);
-      fputs ("<th>", r->hb);
-      html_text (r->hb, r->ds[i].title);
-      fputs ("</th>", r->hb);
+      html_fill (r->hb, "<th>@</th>", r->ds[i].title);
     }
   fputs ("\n|---|", r->mb);
   for (size_t i = 0; i < r->nds; i++)
@@ -1069,9 +1056,7 @@ inline_table (report *r, const cli_column *cols, size_t ncols, const cli_tcell *
   for (size_t c = 0; c < ncols; c++)
     {
       fprintf (r->mb, " %s |", cols[c].label);
-      fputs ("<th>", r->hb);
-      html_text (r->hb, cols[c].label);
-      fputs ("</th>", r->hb);
+      html_fill (r->hb, "<th>@</th>", cols[c].label);
     }
   fputs ("\n|", r->mb);
   for (size_t c = 0; c < ncols; c++)
@@ -1085,9 +1070,7 @@ inline_table (report *r, const cli_column *cols, size_t ncols, const cli_tcell *
       for (size_t c = 0; c < ncols; c++)
         {
           fprintf (r->mb, " %s |", cells[k * ncols + c].text);
-          fputs ("<td>", r->hb);
-          html_text (r->hb, cells[k * ncols + c].text);
-          fputs ("</td>", r->hb);
+          html_fill (r->hb, "<td>@</td>", cells[k * ncols + c].text);
         }
       fputs ("\n", r->mb);
       fputs ("</tr>\n", r->hb);
@@ -1184,14 +1167,12 @@ fit_chart (report *r, const char *set, const char *name, const double *x, size_t
   snprintf (tname, sizeof tname, "%s (%s, %zu sampled)", name, set, m);
   fl_plot_fit_input in = { tname, &h, curves, 2, fmts, pred, meas, nfm };
   snprintf (title, sizeof title, "Fit of %s (%s)", name, set);
-  if (fl_plot_fit (at (r, "%s", file), NULL, &in, err, sizeof err) == FL_OK)
-    report_chart (r, file, title, "Left: the sample's histogram as a density with the "
-                  "densities of the family chosen by AIC and of the normal fit. Right: the MSE "
-                  "of six scalar formats (absmax scale) predicted under the chosen fit over "
-                  "each format's rounding cells, against the MSE measured on the sample; "
-                  "points on the diagonal mean the fit predicts the error.", finding);
-  else
-    chart_failed (r, file, err);
+  report_chart_st (r, fl_plot_fit (at (r, "%s", file), NULL, &in, err, sizeof err), file,
+                   title, "Left: the sample's histogram as a density with the densities of "
+                   "the family chosen by AIC and of the normal fit. Right: the MSE of six "
+                   "scalar formats (absmax scale) predicted under the chosen fit over each "
+                   "format's rounding cells, against the MSE measured on the sample; points "
+                   "on the diagonal mean the fit predicts the error.", finding, err);
   fl_hist_clear (&h);
 }
 
@@ -1243,7 +1224,7 @@ section_best (report *r)
           free (x);
           continue;
         }
-      double t0 = now ();
+      double t0 = cli_now ();
       for (size_t b = 0; b < N_BUDGETS; b++)
         {
           fl_search_result *res;
@@ -1271,7 +1252,7 @@ section_best (report *r)
                          "%.2f");
           free (res);
         }
-      t_search += now () - t0;
+      t_search += cli_now () - t0;
       fl_search_data_free (sd);
       fl_fit_report fr;
       if (fl_fit_all (x, m, &fr, err, sizeof err) == FL_OK)
@@ -1338,12 +1319,153 @@ section_best (report *r)
   free (fc);
 }
 
-/* Sections still to land with their branches: each says so rather than vanish. */
-static void
-section_pending (report *r)
+/* ---- the studies ('fmtlab study', doc/studies.md) ----------------------------------------- */
+
+/* What each study's chart shows (the finding comes with the chart) */
+static const struct { const char *study, *title, *shows; } study_charts[] = {
+  { "gupta", "Gupta et al. 2015: training in fixed point, rne against sr",
+    "Test error per epoch of an MLP trained on Fashion-MNIST with weights, activations and "
+    "gradients rounded to fixed point <IL,FL> after every operation, round-to-nearest-even "
+    "(dotted) against stochastic rounding (dashed), one colour per format, float32 in black." },
+  { "opal", "OPAL against MX blocks by element width",
+    "Mean SQNR over the weights and activations of blocks of 128 keeping the 4 largest |x| in "
+    "bf16 (OPAL) against plain MX blocks of 128 and 32, for 3-, 4-, 5- and 8-bit elements; "
+    "the legend gives each scheme's storage beyond its elements." },
+  { "lp", "Logarithmic posits against posit, eXmY, int and LNS",
+    "Mean SQNR of the best format of each family per tensor (exhaustive grid of each "
+    "family's parameters), by width." },
+  { "decoupleq", "decoupleQ: layer loss by method",
+    "The H-weighted layer loss tr(dW H dW^T) of round-to-nearest, the MSE-optimal grid, "
+    "GPTQ-style error feedback and decoupleQ's alternation, relative to round-to-nearest "
+    "(geometric mean over the layers), by bits and group size." },
+  { "exmy", "eXmY: per-tensor split against one global split",
+    "Mean SQNR over the tensors of the best global eXmY split of each width (labelled) "
+    "against choosing the split per tensor." },
+};
+
+/* Run 'fmtlab study NAME --quick' into dir as a child process (a study that cannot run --
+   data not fetched -- must not end the report); its last line of stderr into why. */
+static int
+run_study (report *r, const char *name, const char *dir, char *why, size_t wlen)
 {
+  char log[1500];
+  snprintf (log, sizeof log, "%s.log", dir);
+  pid_t pid = fork ();
+  if (pid < 0)
+    {
+      snprintf (why, wlen, "cannot fork: %s", strerror (errno));
+      return 0;
+    }
+  if (pid == 0)
+    {
+      int fd = open (log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+      if (fd >= 0)
+        dup2 (fd, 2);
+      int null = open ("/dev/null", O_WRONLY);
+      if (null >= 0)
+        dup2 (null, 1);
+      execl ("/proc/self/exe", "fmtlab", "study", name, "--quick", "--no-progress", "--out",
+             dir, "--data", r->data ? r->data : "none", (char *) NULL);
+      _exit (127);
+    }
+  int status;
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  int ok = WIFEXITED (status) && WEXITSTATUS (status) == 0;
+  why[0] = 0;
+  FILE *fp = fopen (log, "r");
+  if (fp)
+    {
+      char line[1024];
+      while (fgets (line, sizeof line, fp))
+        if (line[0] != '\n')
+          snprintf (why, wlen, "%s", line);
+      fclose (fp);
+    }
+  why[strcspn (why, "\n")] = 0;
+  unlink (log);
+  return ok;
+}
+
+static void
+section_studies (report *r)
+{
+  if (r->studies && strcmp (r->studies, "none") == 0)
+    return;
   report_heading (r, "Studies");
-  report_para (r, "Not in this build: the studies ('fmtlab study') have not landed yet.");
+  double t0 = cli_now ();
+  /* the studies run here in --quick form, or their output is read from --studies DIR */
+  char base[1100], text[4096], why[1024], file[256], dir[1400], err[1024], finding[4096];
+  if (r->studies)
+    snprintf (base, sizeof base, "%s", r->studies);
+  else
+    {
+      snprintf (base, sizeof base, "%s", at (r, "studies"));
+      make_dirs (base);
+    }
+  snprintf (text, sizeof text, "The seed papers' central claims rerun on the data of this "
+            "report (`fmtlab study NAME`, doc/studies.md: claim, setting, result and where "
+            "they differ). %s", r->studies ? "Read from the study outputs given with --studies."
+            : "Run here in their --quick form (reduced sizes, stated in each summary; fixed "
+            "seed 1): the figures are indicative, the full runs are 'fmtlab study NAME'.");
+  report_para (r, text);
+  for (size_t k = 0; k < sizeof study_charts / sizeof study_charts[0]; k++)
+    {
+      const char *name = study_charts[k].study;
+      snprintf (dir, sizeof dir, "%s/%s", base, name);
+      snprintf (file, sizeof file, "charts/study-%s.png", name);
+      if (!r->studies)
+        {
+          snprintf (text, sizeof text, "study %s --quick", name);
+          progress (r, text);
+          if (!run_study (r, name, dir, why, sizeof why))
+            {
+              snprintf (text, sizeof text, "Study %s did not run: %s", name,
+                        why[0] ? why : "no reason given");
+              cli_warn ("%s", text);
+              report_para (r, text);
+              continue;
+            }
+        }
+      else
+        progress (r, file);
+      char *kind = strdup (file + 7);
+      if (!kind)
+        cli_die (CLI_EXIT_USAGE, "out of memory");
+      kind[strlen (kind) - 4] = 0;
+      report_chart_st (r, cli_chart_study (kind, dir, at (r, "%s", file), NULL,
+                                        finding, sizeof finding, err, sizeof err),
+                       file, study_charts[k].title, study_charts[k].shows, finding, err);
+      free (kind);
+      if (!r->studies)
+        {
+          snprintf (text, sizeof text, "studies/%s/summary.md", name);
+          fputs ("<ul>\n", r->hb);
+          report_link (r, text, "the study's findings and tables (CSV, JSON, Markdown beside it)");
+          fputs ("</ul>\n\n", r->hb);
+        }
+    }
+  /* accuracy end to end: the CER of notebooks-data/ocr-cer.sh, when it was run */
+  static const char *const cer_places[] = { "%s/cer/cer.csv", "%s/cer.csv" };
+  for (size_t p = 0; p < 2; p++)
+    {
+      char csv[1500];
+      snprintf (csv, sizeof csv, cer_places[p], r->studies ? base : "notebooks-data/studies");
+      if (access (csv, R_OK) != 0)
+        continue;
+      snprintf (file, sizeof file, "charts/study-cer.png");
+      progress (r, file);
+      report_chart_st (r, cli_chart_study ("study-cer", csv, at (r, "%s", file), NULL,
+                                        finding, sizeof finding, err, sizeof err),
+                       file, "Accuracy end to end: the recognizer's character error rate",
+                       "The PP-OCRv4 recognizer's character error rate on rendered text "
+                       "lines with its weights quantized by 'fmtlab quantize' "
+                       "(notebooks-data/ocr-cer.sh), on a log axis.", finding, err);
+      break;
+    }
+  r->t_studies = cli_now () - t0;
+  snprintf (text, sizeof text, "The studies took %.1f s.", r->t_studies);
+  report_para (r, text);
 }
 
 static void
@@ -1374,10 +1496,8 @@ section_results (report *r)
                           finding, sizeof finding, err, sizeof err)
         : cli_chart_errbits (at (r, "%s", charts[i].file), NULL, r->table, "mse", finding,
                              sizeof finding, err, sizeof err);
-      if (st == FL_OK)
-        report_chart (r, charts[i].file, charts[i].title, charts[i].shows, finding);
-      else
-        chart_failed (r, charts[i].file, err);
+      report_chart_st (r, st, charts[i].file, charts[i].title, charts[i].shows, finding,
+                       err);
     }
 }
 
@@ -1386,7 +1506,7 @@ section_results (report *r)
 typedef void (*report_section) (report *r);
 static const report_section sections[] = {
   section_tables, section_accuracy, section_closure, section_synthetic, section_tensors,
-  section_compare, section_best, section_pending, section_results,
+  section_compare, section_best, section_studies, section_results,
 };
 
 static const char html_head[] =
@@ -1413,6 +1533,7 @@ cmd_report (int argc, char **argv)
   static const struct option opts[] = {
     { "out", required_argument, NULL, 'd' }, { "in", required_argument, NULL, 'i' },
     { "table", required_argument, NULL, 'T' }, { "data", required_argument, NULL, 'D' },
+    { "studies", required_argument, NULL, 'S' },
     { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
   };
@@ -1431,6 +1552,7 @@ cmd_report (int argc, char **argv)
       case 'i': r.in[r.nin++] = optarg; break;
       case 'T': r.table = optarg; break;
       case 'D': r.data = optarg; break;
+      case 'S': r.studies = optarg; break;
       case 'h': help (); return 0;
       case 'V': cli_version ();
       default: cli_usage_error ();
@@ -1453,6 +1575,8 @@ cmd_report (int argc, char **argv)
     }
   if (strcmp (r.data, "none") == 0 || access (r.data, R_OK | X_OK) != 0)
     r.data = NULL;              /* no recorded data: the synthetic sets alone */
+  if (r.studies && strcmp (r.studies, "none") != 0 && access (r.studies, R_OK | X_OK) != 0)
+    cli_die (CLI_EXIT_USAGE, "--studies %s: cannot read: %s", r.studies, strerror (errno));
   if (r.table && access (r.table, R_OK) != 0)
     cli_die (CLI_EXIT_USAGE, "%s: cannot read: %s", r.table, strerror (errno));
   r.nf = optind < argc ? (size_t) (argc - optind) : N_DEFAULT;
@@ -1467,7 +1591,7 @@ cmd_report (int argc, char **argv)
     cli_die (CLI_EXIT_USAGE, "out of memory");
   make_dirs (r.dir);
   make_dirs (at (&r, "charts"));
-  r.t0 = now ();
+  r.t0 = cli_now ();
   r.nsteps = 1 + 4 + sizeof closures / sizeof closures[0] + sizeof synthetic / sizeof synthetic[0];
   r.nsteps += ntensor_charts;
   if (r.table)
@@ -1480,7 +1604,7 @@ cmd_report (int argc, char **argv)
     cli_die (CLI_EXIT_USAGE, "out of memory");
   for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
     sections[s] (&r);
-  double total = now () - r.t0;
+  double total = cli_now () - r.t0;
   if (fclose (r.mb) != 0 || fclose (r.hb) != 0)
     cli_die (CLI_EXIT_USAGE, "out of memory");
   /* the indexes: head, contents, the sections' bodies */
@@ -1502,8 +1626,7 @@ cmd_report (int argc, char **argv)
     {
       fprintf (m, "%zu. %s\n", i + 1, r.toc[i]);
       fprintf (h, "<li><a href=\"#s%zu\">", i);
-      html_text (h, r.toc[i]);
-      fputs ("</a></li>\n", h);
+      html_fill (h, "@</a></li>\n", r.toc[i]);
     }
   fputs ("</ol></nav>\n", h);
   fwrite (r.mbuf, 1, r.mlen, m);

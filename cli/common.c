@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 #include "parse.h"
@@ -55,6 +56,14 @@ cli_die (int status, const char *fmt, ...)
   put_message ("", fmt, ap);
   va_end (ap);
   exit (status);
+}
+
+double
+cli_now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
 void

@@ -25,6 +25,7 @@
 #ifdef _OPENMP
 # include <omp.h>
 #endif
+#include "cli.h"
 #include "subject.h"
 
 #define NSLOTS 4096             /* --threads is at most 4096 */
@@ -49,14 +50,6 @@ note_exit (void)
 {
   if (shared)
     shared->exiting = 1;
-}
-
-static double
-now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
 static void
@@ -139,14 +132,14 @@ run_one (const fl_verify_opts *vo, void (*fn) (void), const fl_gen *g, int rando
         }
       _exit (0);
     }
-  double t0 = now ();
+  double t0 = cli_now ();
   int wst;
   for (;;)
     {
       pid_t w = waitpid (pid, &wst, WNOHANG);
       if (w == pid)
         break;
-      if (timeout > 0 && now () - t0 > timeout)
+      if (timeout > 0 && cli_now () - t0 > timeout)
         {
           kill (pid, SIGKILL);
           waitpid (pid, &wst, 0);
@@ -286,7 +279,7 @@ subject_verify (const fl_verify_opts *vo, void (*fn) (void), int random, uint64_
         {
           /* a call under way (started != finished) on the same case for longer than the
              timeout: each thread's cases are distinct, so the same value is the same call */
-          double t = now ();
+          double t = cli_now ();
           for (int k = 0; k < nthr; k++)
             {
               fl_verify_slot *s = &shared->slot[k];

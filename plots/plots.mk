@@ -25,4 +25,7 @@ endif
 # distributed whatever configure found
 EXTRA_DIST += tests/pngstat.py
 EXTRA_DIST += tests/test_plot_cli.sh tests/test_report_html.sh
+EXTRA_DIST += tests/data/studies/gupta/curves.csv tests/data/studies/opal/by_scheme.csv \
+	tests/data/studies/lp/by_family.csv tests/data/studies/decoupleq/by_method.csv \
+	tests/data/studies/exmy/global.csv tests/data/studies/cer/cer.csv
 EXTRA_DIST += doc/plots.md doc/img/accuracy-8bit.png doc/img/closure-e4m3fn-mul.png

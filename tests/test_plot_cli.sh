@@ -76,6 +76,32 @@ status "errbits with a missing column" 2 $FMTLAB plot errbits --measure kl --tab
 ok "--help" $FMTLAB plot --help
 ok "-- ends the options" $FMTLAB plot -o "$tmp/dd.png" density -- e2m1fn
 
+# the studies' charts from hand-made study tables (tests/data/studies/NAME: the layout
+# 'fmtlab study NAME' writes, values typed by hand); each drawn and decoded independently
+st="$srcdir/tests/data/studies"
+for k in gupta opal lp decoupleq exmy cer; do
+  ok "plot study-$k" $FMTLAB plot study-$k --in "$st/$k" -o "$tmp/study-$k.png"
+done
+ok "study-gupta drawn" notblank "$tmp/study-gupta.png" 1100 720
+ok "study-opal drawn" notblank "$tmp/study-opal.png" 1100 720
+ok "study-lp drawn" notblank "$tmp/study-lp.png" 1100 720
+ok "study-decoupleq drawn (log axis)" notblank "$tmp/study-decoupleq.png" 1100 720
+ok "study-exmy drawn" notblank "$tmp/study-exmy.png" 1100 720
+ok "study-cer drawn (log axis)" notblank "$tmp/study-cer.png" 1100 720
+ok "study-cer from the CSV file itself (svg)" $FMTLAB plot study-cer --in "$st/cer/cer.csv" -o "$tmp/cer.svg"
+# findings against awk on the same tables
+want=$(awk -F, 'NR > 1 { v[$1 " " $2] = $4 } END { printf "4 bits %+.1f dB (%+.1f dB)", v["4 opal k=128"] - v["4 mx k=128"], v["4 opal k=128"] - v["4 mx k=32"] }' "$st/opal/by_scheme.csv")
+ok "study-opal finding: the 4-bit gains (awk: $want)" sh -c "$FMTLAB plot study-opal --in '$st/opal' -o '$tmp/o2.png' 2>/dev/null | grep -q -F '$want'"
+want=$(awk -F, 'NR > 1 && $3 == "decoupleq" { if (lo == "" || $5 < lo) lo = $5; if ($5 > hi) hi = $5 } END { printf "%.3g to %.3g times", lo, hi }' "$st/decoupleq/by_method.csv")
+ok "study-decoupleq finding: decoupleQ's range (awk: $want)" sh -c "$FMTLAB plot study-decoupleq --in '$st/decoupleq' -o '$tmp/d2.png' 2>/dev/null | grep -q -F '$want'"
+ok "study-gupta finding names the stalled run" sh -c "$FMTLAB plot study-gupta --in '$st/gupta' -o '$tmp/g2.png' 2>/dev/null | grep -q 'stalled: <2,14> rne'"
+ok "study-cer finding: e4m3fn's CER (0.114%)" sh -c "$FMTLAB plot study-cer --in '$st/cer' -o '$tmp/c3.png' 2>/dev/null | grep -q 'e4m3fn (tensor) 0.114%'"
+status "study chart without --in" 2 $FMTLAB plot study-opal -o "$tmp/x.png"; one_line "--in"
+status "study chart of a directory without its table" 2 $FMTLAB plot study-lp --in "$st/opal" -o "$tmp/x.png"; one_line "by_family.csv"
+printf 'bits,family\n8,lp\n' > "$tmp/by_family.csv"
+status "study table without its column" 2 $FMTLAB plot study-lp --in "$tmp" -o "$tmp/x.png"; one_line "mean_sqnr_db"
+status "unknown study chart" 2 $FMTLAB plot study-foo --in "$st/opal" -o "$tmp/x.png"; one_line "study-foo"
+
 # bad input: exit 2, one line naming the problem, no file left
 status "unknown kind" 2 $FMTLAB plot pie e4m3fn -o "$tmp/x.png"; one_line "pie"
 status "bad extension" 2 $FMTLAB plot accuracy e4m3fn -o "$tmp/x.jpg"; one_line "x.jpg"

@@ -20,10 +20,20 @@ $PY -c "
 import numpy as np
 np.save('$tmp/w.npy', np.random.default_rng(11).laplace(size=50000).astype(np.float32))"
 printf 'tensor,format,mse,sqnr_db,bits_per_element\nw,e4m3fn,0.0005,33.4,8\nw,int8,0.0002,37,8\nw,e2m1fn,0.03,15.2,4\n' > "$tmp/cmp.csv"
-# two formats for the tables keep it short; the charts are the report's own
-ok "report runs" $FMTLAB report --data none --out "$rep" --in "$tmp/w.npy" --table "$tmp/cmp.csv" e4m3fn posit8es1
+# two formats for the tables keep it short; the charts are the report's own; the studies'
+# outputs are the hand-made tables of tests/data/studies (running them is test_study_cli's)
+ok "report runs" $FMTLAB report --data none --out "$rep" --in "$tmp/w.npy" --table "$tmp/cmp.csv" --studies "$srcdir/tests/data/studies" e4m3fn posit8es1
 ok "the tensor's histogram is in the index" grep -q 'charts/hist-w.npy_w.png' "$rep/index.md"
 ok "the comparison charts are in the index" grep -q 'charts/error-bits.png' "$rep/index.md"
+# the Studies section: a chart per study and the CER chart, each with its finding
+nst=$(grep -c '^!\[.*\](charts/study-[a-z]*\.png)' "$rep/index.md")
+same "the Studies section shows 6 study charts" 6 "$nst"
+for k in gupta opal lp decoupleq exmy cer; do
+  ok "study-$k.png exists and is linked from index.html" sh -c "test -s '$rep/charts/study-$k.png' && grep -q 'src=\"charts/study-$k.png\"' '$rep/index.html'"
+done
+ok "the opal finding is in the index" grep -q 'Mean SQNR gain of OPAL k=128 over MX k=128' "$rep/index.md"
+status "--studies of a missing directory" 2 $FMTLAB report --data none --studies "$tmp/nothing" --out "$tmp/rep-bad2"
+one_line "nothing"
 status "report with a missing --in file" 2 $FMTLAB report --data none --out "$tmp/rep-bad" --in "$tmp/none.npy"
 one_line "none.npy"
 ok "nothing written for it" test ! -e "$tmp/rep-bad"
