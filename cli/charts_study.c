@@ -54,6 +54,12 @@ value (const study_table *st, size_t row, size_t col)
   return cli_num (cell (st, row, col));
 }
 
+/* Every chart function: the study table loaded with its columns, the chart file, the
+   page, the finding (one sentence, numbers included), the error message. */
+#define CHART_FN(name)                                                                    \
+  static fl_status name (const study_table *st, const char *path, const fl_plot_page *pg,  \
+                         char *finding, size_t flen, char *err, size_t errlen)
+
 /* A long-format table (rows: group, series, value) as the grouped-bar layout: groups and
    series in order of appearance, v[g * nseries + s], NaN where a pair is missing. */
 typedef struct {
@@ -138,9 +144,7 @@ static char (*width_labels (bar_layout *b, const char *fmt))[48]
    classes): left out of the curves, named under the chart, so they do not flatten it. */
 #define STALLED 0.5
 
-static fl_status
-chart_gupta (const study_table *st, const char *path, const fl_plot_page *pg, char *finding,
-             size_t flen, char *err, size_t errlen)
+CHART_FN (chart_gupta)
 {
   fl_status s = FL_OK;
   size_t nr = st->t.nrows, nruns = 0, nfmt = 0;
@@ -234,9 +238,7 @@ out:
 
 /* ---- opal: SQNR by element width, OPAL against MX ----------------------------------- */
 
-static fl_status
-chart_opal (const study_table *st, const char *path, const fl_plot_page *pg, char *finding,
-            size_t flen, char *err, size_t errlen)
+CHART_FN (chart_opal)
 {
   bar_layout b, bpe;
   fl_status s = bars_of (st, 0, 1, 2, 1, &b, err, errlen);
@@ -291,9 +293,7 @@ out1:
 
 /* ---- lp, decoupleq, cer: one bar chart each from a long-format table ------------------- */
 
-static fl_status
-chart_lp (const study_table *st, const char *path, const fl_plot_page *pg, char *finding,
-          size_t flen, char *err, size_t errlen)
+CHART_FN (chart_lp)
 {
   fl_status s = FL_OK;
   bar_layout b;
@@ -329,9 +329,7 @@ chart_lp (const study_table *st, const char *path, const fl_plot_page *pg, char 
   return s;
 }
 
-static fl_status
-chart_decoupleq (const study_table *st, const char *path, const fl_plot_page *pg, char *finding,
-                 size_t flen, char *err, size_t errlen)
+CHART_FN (chart_decoupleq)
 {
   fl_status s = FL_OK;
   /* groups "B bits, group G": one label per row, interned */
@@ -419,9 +417,7 @@ model_label (const char *file, char *out, size_t len)
     snprintf (out, len, "%s (%s)", fmt, strncmp (gran, "channel", 7) == 0 ? "channel" : gran);
 }
 
-static fl_status
-chart_cer (const study_table *st, const char *path, const fl_plot_page *pg, char *finding,
-           size_t flen, char *err, size_t errlen)
+CHART_FN (chart_cer)
 {
   fl_status s = FL_OK;
   size_t nr = st->t.nrows;
@@ -458,9 +454,7 @@ chart_cer (const study_table *st, const char *path, const fl_plot_page *pg, char
 
 /* ---- exmy: per-tensor split against one global split ---------------------------------- */
 
-static fl_status
-chart_exmy (const study_table *st, const char *path, const fl_plot_page *pg, char *finding,
-            size_t flen, char *err, size_t errlen)
+CHART_FN (chart_exmy)
 {
   fl_status s = FL_OK;
   size_t nr = st->t.nrows;

@@ -224,6 +224,21 @@ report_link (report *r, const char *file, const char *what)
   html_fill (r->hb, "<li><a href=\"@\">@</a>: @</li>\n", file, file, what);
 }
 
+/* A list of links (report_link between these): a <ul> in HTML, a Markdown list ended by a
+   blank line */
+static void
+report_list_begin (report *r)
+{
+  fputs ("<ul>\n", r->hb);
+}
+
+static void
+report_list_end (report *r)
+{
+  fputs ("</ul>\n", r->hb);
+  fputs ("\n", r->mb);
+}
+
 static void
 progress (report *r, const char *what)
 {
@@ -366,14 +381,13 @@ section_tables (report *r)
             "accuracy by binade, and every value of the %zu formats of at most 16 bits.",
             r->nf, nvalues);
   report_para (r, text);
-  fputs ("<ul>\n", r->hb);
+  report_list_begin (r);
   report_link (r, "formats.md", "properties (Markdown); also formats.csv and formats.json");
   report_link (r, "formats.csv", "properties, one row per format (pandas.read_csv)");
   report_link (r, "formats.json", "properties as JSON");
   report_link (r, "accuracy.csv", "worst and mean decimal accuracy per binade per format");
   report_link (r, "values/", "every code of each format with its exact value (values/FORMAT.csv)");
-  fputs ("</ul>\n", r->hb);
-  fputs ("\n", r->mb);
+  report_list_end (r);
   props_html (r);
 }
 
@@ -421,7 +435,7 @@ section_accuracy (report *r)
       progress (r, file);
       snprintf (title, sizeof title, "Value density: codes per binade, %s", sets[s].title);
       report_chart_st (r, cli_chart_density (at (r, "%s", file), &pg, f, 4,
-                                          finding, sizeof finding, err, sizeof err),
+                                             finding, sizeof finding, err, sizeof err),
                        file, title, "How many positive values each format has in each "
                        "binade [2^k, 2^(k+1)): where it spends its codes.", finding, err);
       free_list (f, 4);
@@ -446,7 +460,7 @@ section_closure (report *r)
       progress (r, file);
       snprintf (title, sizeof title, "Closure map of %s %s", closures[i].format, closures[i].op);
       report_chart_st (r, cli_chart_closure (at (r, "%s", file), NULL, f, op, NULL,
-                                          finding, sizeof finding, err, sizeof err),
+                                             finding, sizeof finding, err, sizeof err),
                        file, title, "Each pixel is one pair (a, b): exact, rounded, "
                        "underflow (tiny and inexact), overflow, divide by zero or NaN.",
                        finding, err);
@@ -812,15 +826,14 @@ section_compare_one (report *r, dataset *d, ds_summary *sum)
             "%s --scale absmax` on the files of its 'file' column.", d->about, nt,
             (unsigned long long) sum->values, list);
   report_para (r, text);
-  fputs ("<ul>\n", r->hb);
+  report_list_begin (r);
   snprintf (file, sizeof file, "tables/compare-%s.md", d->id);
   report_link (r, file, "the comparison table (Markdown)");
   snprintf (file, sizeof file, "tables/compare-%s.csv", d->id);
   report_link (r, file, "the same as CSV (pandas.read_csv)");
   snprintf (file, sizeof file, "tables/compare-%s.json", d->id);
   report_link (r, file, "the same as JSON (numbers as numbers)");
-  fputs ("</ul>\n", r->hb);
-  fputs ("\n", r->mb);
+  report_list_end (r);
 
   /* the heat map on the largest tensors, bars on the few largest */
   size_t *order = malloc ((nt ? nt : 1) * sizeof *order);
@@ -874,23 +887,29 @@ section_compare_one (report *r, dataset *d, ds_summary *sum)
                        "(absmax scale) and mxfp4; hatched: the mass each flushes to zero or "
                        "clips.", finding, err);
     }
-  snprintf (file, sizeof file, "charts/sqnr-heatmap-%s.png", d->id);
-  progress (r, file);
-  snprintf (title, sizeof title, "%s: SQNR per tensor and format", d->title);
-  snprintf (text, sizeof text, "SQNR in dB (higher is better) of %s%zu tensors%s in every "
-            "candidate format (data: %s).", nheat < nt ? "the " : "", nheat,
-            nheat < nt ? " with the most elements" : "", heat_csv);
-  report_chart_st (r, cli_chart_sqnr (at (r, "%s", file), NULL, heat_path, 0,
-                                   finding, sizeof finding, err, sizeof err),
-                   file, title, text, finding, err);
-  snprintf (file, sizeof file, "charts/sqnr-bars-%s.png", d->id);
-  progress (r, file);
-  snprintf (title, sizeof title, "%s: SQNR of the largest tensors, as bars", d->title);
-  snprintf (text, sizeof text, "The SQNR of the %zu largest tensors as grouped bars, one bar "
-            "per format (data: %s).", nbars, bars_csv);
-  report_chart_st (r, cli_chart_sqnr (at (r, "%s", file), NULL, bars_path, 1,
-                                   finding, sizeof finding, err, sizeof err),
-                   file, title, text, finding, err);
+  for (int bars = 0; bars < 2; bars++)
+    {
+      if (bars)
+        {
+          snprintf (file, sizeof file, "charts/sqnr-bars-%s.png", d->id);
+          snprintf (title, sizeof title, "%s: SQNR of the largest tensors, as bars", d->title);
+          snprintf (text, sizeof text, "The SQNR of the %zu largest tensors as grouped bars, "
+                    "one bar per format (data: %s).", nbars, bars_csv);
+        }
+      else
+        {
+          snprintf (file, sizeof file, "charts/sqnr-heatmap-%s.png", d->id);
+          snprintf (title, sizeof title, "%s: SQNR per tensor and format", d->title);
+          snprintf (text, sizeof text, "SQNR in dB (higher is better) of %s%zu tensors%s in "
+                    "every candidate format (data: %s).", nheat < nt ? "the " : "", nheat,
+                    nheat < nt ? " with the most elements" : "", heat_csv);
+        }
+      progress (r, file);
+      report_chart_st (r, cli_chart_sqnr (at (r, "%s", file), NULL,
+                                          bars ? bars_path : heat_path, bars, finding,
+                                          sizeof finding, err, sizeof err),
+                       file, title, text, finding, err);
+    }
   snprintf (file, sizeof file, "charts/error-bits-%s.png", d->id);
   progress (r, file);
   snprintf (title, sizeof title, "%s: SQNR against bits per element", d->title);
@@ -898,7 +917,7 @@ section_compare_one (report *r, dataset *d, ds_summary *sum)
             "of each family at each width, against its bits per element (block scales "
             "included).", nt);
   report_chart_st (r, cli_chart_errbits (at (r, "%s", file), NULL, all_path, "sqnr_db",
-                                      finding, sizeof finding, err, sizeof err),
+                                         finding, sizeof finding, err, sizeof err),
                    file, title, text, finding, err);
   for (size_t i = 0; i < nt; i++)
     free ((char *) names[i]);
@@ -1288,10 +1307,9 @@ section_best (report *r)
             "tensor of each other data set, each sampled deterministically to at most %d "
             "finite elements (every k-th): %zu searches in %.1f s.", SEARCH_N, nb, t_search);
   report_para (r, text);
-  fputs ("<ul>\n", r->hb);
+  report_list_begin (r);
   report_link (r, "tables/best-formats.md", "winners, runners-up and margins (also .csv, .json)");
-  fputs ("</ul>\n\n", r->hb);
-  fputs ("\n", r->mb);
+  report_list_end (r);
   inline_table (r, bcols, N_B, bc, nb);
   report_heading (r, "Distribution fits");
   snprintf (text, sizeof text, "Maximum-likelihood fits of 'fmtlab fit' (normal, Laplace, "
@@ -1299,10 +1317,9 @@ section_best (report *r)
             "the family chosen by AIC (a simpler family within 2 of the least preferred). "
             "%zu of %zu tensors are not best described by a normal distribution.", non_normal, nf);
   report_para (r, text);
-  fputs ("<ul>\n", r->hb);
+  report_list_begin (r);
   report_link (r, "tables/fits.md", "the chosen family and its parameters (also .csv, .json)");
-  fputs ("</ul>\n\n", r->hb);
-  fputs ("\n", r->mb);
+  report_list_end (r);
   inline_table (r, fcols, N_F, fc, nf);
   for (size_t k = 0; k < nf; k++)
     {
@@ -1434,15 +1451,15 @@ section_studies (report *r)
         cli_die (CLI_EXIT_USAGE, "out of memory");
       kind[strlen (kind) - 4] = 0;
       report_chart_st (r, cli_chart_study (kind, dir, at (r, "%s", file), NULL,
-                                        finding, sizeof finding, err, sizeof err),
+                                           finding, sizeof finding, err, sizeof err),
                        file, study_charts[k].title, study_charts[k].shows, finding, err);
       free (kind);
       if (!r->studies)
         {
           snprintf (text, sizeof text, "studies/%s/summary.md", name);
-          fputs ("<ul>\n", r->hb);
+          report_list_begin (r);
           report_link (r, text, "the study's findings and tables (CSV, JSON, Markdown beside it)");
-          fputs ("</ul>\n\n", r->hb);
+          report_list_end (r);
         }
     }
   /* accuracy end to end: the CER of notebooks-data/ocr-cer.sh, when it was run */
@@ -1456,7 +1473,7 @@ section_studies (report *r)
       snprintf (file, sizeof file, "charts/study-cer.png");
       progress (r, file);
       report_chart_st (r, cli_chart_study ("study-cer", csv, at (r, "%s", file), NULL,
-                                        finding, sizeof finding, err, sizeof err),
+                                           finding, sizeof finding, err, sizeof err),
                        file, "Accuracy end to end: the recognizer's character error rate",
                        "The PP-OCRv4 recognizer's character error rate on rendered text "
                        "lines with its weights quantized by 'fmtlab quantize' "
