@@ -216,6 +216,26 @@ START_TEST (test_devices_and_refusals)
   ck_assert_int_eq (fl_plot_bars (path_of ("b.png"), &page, &bx, groups, 8, series, 2, v, err,
                                   sizeof err), FL_OK);
   check_png (path_of ("b.png"), 900, 600, 0.05);
+  /* bars on a log axis (values over three decades, one not positive: left out) */
+  double lv[4] = { 0.00114, 0.0096, 1.03, 0 };
+  const char *lg[4] = { "e4m3fn", "float32", "posit8es1", "none" };
+  const char *ls[1] = { "CER" };
+  fl_plot_axes lx = { "Log bars", "format", "CER (%, log scale)", 0, 1 };
+  ck_assert_int_eq (fl_plot_bars (path_of ("lb.png"), &page, &lx, lg, 4, ls, 1, lv, err,
+                                  sizeof err), FL_OK);
+  check_png (path_of ("lb.png"), 900, 600, 0.02);
+  double none[2] = { 0, -1 };
+  ck_assert_int_eq (fl_plot_bars (path_of ("lb0.png"), &page, &lx, lg, 2, ls, 1, none, err,
+                                  sizeof err), FL_EINVAL);
+  ck_assert_int_eq (access (path_of ("lb0.png"), F_OK), -1);
+  /* series sharing a colour, told apart by line style (a format under two roundings) */
+  double ep[3] = { 1, 2, 3 }, r1[3] = { 30, 22, 20 }, r2[3] = { 26, 19, 18 };
+  fl_plot_series fam[2] = { { "<8,8> rne", ep, r1, 3, NULL, 2, 2 },
+                            { "<8,8> sr", ep, r2, 3, NULL, 2, 3 } };
+  fl_plot_axes fx = { "Curves", "epoch", "test error (%)", 0, 0 };
+  ck_assert_int_eq (fl_plot_lines (path_of ("fam.png"), &page, &fx, fam, 2, err, sizeof err),
+                    FL_OK);
+  check_png (path_of ("fam.png"), 900, 600, 0.02);
 }
 END_TEST
 

@@ -43,6 +43,9 @@ ok "gupta --quick on the tiny set" $FMTLAB study gupta --quick --dataset "$tmp/f
 for f in curves.csv curves.json curves.md final.csv final.json final.md summary.md; do
   ok "gupta wrote $f" test -s "$tmp/g1/$f"
 done
+# the chart hook: the study's chart beside its tables, shown in summary.md
+ok "gupta drew study-gupta.png (a PNG)" sh -c "head -c 4 '$tmp/g1/study-gupta.png' | grep -q PNG"
+ok "summary.md shows the chart" grep -q '^!\[study-gupta\](study-gupta.png)' "$tmp/g1/summary.md"
 same "curves.csv: 5 runs x 3 epochs + header" 16 "$(wc -l < "$tmp/g1/curves.csv")"
 ok "curves.json is an array of 15 records with the CSV's columns" $PY -c "
 import json, csv, sys
