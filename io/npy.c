@@ -223,7 +223,7 @@ fl_npy_parse (const unsigned char *p, size_t n, fl_npy_header *h, char *msg, siz
           return -1;
         }
       start = 10;
-      hlen = (size_t) p[8] | (size_t) p[9] << 8;
+      hlen = (size_t) fl_io_le (p + 8, 2);
     }
   else if (major == 2 || major == 3)
     {
@@ -233,8 +233,7 @@ fl_npy_parse (const unsigned char *p, size_t n, fl_npy_header *h, char *msg, siz
           return -1;
         }
       start = 12;
-      hlen = (size_t) p[8] | (size_t) p[9] << 8 | (size_t) p[10] << 16
-             | (size_t) p[11] << 24;
+      hlen = (size_t) fl_io_le (p + 8, 4);
     }
   else
     {
