@@ -117,14 +117,9 @@ read_header (fl_tensor_file *f, zip_file_t *zf, zip_uint64_t size, const char *n
   if (st != FL_OK)
     return st;
   char msg[256];
-  if (n < 12 || memcmp (pre, "\x93NUMPY", 6) != 0)
-    {
-      /* too short for the longer preamble: let the parser say what is wrong */
-      if (fl_npy_parse (pre, n, h, msg, sizeof msg))
-        return fl_io_error (err, errlen, f, name, "%s", msg);
-    }
-  size_t start = pre[6] == 1 ? 10 : 12;
-  size_t hlen = (size_t) fl_io_le (pre + 8, pre[6] == 1 ? 2 : 4);
+  size_t start, hlen;
+  if (fl_npy_preamble (pre, n, &start, &hlen, msg, sizeof msg))
+    return fl_io_error (err, errlen, f, name, "%s", msg);
   size_t total = start + (hlen < FL_NPY_MAX_HEADER ? hlen : FL_NPY_MAX_HEADER + 1);
   if (total > size)
     total = (size_t) size;
