@@ -15,14 +15,7 @@
 #include <fmtlab/fmtlab.h>
 #include <fmtlab/blocks.h>
 #include <fmtlab/pack.h>
-
-static double
-now (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return (double) t.tv_sec + 1e-9 * (double) t.tv_nsec;
-}
+#include "bench-util.h"
 
 static uint64_t
 mix (uint64_t *s)

@@ -24,6 +24,7 @@
 #include <omp.h>
 #endif
 #include <fmtlab/fmtlab.h>
+#include "bench-util.h"
 
 static const char *const default_formats[] = { "fp16", "bf16", "e4m3fn", "e2m1fn" };
 #define TARGET 1e8   /* values/s on one core, e4m3fn and bf16 under rne (issue 2) */
@@ -48,14 +49,6 @@ encode_split (const fl_format *f, const double *x, uint64_t *codes, size_t n,
       fl |= cf;
     }
   *flags |= fl;
-}
-
-static double
-now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
 static void

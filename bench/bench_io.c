@@ -14,14 +14,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <fmtlab/tensor.h>
-
-static double
-now (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return (double) t.tv_sec + 1e-9 * (double) t.tv_nsec;
-}
+#include "bench-util.h"
 
 static long
 peak_rss_kib (void)

@@ -18,14 +18,7 @@
 #include <fmtlab/fmtlab.h>
 #include <fmtlab/refops.h>
 #include <fmtlab/vectors.h>
-
-static double
-now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
-}
+#include "bench-util.h"
 
 typedef struct {
   const char *format;

@@ -15,4 +15,4 @@ bench: bench/bench_fast$(EXEEXT)
 	./bench/bench_fast$(EXEEXT) $(BENCH_ARGS)
 .PHONY: bench
 
-EXTRA_DIST += .ci/count-results
+EXTRA_DIST += .ci/count-results bench/bench-util.h

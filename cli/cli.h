@@ -58,7 +58,14 @@ int cli_rounding_option (int opt, const char *arg, fl_rounding *r);
 /* Refuse an overflow policy the format cannot express. */
 void cli_check_rounding (const fl_format *f, const fl_rounding *r);
 
+/* Exception flags as text: "inexact,underflow" ... or "exact" (round, ref --flags). */
+void cli_flags_text (unsigned flags, char *buf, size_t size);
+
 unsigned long long cli_parse_ull (const char *what, const char *s, unsigned long long max);
+
+/* An input file (mode as fopen's), standard input for NULL or "-"; *name is how messages
+   call it.  Dies (status 2) naming PATH when it cannot be opened. */
+FILE *cli_in_open (const char *path, const char *mode, const char **name);
 
 /* Output files are written to a temporary file beside the target and renamed into place
    on success, so no partial file is ever left; "-" or NULL is stdout. */
@@ -97,7 +104,7 @@ void cli_write_values (FILE *fp, const fl_format *f, cli_style style, mpfr_prec_
 void cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style, int profile);
 /* The decimal accuracy profiles (format, binade, worst, mean, intervals). */
 void cli_write_profiles (FILE *fp, fl_format **f, size_t n, cli_style style);
-int cli_code_digits (const fl_format *f);
+int cli_code_digits (const fl_format *f);      /* hex digits of a code of f */
 
 int cmd_formats (int argc, char **argv);
 int cmd_values (int argc, char **argv);

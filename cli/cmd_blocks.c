@@ -47,14 +47,8 @@ help (void)
 static uint32_t *
 read_blocks (const char *path, size_t k, size_t *n)
 {
-  FILE *fp = stdin;
-  const char *name = path ? path : "standard input";
-  if (path && strcmp (path, "-") != 0)
-    {
-      fp = fopen (path, "r");
-      if (!fp)
-        cli_die (CLI_EXIT_USAGE, "cannot read '%s': %s", path, strerror (errno));
-    }
+  const char *name;
+  FILE *fp = cli_in_open (path, "r", &name);
   if (k > MAX_VALUES)
     cli_die (CLI_EXIT_USAGE, "block size %zu: more than %llu values", k,
              (unsigned long long) MAX_VALUES);
@@ -99,12 +93,6 @@ read_blocks (const char *path, size_t k, size_t *n)
     cli_die (CLI_EXIT_USAGE, "%s: empty input, expected lines of %zu hex binary32 bit patterns", name, k);
   *n = len;
   return v;
-}
-
-static int
-hex_digits (const fl_format *f)
-{
-  return (int) ((fl_format_bits (f) + 3) / 4);
 }
 
 static double
@@ -234,14 +222,14 @@ cmd_blocks (int argc, char **argv)
       for (size_t blk = 0; blk < a.nblocks; blk++)
         {
           size_t lo = blk * k, len = n - lo < k ? n - lo : k;
-          fprintf (fp, "%0*llx", hex_digits (sf), (unsigned long long) a.scale[blk]);
+          fprintf (fp, "%0*llx", cli_code_digits (sf), (unsigned long long) a.scale[blk]);
           if (zf)
-            fprintf (fp, " %0*llx", hex_digits (zf), (unsigned long long) a.zero[blk]);
+            fprintf (fp, " %0*llx", cli_code_digits (zf), (unsigned long long) a.zero[blk]);
           for (size_t j = 0; j < len; j++)
-            fprintf (fp, " %0*llx", hex_digits (ef), (unsigned long long) a.elem[lo + j]);
+            fprintf (fp, " %0*llx", cli_code_digits (ef), (unsigned long long) a.elem[lo + j]);
           for (unsigned t = 0; t < no; t++)
             if (a.oidx[blk * no + t] != UINT32_MAX)
-              fprintf (fp, " @%u:%0*llx", a.oidx[blk * no + t], hex_digits (of),
+              fprintf (fp, " @%u:%0*llx", a.oidx[blk * no + t], cli_code_digits (of),
                        (unsigned long long) a.ocode[blk * no + t]);
           fputc ('\n', fp);
         }

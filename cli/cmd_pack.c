@@ -37,14 +37,8 @@ help (int unpack)
 static uint8_t *
 slurp (const char *path, size_t *len)
 {
-  FILE *fp = stdin;
-  const char *name = path ? path : "standard input";
-  if (path && strcmp (path, "-") != 0)
-    {
-      fp = fopen (path, "rb");
-      if (!fp)
-        cli_die (CLI_EXIT_USAGE, "cannot read '%s': %s", path, strerror (errno));
-    }
+  const char *name;
+  FILE *fp = cli_in_open (path, "rb", &name);
   size_t cap = 1 << 16, n = 0;
   uint8_t *buf = malloc (cap);
   if (!buf)

@@ -24,8 +24,7 @@ help (void)
           "Nothing is written unless everything succeeds.  See doc/compare.md.\n\n"
           "  -i, --in FILE[:GLOB]   input tensors (synthetic:NAME[:N] too)\n"
           "      --out FILE         output file (.npy or .safetensors)\n"
-          "  -s, --scale S          none (default), absmax, percentile:P, mse, kl, pow2\n"
-          "  -g, --granularity G    tensor (default), channel:AXIS, block:K\n"
+          CLI_SCALE_HELP
           "      --codes            write codes instead of values\n"
           "      --dtype D          values' dtype: f64, f32, f16 or bf16\n"
           CLI_ROUNDING_HELP
@@ -106,15 +105,28 @@ pack_values (const double *q, size_t n, fl_dtype dt)
   return o;
 }
 
-static char *
-suffixed (const char *name, const char *suffix)
+/* The vector tensor NAME SUFFIX of n elements (NAME.scale, NAME.zero ...). */
+static void
+add_vector (const char *name, const char *suffix, fl_dtype dt, uint64_t n, const void *data)
 {
-  size_t n = strlen (name) + strlen (suffix) + 1;
-  char *s = malloc (n);
-  if (!s)
+  size_t len = strlen (name) + strlen (suffix) + 1;
+  char *sn = malloc (len);
+  if (!sn)
     cli_die (CLI_EXIT_USAGE, "out of memory");
-  snprintf (s, n, "%s%s", name, suffix);
-  return s;
+  snprintf (sn, len, "%s%s", name, suffix);
+  add_tensor (sn, dt, 1, &n, data);
+  free (sn);
+}
+
+/* The same for n codes of format f, in the dtype of its codes. */
+static void
+add_code_vector (const char *name, const char *suffix, const fl_format *f, const uint64_t *c,
+                 uint64_t n)
+{
+  fl_dtype dt = code_dtype (fl_format_bits (f));
+  void *data = pack_codes (c, (size_t) n, dt);
+  add_vector (name, suffix, dt, n, data);
+  free (data);
 }
 
 /* One float tensor of an ONNX model, fake-quantized in place (rounded to float32). */
@@ -164,20 +176,14 @@ quantize_onnx_tensor (void *ctx, const char *name, int ndim, const uint64_t *sha
 
 /* --out MODEL.onnx: the model with every float weight fake-quantized (onnxwrite.h). */
 static int
-quantize_onnx (const char *format, const char *in, const char *out, const char *scale_arg,
-               const char *gran_arg, const fl_rounding *r, int bad_opts)
+quantize_onnx (const char *format, const char *in, const char *out, const cli_quant_args *qa,
+               int bad_opts)
 {
   char err[1024];
   if (bad_opts)
     cli_die (CLI_EXIT_USAGE, "--out '%s': an ONNX model is written with its own dtypes; "
              "--codes and --dtype do not apply", out);
-  fl_scale_strategy ss;
-  fl_granularity gran;
-  fl_quantizer *qz;
-  if (fl_scale_strategy_parse (scale_arg, &ss, err, sizeof err) != FL_OK
-      || fl_granularity_parse (gran_arg, &gran, err, sizeof err) != FL_OK
-      || fl_quantizer_new (format, &ss, &gran, r, &qz, err, sizeof err) != FL_OK)
-    cli_die (CLI_EXIT_USAGE, "%s", err);
+  fl_quantizer *qz = cli_quantizer (format, qa, NULL);
   size_t n = 0;
   if (fl_onnx_rewrite_floats (in, out, quantize_onnx_tensor, qz, &n, err, sizeof err) != FL_OK)
     cli_die (CLI_EXIT_USAGE, "%s", err);
@@ -191,21 +197,20 @@ int
 cmd_quantize (int argc, char **argv)
 {
   static const struct option opts[] = {
-    CLI_ROUNDING_LONGOPTS,
+    CLI_QUANT_LONGOPTS,
     { "in", required_argument, NULL, 'i' }, { "out", required_argument, NULL, 'w' },
-    { "scale", required_argument, NULL, 's' }, { "granularity", required_argument, NULL, 'g' },
     { "codes", no_argument, NULL, 'c' }, { "dtype", required_argument, NULL, 'd' },
     { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
   };
-  fl_rounding r;
-  fl_rounding_init (&r);
-  const char *in = NULL, *out = NULL, *scale_arg = "none", *gran_arg = "tensor", *dtype_arg = NULL;
+  cli_quant_args qa;
+  cli_quant_args_init (&qa);
+  const char *in = NULL, *out = NULL, *dtype_arg = NULL;
   int codes = 0, opt;
   char err[1024];
   while ((opt = getopt_long (argc, argv, "i:s:g:r:hV", opts, NULL)) != -1)
     {
-      if (cli_rounding_option (opt, optarg, &r))
+      if (cli_quant_option (opt, optarg, &qa))
         continue;
       switch (opt)
         {
@@ -215,8 +220,6 @@ cmd_quantize (int argc, char **argv)
           in = optarg;
           break;
         case 'w': out = optarg; break;
-        case 's': scale_arg = optarg; break;
-        case 'g': gran_arg = optarg; break;
         case 'c': codes = 1; break;
         case 'd': dtype_arg = optarg; break;
         case 'h': help (); return 0;
@@ -233,7 +236,7 @@ cmd_quantize (int argc, char **argv)
   size_t ol = strlen (out);
   fl_tfile_kind okind;
   if (ol > 5 && strcmp (out + ol - 5, ".onnx") == 0)
-    return quantize_onnx (argv[optind], in, out, scale_arg, gran_arg, &r, codes || dtype_arg);
+    return quantize_onnx (argv[optind], in, out, &qa, codes || dtype_arg);
   if (ol > 4 && strcmp (out + ol - 4, ".npy") == 0)
     okind = FL_TFILE_NPY;
   else if (ol > 12 && strcmp (out + ol - 12, ".safetensors") == 0)
@@ -252,12 +255,7 @@ cmd_quantize (int argc, char **argv)
       dtype_forced = 1;
     }
   fl_scale_strategy ss;
-  fl_granularity gran;
-  fl_quantizer *qz;
-  if (fl_scale_strategy_parse (scale_arg, &ss, err, sizeof err) != FL_OK
-      || fl_granularity_parse (gran_arg, &gran, err, sizeof err) != FL_OK
-      || fl_quantizer_new (argv[optind], &ss, &gran, &r, &qz, err, sizeof err) != FL_OK)
-    cli_die (CLI_EXIT_USAGE, "%s", err);
+  fl_quantizer *qz = cli_quantizer (argv[optind], &qa, &ss);
   cli_tsource src;
   cli_tsource_open (&src, in);
   if (src.nsel == 0)
@@ -288,16 +286,8 @@ cmd_quantize (int argc, char **argv)
         cli_die (CLI_EXIT_USAGE, "%s: tensor '%s': out of memory for %zu values", src.label,
                  t->name, n);
       cli_tsource_read (&src, j, 0, n, x);
-      uint64_t ngroups = 0;
-      if (fl_quantizer_groups (qz, t->ndim, t->shape, &ngroups, err, sizeof err) != FL_OK)
-        cli_die (CLI_EXIT_USAGE, "%s: tensor '%s': %s", src.label, t->name, err);
-      double *scale = calloc (ngroups ? ngroups : 1, sizeof *scale);
-      if (!scale)
-        cli_die (CLI_EXIT_USAGE, "out of memory");
-      if (fl_quantizer_scales (qz, t->ndim, t->shape, x, scale, err, sizeof err) != FL_OK
-          || fl_quantizer_apply (qz, t->ndim, t->shape, scale, 0, x, q, n, c, NULL, NULL, err,
-                                 sizeof err) != FL_OK)
-        cli_die (CLI_EXIT_USAGE, "%s: tensor '%s': %s", src.label, t->name, err);
+      uint64_t ngroups;
+      double *scale = cli_quantize_tensor (qz, src.label, t, x, q, c, &ngroups);
       if (!codes)
         {
           fl_dtype dt = dtype_forced ? vdt
@@ -314,11 +304,7 @@ cmd_quantize (int argc, char **argv)
           add_tensor (t->name, dt, t->ndim, t->shape, data);
           free (data);
           if (scaled)
-            {
-              char *sn = suffixed (t->name, ".scale");
-              add_tensor (sn, FL_DT_F64, 1, &ngroups, scale);
-              free (sn);
-            }
+            add_vector (t->name, ".scale", FL_DT_F64, ngroups, scale);
         }
       else
         {
@@ -330,33 +316,14 @@ cmd_quantize (int argc, char **argv)
           add_tensor (t->name, dt, t->ndim, t->shape, data);
           free (data);
           uint64_t nb = a.nblocks;
-          char *sn = suffixed (t->name, ".scale");
-          dt = code_dtype (fl_format_bits (fl_block_scale (blk)));
-          data = pack_codes (a.scale, nb, dt);
-          add_tensor (sn, dt, 1, &nb, data);
-          free (data);
-          free (sn);
+          add_code_vector (t->name, ".scale", fl_block_scale (blk), a.scale, nb);
           if (fl_block_zero (blk))
-            {
-              sn = suffixed (t->name, ".zero");
-              dt = code_dtype (fl_format_bits (fl_block_zero (blk)));
-              data = pack_codes (a.zero, nb, dt);
-              add_tensor (sn, dt, 1, &nb, data);
-              free (data);
-              free (sn);
-            }
+            add_code_vector (t->name, ".zero", fl_block_zero (blk), a.zero, nb);
           if (fl_block_outliers (blk))
             {
               uint64_t no = nb * fl_block_outliers (blk);
-              sn = suffixed (t->name, ".outlier_index");
-              add_tensor (sn, FL_DT_U32, 1, &no, a.oidx);
-              free (sn);
-              sn = suffixed (t->name, ".outlier_code");
-              dt = code_dtype (fl_format_bits (fl_block_ofmt (blk)));
-              data = pack_codes (a.ocode, no, dt);
-              add_tensor (sn, dt, 1, &no, data);
-              free (data);
-              free (sn);
+              add_vector (t->name, ".outlier_index", FL_DT_U32, no, a.oidx);
+              add_code_vector (t->name, ".outlier_code", fl_block_ofmt (blk), a.ocode, no);
             }
           fl_block_array_clear (&a);
         }

@@ -22,16 +22,6 @@ help (void)
           "  -h, --help  -V, --version\n");
 }
 
-static void
-flags_text (unsigned fl, char *buf, size_t n)
-{
-  snprintf (buf, n, "%s%s%s%s%s%s", fl & FL_FLAG_INEXACT ? "inexact," : "",
-            fl & FL_FLAG_UNDERFLOW ? "underflow," : "", fl & FL_FLAG_OVERFLOW ? "overflow," : "",
-            fl & FL_FLAG_DIVBYZERO ? "divbyzero," : "",
-            fl & FL_FLAG_INVALID ? "invalid," : "", fl ? "" : "exact,");
-  buf[strlen (buf) - 1] = 0;
-}
-
 int
 cmd_ref (int argc, char **argv)
 {
@@ -110,7 +100,7 @@ cmd_ref (int argc, char **argv)
       fl_ref_set_tininess_after (ref, after);
       res = fl_ref_eval (ref, a, &r, &fl);
     }
-  printf ("%0*llx", (int) ((fl_format_bits (rf) + 3) / 4), (unsigned long long) res);
+  printf ("%0*llx", cli_code_digits (rf), (unsigned long long) res);
   if (show_value)
     {
       char v[256];
@@ -120,7 +110,7 @@ cmd_ref (int argc, char **argv)
   if (show_flags)
     {
       char t[96];
-      flags_text (fl, t, sizeof t);
+      cli_flags_text (fl, t, sizeof t);
       printf (" %s", t);
     }
   printf ("\n");

@@ -23,15 +23,6 @@ help (void)
           "  -h, --help  -V, --version\n");
 }
 
-static void
-flags_text (unsigned fl, char *buf, size_t n)
-{
-  snprintf (buf, n, "%s%s%s%s%s", fl & FL_FLAG_INEXACT ? "inexact," : "",
-            fl & FL_FLAG_UNDERFLOW ? "underflow," : "", fl & FL_FLAG_OVERFLOW ? "overflow," : "",
-            fl & FL_FLAG_INVALID ? "invalid," : "", fl ? "" : "exact,");
-  buf[strlen (buf) - 1] = 0;
-}
-
 /* Read the next whitespace-separated word of stdin; NULL at end. */
 static char *
 next_word (uint64_t i)
@@ -147,7 +138,7 @@ cmd_round (int argc, char **argv)
       uint64_t code = fl_encode (f, x, &r, &fl);
       fl_decode (f, code, v);
       fl_hexfloat (hex, sizeof hex, v, 0);
-      flags_text (fl, fl_txt, sizeof fl_txt);
+      cli_flags_text (fl, fl_txt, sizeof fl_txt);
       if ((fl & FL_FLAG_INVALID) && mpfr_nan_p (x))
         cli_warn ("NaN has no code in %s: gave %0*llx (invalid)", fl_format_name (f), w,
                   (unsigned long long) code);

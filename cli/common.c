@@ -205,6 +205,29 @@ cli_check_rounding (const fl_format *f, const fl_rounding *r)
     cli_warn ("--sr-bits has no effect without --round sr");
 }
 
+void
+cli_flags_text (unsigned flags, char *buf, size_t size)
+{
+  snprintf (buf, size, "%s%s%s%s%s%s", flags & FL_FLAG_INEXACT ? "inexact," : "",
+            flags & FL_FLAG_UNDERFLOW ? "underflow," : "",
+            flags & FL_FLAG_OVERFLOW ? "overflow," : "",
+            flags & FL_FLAG_DIVBYZERO ? "divbyzero," : "",
+            flags & FL_FLAG_INVALID ? "invalid," : "", flags ? "" : "exact,");
+  buf[strlen (buf) - 1] = 0;     /* the last comma */
+}
+
+FILE *
+cli_in_open (const char *path, const char *mode, const char **name)
+{
+  *name = path ? path : "standard input";
+  if (!path || strcmp (path, "-") == 0)
+    return stdin;
+  FILE *fp = fopen (path, mode);
+  if (!fp)
+    cli_die (CLI_EXIT_USAGE, "cannot read '%s': %s", path, strerror (errno));
+  return fp;
+}
+
 FILE *
 cli_out_open (cli_out *o, const char *path)
 {

@@ -76,6 +76,23 @@ write_all (int fd, const void *p, size_t n)
   return 0;
 }
 
+/* One read of fd onto the end of *buf, grown as needed: what read returned. */
+static ssize_t
+read_more (int fd, char **buf, size_t *blen, size_t *bcap)
+{
+  if (*blen == *bcap)
+    {
+      *bcap = *bcap ? 2 * *bcap : 65536;
+      *buf = realloc (*buf, *bcap);
+      if (!*buf)
+        abort ();
+    }
+  ssize_t got = read (fd, *buf + *blen, *bcap - *blen);
+  if (got > 0)
+    *blen += (size_t) got;
+  return got;
+}
+
 /* In a fresh child: die with the parent, note an exit inside the subject. */
 static void
 child_setup (void)
@@ -231,17 +248,8 @@ subject_verify (const fl_verify_opts *vo, void (*fn) (void), int random, uint64_
           int pr = select (pfd[0] + 1, &rd, NULL, NULL, &tv);
           if (pr > 0)
             {
-              if (blen == bcap)
-                {
-                  bcap = bcap ? 2 * bcap : 65536;
-                  buf = realloc (buf, bcap);
-                  if (!buf)
-                    abort ();
-                }
-              ssize_t got = read (pfd[0], buf + blen, bcap - blen);
-              if (got > 0)
-                blen += (size_t) got;
-              else if (got == 0 || (errno != EINTR && errno != EAGAIN))
+              ssize_t got = read_more (pfd[0], &buf, &blen, &bcap);
+              if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN))
                 open = 0;
             }
         }
@@ -258,19 +266,8 @@ subject_verify (const fl_verify_opts *vo, void (*fn) (void), int random, uint64_
         {
           for (;;)
             {
-              if (blen == bcap)
-                {
-                  bcap = bcap ? 2 * bcap : 65536;
-                  buf = realloc (buf, bcap);
-                  if (!buf)
-                    abort ();
-                }
-              ssize_t got = read (pfd[0], buf + blen, bcap - blen);
-              if (got > 0)
-                blen += (size_t) got;
-              else if (got < 0 && errno == EINTR)
-                continue;
-              else
+              ssize_t got = read_more (pfd[0], &buf, &blen, &bcap);
+              if (got <= 0 && !(got < 0 && errno == EINTR))
                 break;
             }
           open = 0;

@@ -257,6 +257,62 @@ cli_write_ttable (FILE *fp, const cli_column *cols, size_t ncols, const cli_tcel
   json_decref (doc);
 }
 
+void
+cli_quant_args_init (cli_quant_args *a)
+{
+  fl_rounding_init (&a->r);
+  a->scale = "none";
+  a->granularity = "tensor";
+}
+
+int
+cli_quant_option (int opt, const char *arg, cli_quant_args *a)
+{
+  if (cli_rounding_option (opt, arg, &a->r))
+    return 1;
+  if (opt == 's')
+    a->scale = arg;
+  else if (opt == 'g')
+    a->granularity = arg;
+  else
+    return 0;
+  return 1;
+}
+
+fl_quantizer *
+cli_quantizer (const char *format, const cli_quant_args *a, fl_scale_strategy *ss)
+{
+  char err[CLI_MSG_MAX];
+  fl_scale_strategy s;
+  fl_granularity gran;
+  fl_quantizer *qz;
+  if (fl_scale_strategy_parse (a->scale, &s, err, sizeof err) != FL_OK
+      || fl_granularity_parse (a->granularity, &gran, err, sizeof err) != FL_OK
+      || fl_quantizer_new (format, &s, &gran, &a->r, &qz, err, sizeof err) != FL_OK)
+    cli_die (CLI_EXIT_USAGE, "%s", err);
+  if (ss)
+    *ss = s;
+  return qz;
+}
+
+double *
+cli_quantize_tensor (const fl_quantizer *qz, const char *label, const fl_tensor_info *t,
+                     const double *x, double *q, uint64_t *c, uint64_t *ngroups)
+{
+  char err[CLI_MSG_MAX];
+  *ngroups = 0;
+  if (fl_quantizer_groups (qz, t->ndim, t->shape, ngroups, err, sizeof err) != FL_OK)
+    cli_die (CLI_EXIT_USAGE, "%s: tensor '%s': %s", label, t->name, err);
+  double *scale = calloc (*ngroups ? *ngroups : 1, sizeof *scale);
+  if (!scale)
+    cli_die (CLI_EXIT_USAGE, "out of memory");
+  if (fl_quantizer_scales (qz, t->ndim, t->shape, x, scale, err, sizeof err) != FL_OK
+      || fl_quantizer_apply (qz, t->ndim, t->shape, scale, 0, x, q, (size_t) t->count, c, NULL,
+                             NULL, err, sizeof err) != FL_OK)
+    cli_die (CLI_EXIT_USAGE, "%s: tensor '%s': %s", label, t->name, err);
+  return scale;
+}
+
 static int progress_shown = -1;
 
 void

@@ -5,6 +5,7 @@
 #define FL_TENSORCLI_H
 
 #include <jansson.h>
+#include <fmtlab/scale.h>
 #include <fmtlab/synthetic.h>
 #include "cli.h"
 
@@ -52,14 +53,39 @@ void cli_tcell_int (cli_tcell *c, long long v);
 void cli_write_ttable (FILE *fp, const cli_column *cols, size_t ncols, const cli_tcell *cells,
                        size_t nrows, cli_style style, json_t *top, const char *top_key);
 
+/* The rounding options, --scale and --granularity of 'quantize' and 'verify FORMAT
+   quantize' (doc/compare.md; 'compare' takes lists and parses its own). */
+#define CLI_QUANT_LONGOPTS \
+  CLI_ROUNDING_LONGOPTS, \
+  { "scale", required_argument, NULL, 's' }, \
+  { "granularity", required_argument, NULL, 'g' }
+#define CLI_SCALE_HELP \
+  "  -s, --scale S          none (default), absmax, percentile:P, mse, kl, pow2\n" \
+  "  -g, --granularity G    tensor (default), channel:AXIS, block:K\n"
+typedef struct {
+  fl_rounding r;
+  const char *scale, *granularity;     /* as given; "none" and "tensor" by default */
+} cli_quant_args;
+void cli_quant_args_init (cli_quant_args *a);
+/* Returns 1 when opt was one of CLI_QUANT_LONGOPTS (and applies it), 0 otherwise. */
+int cli_quant_option (int opt, const char *arg, cli_quant_args *a);
+/* The quantizer of FORMAT with those options; dies (status 2) with the parser's message.
+   The parsed strategy goes to *ss when ss is not NULL. */
+fl_quantizer *cli_quantizer (const char *format, const cli_quant_args *a,
+                             fl_scale_strategy *ss);
+/* Quantize the n values x of tensor t (q the values, c the codes when not NULL) and return
+   its per-group scales (*ngroups of them; the caller frees).  Dies (status 2) naming
+   LABEL and the tensor. */
+double *cli_quantize_tensor (const fl_quantizer *qz, const char *label, const fl_tensor_info *t,
+                             const double *x, double *q, uint64_t *c, uint64_t *ngroups);
+
 /* Progress on stderr when it is a terminal or FMTLAB_PROGRESS is set: "label 42%". */
 void cli_progress (const char *label, uint64_t done, uint64_t total);
 void cli_progress_end (void);
-
-
-#endif
 
 /* Split a comma-separated list of format names, keeping the parameters of a family
    together ("mxfp4,mx:elem=e2m1fn,k=16,int8" is three names: a piece KEY=VALUE without ':'
    continues the name before it; brackets group too).  Appends to *v (*n entries). */
 void cli_split_names (const char *list, char ***v, size_t *n);
+
+#endif

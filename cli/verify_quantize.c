@@ -22,8 +22,7 @@ help (void)
           "status 1 when M > 0.  NaN matches any NaN.\n\n"
           "  -i, --in X[:GLOB]      the input tensors\n"
           "      --got Y            the tensors to check\n"
-          "  -s, --scale S          none (default), absmax, percentile:P, mse, kl, pow2\n"
-          "  -g, --granularity G    tensor (default), channel:AXIS, block:K\n"
+          CLI_SCALE_HELP
           "      --codes            Y holds codes, not values\n"
           "      --max-report N     print at most N mismatches (default 20)\n"
           CLI_ROUNDING_HELP
@@ -60,30 +59,26 @@ int
 cli_verify_quantize (int argc, char **argv)
 {
   static const struct option opts[] = {
-    CLI_ROUNDING_LONGOPTS,
+    CLI_QUANT_LONGOPTS,
     { "in", required_argument, NULL, 'i' }, { "got", required_argument, NULL, 'G' },
-    { "scale", required_argument, NULL, 's' }, { "granularity", required_argument, NULL, 'g' },
     { "codes", no_argument, NULL, 'c' }, { "max-report", required_argument, NULL, 'm' },
     { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
   };
-  fl_rounding r;
-  fl_rounding_init (&r);
-  const char *in = NULL, *got = NULL, *scale_arg = "none", *gran_arg = "tensor";
+  cli_quant_args qa;
+  cli_quant_args_init (&qa);
+  const char *in = NULL, *got = NULL;
   int codes = 0, opt;
   unsigned long long max_report = 20;
-  char err[1024];
   optind = 1;
   while ((opt = getopt_long (argc, argv, "i:s:g:r:hV", opts, NULL)) != -1)
     {
-      if (cli_rounding_option (opt, optarg, &r))
+      if (cli_quant_option (opt, optarg, &qa))
         continue;
       switch (opt)
         {
         case 'i': in = optarg; break;
         case 'G': got = optarg; break;
-        case 's': scale_arg = optarg; break;
-        case 'g': gran_arg = optarg; break;
         case 'c': codes = 1; break;
         case 'm': max_report = cli_parse_ull ("--max-report", optarg, 1000000000); break;
         case 'h': help (); return 0;
@@ -95,13 +90,7 @@ cli_verify_quantize (int argc, char **argv)
     cli_die (CLI_EXIT_USAGE, "expected FORMAT quantize (fmtlab verify FORMAT quantize --help)");
   if (!in || !got)
     cli_die (CLI_EXIT_USAGE, "expected --in X and --got Y (fmtlab verify FORMAT quantize --help)");
-  fl_scale_strategy ss;
-  fl_granularity gran;
-  fl_quantizer *qz;
-  if (fl_scale_strategy_parse (scale_arg, &ss, err, sizeof err) != FL_OK
-      || fl_granularity_parse (gran_arg, &gran, err, sizeof err) != FL_OK
-      || fl_quantizer_new (argv[optind], &ss, &gran, &r, &qz, err, sizeof err) != FL_OK)
-    cli_die (CLI_EXIT_USAGE, "%s", err);
+  fl_quantizer *qz = cli_quantizer (argv[optind], &qa, NULL);
   cli_tsource xs, ys;
   cli_tsource_open (&xs, in);
   cli_tsource_open (&ys, got);
@@ -111,7 +100,7 @@ cli_verify_quantize (int argc, char **argv)
     elem = cli_format (fl_quantizer_is_block (qz)
                        ? fl_format_name (fl_block_elem (fl_quantizer_block (qz)))
                        : fl_quantizer_format_name (qz));
-  int digits = elem ? (int) ((fl_format_bits (elem) + 3) / 4) : 2;
+  int digits = elem ? cli_code_digits (elem) : 2;
   uint64_t cases = 0, mismatches = 0;
   for (size_t j = 0; j < xs.nsel; j++)
     {
@@ -137,15 +126,7 @@ cli_verify_quantize (int argc, char **argv)
         cli_die (CLI_EXIT_USAGE, "tensor '%s': out of memory for %zu values", t->name, n);
       cli_tsource_read (&xs, j, 0, n, x);
       cli_tsource_read (&ys, uj, 0, n, y);
-      if (fl_quantizer_groups (qz, t->ndim, t->shape, &ngroups, err, sizeof err) != FL_OK)
-        cli_die (CLI_EXIT_USAGE, "%s: tensor '%s': %s", xs.label, t->name, err);
-      double *scale = calloc (ngroups ? ngroups : 1, sizeof *scale);
-      if (!scale)
-        cli_die (CLI_EXIT_USAGE, "out of memory");
-      if (fl_quantizer_scales (qz, t->ndim, t->shape, x, scale, err, sizeof err) != FL_OK
-          || fl_quantizer_apply (qz, t->ndim, t->shape, scale, 0, x, q, n, c, NULL, NULL, err,
-                                 sizeof err) != FL_OK)
-        cli_die (CLI_EXIT_USAGE, "%s: tensor '%s': %s", xs.label, t->name, err);
+      double *scale = cli_quantize_tensor (qz, xs.label, t, x, q, c, &ngroups);
       for (size_t i = 0; i < n; i++)
         {
           int ok;

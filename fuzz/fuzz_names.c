@@ -13,9 +13,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   char err[512];
   if (size > 512)
     return 0;
-  char *s = malloc (size + 1);
-  memcpy (s, data, size);
-  s[size] = 0;
+  char *s = strndup ((const char *) data, size);    /* the name ends at a NUL */
+  if (!s)
+    return 0;
   fl_format *f;
   if (fl_format_parse (s, &f, err, sizeof err) == FL_OK)
     {

@@ -1,45 +1,20 @@
 /* fuzz_onnx.c -- libFuzzer target for the ONNX reader (io/onnx.c); seeds in
-   fuzz/corpus/onnx/.  Not through tensor-fuzz.h: the input is written to model.onnx in a
-   private temporary directory, so that external data can only name files there (and not
-   whatever /tmp holds); its metadata and the first and last elements of every readable
-   tensor are read. */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <fmtlab/tensor.h>
-
-static char dir[] = "/tmp/fuzz_onnx_XXXXXX";
-
-static void
-remove_dir (void)
-{
-  rmdir (dir);          /* empty: each input's model.onnx is removed after its run */
-}
+   fuzz/corpus/onnx/.  The input is model.onnx in a private temporary directory
+   (tensor-fuzz.h: external data can only name files there); its metadata and the first and
+   last elements of every readable tensor are read. */
+#include "tensor-fuzz.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  static int ready;
-  if (!ready)
-    {
-      if (!mkdtemp (dir))
-        return 0;
-      atexit (remove_dir);
-      ready = 1;
-    }
   char path[64];
-  snprintf (path, sizeof path, "%s/model.onnx", dir);
-  FILE *fp = fopen (path, "wb");
-  if (!fp)
-    return 0;
-  size_t w = fwrite (data, 1, size, fp);
-  fclose (fp);
-  if (w != size)
-    return 0;
+  if (fuzz_private_file ("model.onnx", data, size, path, sizeof path) != 0)
+    {
+      unlink (path);
+      return 0;
+    }
   fl_tensor_open_opts o;
   fl_tensor_open_opts_init (&o);
   o.kind = FL_TFILE_ONNX;

@@ -13,9 +13,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   char err[512];
   if (size > 4096)
     return 0;
-  char *s = malloc (size + 1);
-  memcpy (s, data, size);
-  s[size] = 0;
+  char *s = strndup ((const char *) data, size);    /* the name ends at a NUL */
+  if (!s)
+    return 0;
   uint64_t v, k, n, lo, hi;
   if (cli_parse_uint ("--random", s, UINT64_C(1) << 62, &v, err, sizeof err) == 0
       && v > (UINT64_C(1) << 62))

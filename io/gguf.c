@@ -113,27 +113,12 @@ cur_need (gguf_cursor *c, uint64_t n, const char *what)
   return 0;
 }
 
-static uint64_t
-le_u64 (const unsigned char *p)
-{
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--)
-    v = v << 8 | p[i];
-  return v;
-}
-
-static uint32_t
-le_u32 (const unsigned char *p)
-{
-  return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 | (uint32_t) p[3] << 24;
-}
-
 static int
 cur_u32 (gguf_cursor *c, uint32_t *v, const char *what)
 {
   if (cur_need (c, 4, what))
     return -1;
-  *v = le_u32 (c->p + c->pos);
+  *v = (uint32_t) fl_io_le (c->p + c->pos, 4);
   c->pos += 4;
   return 0;
 }
@@ -143,7 +128,7 @@ cur_u64 (gguf_cursor *c, uint64_t *v, const char *what)
 {
   if (cur_need (c, 8, what))
     return -1;
-  *v = le_u64 (c->p + c->pos);
+  *v = fl_io_le (c->p + c->pos, 8);
   c->pos += 8;
   return 0;
 }
@@ -248,13 +233,13 @@ gguf_scalar (gguf_cursor *c, uint32_t t, int want_json, json_t **out)
     {
     case GGUF_U8: j = json_integer (p[0]); break;
     case GGUF_I8: j = json_integer ((int8_t) p[0]); break;
-    case GGUF_U16: j = json_integer ((uint16_t) (p[0] | p[1] << 8)); break;
-    case GGUF_I16: j = json_integer ((int16_t) (uint16_t) (p[0] | p[1] << 8)); break;
-    case GGUF_U32: j = json_integer (le_u32 (p)); break;
-    case GGUF_I32: j = json_integer ((int32_t) le_u32 (p)); break;
+    case GGUF_U16: j = json_integer ((uint16_t) fl_io_le (p, 2)); break;
+    case GGUF_I16: j = json_integer ((int16_t) (uint16_t) fl_io_le (p, 2)); break;
+    case GGUF_U32: j = json_integer ((uint32_t) fl_io_le (p, 4)); break;
+    case GGUF_I32: j = json_integer ((int32_t) (uint32_t) fl_io_le (p, 4)); break;
     case GGUF_F32:
       {
-        uint32_t b = le_u32 (p);
+        uint32_t b = (uint32_t) fl_io_le (p, 4);
         float v;
         memcpy (&v, &b, 4);
         j = json_from_double (v);
@@ -263,7 +248,7 @@ gguf_scalar (gguf_cursor *c, uint32_t t, int want_json, json_t **out)
     case GGUF_BOOL: j = json_boolean (p[0] != 0); break;
     case GGUF_U64:
       {
-        uint64_t v = le_u64 (p);
+        uint64_t v = fl_io_le (p, 8);
         if (v <= INT64_MAX)
           j = json_integer ((json_int_t) v);
         else
@@ -274,10 +259,10 @@ gguf_scalar (gguf_cursor *c, uint32_t t, int want_json, json_t **out)
           }
         break;
       }
-    case GGUF_I64: j = json_integer ((json_int_t) (int64_t) le_u64 (p)); break;
+    case GGUF_I64: j = json_integer ((json_int_t) (int64_t) fl_io_le (p, 8)); break;
     case GGUF_F64:
       {
-        uint64_t b = le_u64 (p);
+        uint64_t b = fl_io_le (p, 8);
         double v;
         memcpy (&v, &b, 8);
         j = json_from_double (v);
@@ -488,7 +473,7 @@ fl_io_open_gguf (struct fl_tensor_file *f, char *err, size_t errlen)
         {
           /* ggml writes it as u32; any other type, zero or a non-power of two is refused
              rather than guessed, since every offset depends on it */
-          uint32_t a = type == GGUF_U32 ? le_u32 (f->map + value_pos) : 0;
+          uint32_t a = type == GGUF_U32 ? (uint32_t) fl_io_le (f->map + value_pos, 4) : 0;
           if (type != GGUF_U32 || a == 0 || (a & (a - 1)) != 0)
             {
               fl_io_error (err, errlen, f, NULL, "general.alignment must be a u32 power of two");

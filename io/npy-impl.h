@@ -16,6 +16,12 @@ typedef struct {
   size_t data_offset;          /* bytes from the start of the .npy data to the first element */
 } fl_npy_header;
 
+/* The preamble of a .npy file in p[0..n): checks the magic and the version, sets *start
+   (where the header text begins: 10 or 12) and *hlen (the length the preamble announces,
+   unchecked).  Returns 0, or -1 with a message (no file name) in msg. */
+int fl_npy_preamble (const unsigned char *p, size_t n, size_t *start, size_t *hlen, char *msg,
+                     size_t msglen);
+
 /* Parse the .npy header in p[0..n) (n may exceed the header: the whole file or member).
    Returns 0, or -1 with a message (no file name) in msg. */
 int fl_npy_parse (const unsigned char *p, size_t n, fl_npy_header *h, char *msg,

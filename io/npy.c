@@ -200,9 +200,9 @@ map_descr (fl_npy_header *h)
 }
 
 int
-fl_npy_parse (const unsigned char *p, size_t n, fl_npy_header *h, char *msg, size_t msglen)
+fl_npy_preamble (const unsigned char *p, size_t n, size_t *start, size_t *hlen, char *msg,
+                 size_t msglen)
 {
-  memset (h, 0, sizeof *h);
   if (n < 6 || memcmp (p, "\x93NUMPY", 6) != 0)
     {
       snprintf (msg, msglen, n < 6 ? "truncated .npy magic" : "not a .npy file (bad magic)");
@@ -214,34 +214,31 @@ fl_npy_parse (const unsigned char *p, size_t n, fl_npy_header *h, char *msg, siz
       return -1;
     }
   unsigned major = p[6], minor = p[7];
-  size_t start, hlen;
-  if (major == 1)
-    {
-      if (n < 10)
-        {
-          snprintf (msg, msglen, "truncated in the header length");
-          return -1;
-        }
-      start = 10;
-      hlen = (size_t) p[8] | (size_t) p[9] << 8;
-    }
-  else if (major == 2 || major == 3)
-    {
-      if (n < 12)
-        {
-          snprintf (msg, msglen, "truncated in the header length");
-          return -1;
-        }
-      start = 12;
-      hlen = (size_t) p[8] | (size_t) p[9] << 8 | (size_t) p[10] << 16
-             | (size_t) p[11] << 24;
-    }
-  else
+  if (major != 1 && major != 2 && major != 3)
     {
       snprintf (msg, msglen, "unsupported .npy version %u.%u (1.0, 2.0 and 3.0 are read)",
                 major, minor);
       return -1;
     }
+  /* version 1: a 2-byte header length, versions 2 and 3: 4 bytes */
+  unsigned lenbytes = major == 1 ? 2 : 4;
+  if (n < 8 + lenbytes)
+    {
+      snprintf (msg, msglen, "truncated in the header length");
+      return -1;
+    }
+  *start = 8 + lenbytes;
+  *hlen = (size_t) fl_io_le (p + 8, lenbytes);
+  return 0;
+}
+
+int
+fl_npy_parse (const unsigned char *p, size_t n, fl_npy_header *h, char *msg, size_t msglen)
+{
+  memset (h, 0, sizeof *h);
+  size_t start, hlen;
+  if (fl_npy_preamble (p, n, &start, &hlen, msg, msglen))
+    return -1;
   if (hlen > FL_NPY_MAX_HEADER)
     {
       snprintf (msg, msglen, "header length %zu beyond the limit of %u bytes", hlen,

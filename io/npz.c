@@ -117,16 +117,9 @@ read_header (fl_tensor_file *f, zip_file_t *zf, zip_uint64_t size, const char *n
   if (st != FL_OK)
     return st;
   char msg[256];
-  if (n < 12 || memcmp (pre, "\x93NUMPY", 6) != 0)
-    {
-      /* too short for the longer preamble: let the parser say what is wrong */
-      if (fl_npy_parse (pre, n, h, msg, sizeof msg))
-        return fl_io_error (err, errlen, f, name, "%s", msg);
-    }
-  size_t start = pre[6] == 1 ? 10 : 12;
-  size_t hlen = pre[6] == 1 ? ((size_t) pre[8] | (size_t) pre[9] << 8)
-                : ((size_t) pre[8] | (size_t) pre[9] << 8 | (size_t) pre[10] << 16
-                   | (size_t) pre[11] << 24);
+  size_t start, hlen;
+  if (fl_npy_preamble (pre, n, &start, &hlen, msg, sizeof msg))
+    return fl_io_error (err, errlen, f, name, "%s", msg);
   size_t total = start + (hlen < FL_NPY_MAX_HEADER ? hlen : FL_NPY_MAX_HEADER + 1);
   if (total > size)
     total = (size_t) size;
@@ -218,15 +211,6 @@ npz_load (fl_tensor_file *f, size_t i, char *err, size_t errlen)
   return FL_OK;
 }
 
-static uint64_t
-le (const unsigned char *p, int n)
-{
-  uint64_t v = 0;
-  while (n--)
-    v = v << 8 | p[n];
-  return v;
-}
-
 /* The end-of-central-directory record's member count against the directory's size, before
    libzip allocates a table of that many members: a 200-byte file claiming 65535 members
    would otherwise cost megabytes.  Archives without the record are left to libzip. */
@@ -239,20 +223,20 @@ check_directory (fl_tensor_file *f, char *err, size_t errlen)
   size_t lo = f->size > 22 + 65535 ? f->size - 22 - 65535 : 0;
   for (size_t at = f->size - 22 + 1; at-- > lo;)
     {
-      if (le (m + at, 4) != 0x06054b50)
+      if (fl_io_le (m + at, 4) != 0x06054b50)
         continue;
-      uint64_t count = le (m + at + 10, 2), cd_size = le (m + at + 12, 4),
-               cd_off = le (m + at + 16, 4);
+      uint64_t count = fl_io_le (m + at + 10, 2), cd_size = fl_io_le (m + at + 12, 4),
+               cd_off = fl_io_le (m + at + 16, 4);
       if ((count == 0xffff || cd_size == 0xffffffff || cd_off == 0xffffffff) && at >= 20
-          && le (m + at - 20, 4) == 0x07064b50)
+          && fl_io_le (m + at - 20, 4) == 0x07064b50)
         {
-          uint64_t z = le (m + at - 20 + 8, 8);
-          if (z > f->size || f->size - z < 56 || le (m + z, 4) != 0x06064b50)
+          uint64_t z = fl_io_le (m + at - 20 + 8, 8);
+          if (z > f->size || f->size - z < 56 || fl_io_le (m + z, 4) != 0x06064b50)
             return fl_io_error (err, errlen, f, NULL, "zip64 directory record outside the "
                                 "file");
-          count = le (m + z + 32, 8);
-          cd_size = le (m + z + 40, 8);
-          cd_off = le (m + z + 48, 8);
+          count = fl_io_le (m + z + 32, 8);
+          cd_size = fl_io_le (m + z + 40, 8);
+          cd_off = fl_io_le (m + z + 48, 8);
         }
       uint64_t need;
       if (fl_io_mul_u64 (count, 46, &need) || need > cd_size || cd_size > f->size

@@ -57,6 +57,17 @@ fl_tensor_entry *fl_io_find (fl_tensor_file *f, const char *name);
 fl_status fl_io_error (char *err, size_t errlen, const fl_tensor_file *f, const char *tensor,
                        const char *fmt, ...) __attribute__ ((format (printf, 5, 6)));
 
+/* The unsigned little-endian integer of nbytes (1 to 8) bytes at p: the byte order of
+   every binary header fmtlab reads (npy, npz, safetensors, GGUF). */
+static inline uint64_t
+fl_io_le (const unsigned char *p, unsigned nbytes)
+{
+  uint64_t v = 0;
+  while (nbytes--)
+    v = v << 8 | p[nbytes];
+  return v;
+}
+
 /* Checked arithmetic for sizes taken from files: 0 on success, -1 on overflow. */
 int fl_io_mul_u64 (uint64_t a, uint64_t b, uint64_t *out);
 int fl_io_add_u64 (uint64_t a, uint64_t b, uint64_t *out);

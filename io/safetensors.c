@@ -112,9 +112,7 @@ fl_io_open_safetensors (fl_tensor_file *f, char *err, size_t errlen)
   if (f->size < 8)
     return fl_io_error (err, errlen, f, NULL, "truncated in the header length (%zu bytes)",
                         f->size);
-  uint64_t hlen = 0;
-  for (int i = 7; i >= 0; i--)
-    hlen = hlen << 8 | f->map[i];
+  uint64_t hlen = fl_io_le (f->map, 8);
   if (hlen > f->size - 8)
     return fl_io_error (err, errlen, f, NULL, "header length %llu beyond the end of the "
                         "file (%zu bytes)", (unsigned long long) hlen, f->size);

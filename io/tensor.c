@@ -333,15 +333,6 @@ has_suffix (const char *path, const char *suffix)
   return n >= m && strcasecmp (path + n - m, suffix) == 0;
 }
 
-static uint64_t
-le64 (const unsigned char *p)
-{
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--)
-    v = v << 8 | p[i];
-  return v;
-}
-
 /* Printable ASCII and white space only, in the first 4 KiB. */
 static int
 looks_like_text (const unsigned char *p, size_t n)
@@ -364,7 +355,7 @@ detect (const unsigned char *p, size_t n, const char *path)
   if (n >= 4 && memcmp (p, "GGUF", 4) == 0)
     return FL_TFILE_GGUF;
   /* safetensors: an 8-byte little-endian header length, then the JSON object */
-  if (n >= 9 && p[8] == '{' && le64 (p) < (UINT64_C(1) << 40))
+  if (n >= 9 && p[8] == '{' && fl_io_le (p, 8) < (UINT64_C(1) << 40))
     return FL_TFILE_SAFETENSORS;
   static const struct
   {

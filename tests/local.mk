@@ -49,8 +49,8 @@ tests_test_posit_LDADD = $(TEST_COMMON_LDADD)
 
 # The real data of notebooks-data/cache (doc/data.md): skips when the data
 # step did not run or the registries did not answer.
-TESTS += tests/test_data.sh
-EXTRA_DIST += tests/test_data.sh doc/data.md notebooks-data/fetch-data notebooks-data/lib.sh \
+TESTS += tests/test_data.sh tests/test_data_lib.sh
+EXTRA_DIST += tests/test_data.sh tests/test_data_lib.sh doc/data.md notebooks-data/fetch-data notebooks-data/lib.sh \
 	notebooks-data/fetch-gnubg.sh notebooks-data/fetch-silero.sh \
 	notebooks-data/fetch-ppocr.sh notebooks-data/record-activations.sh \
 	notebooks-data/gnubg_to_npy.py notebooks-data/make_inputs.py \

@@ -504,24 +504,48 @@ fast_vs_exact (const char *name, size_t nb, int as_float, uint64_t seed, fl_roun
   fl_block_free (b);
 }
 
-START_TEST (test_rules_fast)
-{
-  fast_vs_exact ("mx:elem=e4m3fn,rule=ceil", 2000, 0, 11, FL_RNE);
-  fast_vs_exact ("mx:elem=e2m1fn,rule=even", 2000, 0, 12, FL_RNE);
-  fast_vs_exact ("mx:elem=e3m2fn,rule=rceil", 2000, 1, 13, FL_RNE);
-  fast_vs_exact ("mx:elem=bf16,k=16,scale=e5m2", 1000, 0, 14, FL_RNE);
-  fast_vs_exact ("mx:elem=exmy_e0m3,k=8", 2000, 0, 15, FL_RTZ);
-  fast_vs_exact ("mxfp4", 1000, 1, 16, FL_SR);
-  fast_vs_exact ("mxfp6e2m3", 1000, 0, 17, FL_RUP);
-}
-END_TEST
+/* The fast path against the exact one: block format, blocks, inputs binary32 (1) or any
+   double (0), seed, element rounding. */
+static const struct {
+  const char *name;
+  size_t nblocks;
+  int as_float;
+  uint64_t seed;
+  fl_round_mode mode;
+} fast_cases[] = {
+  /* MX scale rules and element formats */
+  { "mx:elem=e4m3fn,rule=ceil", 2000, 0, 11, FL_RNE },
+  { "mx:elem=e2m1fn,rule=even", 2000, 0, 12, FL_RNE },
+  { "mx:elem=e3m2fn,rule=rceil", 2000, 1, 13, FL_RNE },
+  { "mx:elem=bf16,k=16,scale=e5m2", 1000, 0, 14, FL_RNE },
+  { "mx:elem=exmy_e0m3,k=8", 2000, 0, 15, FL_RTZ },
+  { "mxfp4", 1000, 1, 16, FL_SR },
+  { "mxfp6e2m3", 1000, 0, 17, FL_RUP },
+  /* NVFP4, with a per-tensor scale */
+  { "nvfp4", 4000, 1, 21, FL_RNE },
+  { "nvfp4", 2000, 0, 22, FL_RNE },
+  { "nvfp4:tscale=0x1.8p-7", 2000, 1, 23, FL_RNE },
+  { "nvfp4", 1000, 0, 24, FL_RTZ },
+  /* OPAL */
+  { "opal", 300, 1, 31, FL_RNE },
+  { "opal:elem=exmy_e0m2,k=64,outliers=2", 300, 0, 32, FL_RNE },
+  { "opal:elem=exmy_e0m7,k=128,outliers=8", 200, 1, 33, FL_RNE },
+  { "opal:elem=e2m1fn,k=32,outliers=1,ofmt=fp16", 500, 0, 34, FL_SR },
+  /* grouped integers and the ggml blocks */
+  { "group:elem=int4,k=32", 1000, 1, 41, FL_RNE },
+  { "group:elem=int8,k=64,fit=absmax", 500, 0, 42, FL_RNE },
+  { "group:elem=uint3,k=16,scale=bf16,zero=bf16", 1000, 1, 43, FL_RNE },
+  { "group:elem=int2,k=16,fit=mse", 40, 1, 44, FL_RNE },
+  { "group:elem=int4,k=32,fit=minmax", 300, 0, 45, FL_RTZ },
+  { "q8_0", 2000, 1, 46, FL_RNE },
+  { "q4_0", 2000, 1, 47, FL_RNE },
+  { "q4_1", 2000, 0, 48, FL_RNE },
+};
 
-START_TEST (test_nvfp4_fast)
+START_TEST (test_fast_vs_exact)
 {
-  fast_vs_exact ("nvfp4", 4000, 1, 21, FL_RNE);
-  fast_vs_exact ("nvfp4", 2000, 0, 22, FL_RNE);
-  fast_vs_exact ("nvfp4:tscale=0x1.8p-7", 2000, 1, 23, FL_RNE);
-  fast_vs_exact ("nvfp4", 1000, 0, 24, FL_RTZ);
+  fast_vs_exact (fast_cases[_i].name, fast_cases[_i].nblocks, fast_cases[_i].as_float,
+                 fast_cases[_i].seed, fast_cases[_i].mode);
 }
 END_TEST
 
@@ -676,13 +700,9 @@ START_TEST (test_format_seam)
 }
 END_TEST
 
-/* OPAL: fast path vs exact path, and an independent model of A7 on normal-range blocks */
+/* OPAL: an independent model of A7 on normal-range blocks (the fast path: fast_cases) */
 START_TEST (test_opal)
 {
-  fast_vs_exact ("opal", 300, 1, 31, FL_RNE);
-  fast_vs_exact ("opal:elem=exmy_e0m2,k=64,outliers=2", 300, 0, 32, FL_RNE);
-  fast_vs_exact ("opal:elem=exmy_e0m7,k=128,outliers=8", 200, 1, 33, FL_RNE);
-  fast_vs_exact ("opal:elem=e2m1fn,k=32,outliers=1,ofmt=fp16", 500, 0, 34, FL_SR);
   uint64_t s = tu_seed ("opal model", 35);
   fl_block *b = bparse ("opal");
   const size_t k = 128;
@@ -747,14 +767,6 @@ END_TEST
 
 START_TEST (test_group)
 {
-  fast_vs_exact ("group:elem=int4,k=32", 1000, 1, 41, FL_RNE);
-  fast_vs_exact ("group:elem=int8,k=64,fit=absmax", 500, 0, 42, FL_RNE);
-  fast_vs_exact ("group:elem=uint3,k=16,scale=bf16,zero=bf16", 1000, 1, 43, FL_RNE);
-  fast_vs_exact ("group:elem=int2,k=16,fit=mse", 40, 1, 44, FL_RNE);
-  fast_vs_exact ("group:elem=int4,k=32,fit=minmax", 300, 0, 45, FL_RTZ);
-  fast_vs_exact ("q8_0", 2000, 1, 46, FL_RNE);
-  fast_vs_exact ("q4_0", 2000, 1, 47, FL_RNE);
-  fast_vs_exact ("q4_1", 2000, 0, 48, FL_RNE);
   /* decoupleQ 2-bit grid (SPEC B7.4 check 1): s = 1, z = 0.5 gives levels -1.5 .. 1.5; a group
      of exactly those values is reproduced by minmax (s = 3/3 = 1, z = -1.5 + 2 = 0.5) */
   const float v[4] = { -1.5f, -0.5f, 0.5f, 1.5f };
@@ -867,8 +879,8 @@ suite (void)
   TCase *r = tcase_create ("random");
   tcase_set_timeout (r, 300);
   tcase_add_loop_test (r, test_mx_random, 0, (int) (sizeof mx_refs / sizeof mx_refs[0]));
-  tcase_add_test (r, test_rules_fast);
-  tcase_add_test (r, test_nvfp4_fast);
+  tcase_add_loop_test (r, test_fast_vs_exact, 0,
+                       (int) (sizeof fast_cases / sizeof fast_cases[0]));
   tcase_add_test (r, test_opal);
   tcase_add_test (r, test_group);
   tcase_add_loop_test (r, test_elem_families_fast, 0, 11);

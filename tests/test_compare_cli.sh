@@ -136,6 +136,32 @@ import csv, numpy as np
 x = np.load('$tmp/g.npy').astype(float); q = np.load('$tmp/gq.npy')
 r = [row for row in csv.DictReader(open('$tmp/g.csv')) if row['format'].startswith('group')][0]
 print(abs(float(r['sqnr_db']) - 10 * np.log10((x * x).sum() / ((x - q) ** 2).sum())) < 1e-5)")"
+  # --scale and --granularity reach quantize and verify quantize alike: int8 absmax per
+  # channel 0, values and --codes' scales against numpy (scale absmax / 127, np.rint ties
+  # to even); verify agrees with the same options and not without -g
+  ok "quantize int8 --scale absmax -g channel:0" $FMTLAB quantize int8 --scale absmax -g channel:0 \
+    --dtype f64 --in "$tmp/t.npy" --out "$tmp/t8.npy"
+  ok "... --codes to safetensors" $FMTLAB quantize int8 -s absmax --granularity channel:0 --codes \
+    --in "$tmp/t.npy" --out "$tmp/t8.safetensors"
+  same "values and scales as numpy's" "True True" "$($PY -c "
+import json, struct, numpy as np
+x = np.load('$tmp/t.npy').astype(np.float64)
+g = x.reshape(x.shape[0], -1)
+s = np.abs(g).max(axis=1) / 127
+q = (s[:, None] * np.clip(np.rint(g / s[:, None]), -128, 127)).reshape(x.shape)
+b = open('$tmp/t8.safetensors', 'rb').read()
+n = struct.unpack('<Q', b[:8])[0]
+lo, hi = json.loads(b[8:8 + n])['t.scale']['data_offsets']
+print(bool(np.array_equal(np.load('$tmp/t8.npy'), q)),
+      bool(np.array_equal(np.frombuffer(b[8 + n + lo:8 + n + hi], '<f8'), s)))")"
+  status "verify with the same options" 0 $FMTLAB verify int8 quantize --scale absmax -g channel:0 \
+    --in "$tmp/t.npy" --got "$tmp/t8.npy"
+  status "verify without -g finds mismatches" 1 $FMTLAB verify int8 quantize --scale absmax \
+    --in "$tmp/t.npy" --got "$tmp/t8.npy"
+  status "verify: a bad scale" 2 $FMTLAB verify int8 quantize --scale maxabs --in "$tmp/t.npy" --got "$tmp/t8.npy"
+  one_line "maxabs"
+  status "quantize: a bad granularity" 2 $FMTLAB quantize int8 -g row --in "$tmp/t.npy" --out "$tmp/never.npy"
+  one_line "row"
   status "quantize refuses two tensors into one .npy" 2 $FMTLAB quantize int8 --scale absmax --codes --in "$tmp/x.npy" --out "$tmp/two.npy"
   one_line safetensors
   same "no file left" "" "$(ls "$tmp" | grep '^two')"

@@ -282,6 +282,68 @@ START_TEST (test_npy_numpy)
 }
 END_TEST
 
+/* ---- the .npy preamble, alone and as an .npz member: one reading, one message ---- */
+
+/* The .npy format (numpy's NEP 1): magic, major and minor version, then the header length
+   in 2 bytes little-endian (version 1.0) or 4 (2.0 and 3.0). */
+static const char preamble_script[] =
+  "import numpy as np, io, zipfile\n"
+  "b = io.BytesIO(); np.save(b, np.arange(5, dtype='<f4')); b = b.getvalue()\n"
+  "cases = {'v7': b[:6] + bytes([7, 0]) + b[8:],\n"
+  "         'v1short': b[:9],\n"
+  "         'v2short': b[:6] + bytes([2, 0]) + b'\\x10\\x00\\x00',\n"
+  "         'v2huge': b[:6] + bytes([2, 0]) + b'\\xff\\xff\\xff\\xff' + b'{' * 64}\n"
+  "for k, v in cases.items():\n"
+  "    open(k + '.npy', 'wb').write(v)\n"
+  "    with zipfile.ZipFile(k + '.npz', 'w', zipfile.ZIP_STORED) as z: z.writestr('x.npy', v)\n";
+
+/* Open FILE and read its tensors: the error message after "PATH: " (and "tensor 'x': "). */
+static void
+open_error (const char *file, char *msg, size_t size)
+{
+  char err[512] = "";
+  fl_tensor_file *f;
+  fl_status st = fl_tensor_open (tpath (file), NULL, &f, err, sizeof err);
+  if (st == FL_OK)
+    {
+      double buf[8];
+      for (size_t i = 0; st == FL_OK && i < fl_tensor_file_count (f); i++)
+        st = fl_tensor_read_doubles (f, i, 0, 1, buf, err, sizeof err);
+      fl_tensor_close (f);
+    }
+  ck_assert_msg (st != FL_OK, "%s: read without an error", file);
+  const char *m = strstr (err, ": ");
+  ck_assert_msg (m != NULL, "%s: '%s'", file, err);
+  m += 2;
+  if (strncmp (m, "tensor 'x': ", 12) == 0)
+    m += 12;
+  snprintf (msg, size, "%s", m);
+}
+
+START_TEST (test_npy_preamble)
+{
+  static const struct { const char *name, *message; } cases[] = {
+    { "v7", "unsupported .npy version 7.0 (1.0, 2.0 and 3.0 are read)" },
+    { "v1short", "truncated in the header length" },     /* 9 bytes: 1 of 2 length bytes */
+    { "v2short", "truncated in the header length" },     /* 11 bytes: 3 of 4 */
+    { "v2huge", "header length 4294967295 beyond the limit of 1048576 bytes" },
+  };
+  run_python (preamble_script);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      char file[64], npy[512], npz[512];
+      snprintf (file, sizeof file, "%s.npy", cases[i].name);
+      open_error (file, npy, sizeof npy);
+      snprintf (file, sizeof file, "%s.npz", cases[i].name);
+      open_error (file, npz, sizeof npz);
+      TU_CHECK (strcmp (npy, cases[i].message) == 0, "%s.npy: '%s', expected '%s'",
+                cases[i].name, npy, cases[i].message);
+      TU_CHECK (strcmp (npz, cases[i].message) == 0, "%s.npz: '%s', expected '%s'",
+                cases[i].name, npz, cases[i].message);
+    }
+}
+END_TEST
+
 /* ---- .npz written by numpy: stored and deflated ---- */
 
 static const char npz_script[] =
@@ -844,6 +906,7 @@ suite (void)
   tcase_set_timeout (n, 120);
   tcase_add_test (n, test_npy_numpy);
   tcase_add_test (n, test_npz_numpy);
+  tcase_add_test (n, test_npy_preamble);
   tcase_add_test (n, test_safetensors_dtypes);
   tcase_add_test (n, test_ggml_blocks);
   tcase_add_test (n, test_raw);

@@ -132,4 +132,13 @@ for c in ref gen verify; do
   status "$c --help" 0 $FMTLAB $c --help
 done
 
+# --flags as text, one spelling for ref and round (IEEE 754 7.3: 1/0 = inf, divideByZero,
+# exact; 7.4: 65520, halfway between 65504 and 2^16, rounds to even, past the largest:
+# inf, overflow and inexact; binary16 0.1 = 2e66, 1 = 3c00; 1e-10 is below half of
+# e4m3fn's smallest subnormal 2^-9: 0, underflow and inexact)
+same "ref fp16 div 1 0 --flags" "7c00 divbyzero" "$($FMTLAB ref fp16 div 3c00 0000 --flags)"
+same "round fp16 --flags" "2e66 inexact|3c00 exact|7c00 inexact,overflow" \
+  "$($FMTLAB round fp16 0.1 1 65520 --flags | cut -d' ' -f1,3 | tr ' \n' ' |' | sed 's/|$//')"
+same "round e4m3fn 1e-10 --flags" "00 0x0p+0 inexact,underflow" "$($FMTLAB round e4m3fn 1e-10 --flags)"
+
 tap_done
