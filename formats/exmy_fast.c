@@ -2,6 +2,8 @@
    MPFR in the loop.  The producer is the double's own bits; rounding is the same
    fl_float_round_pack as the exact encoder, specialised per mode by inlining. */
 #include <config.h>
+#include <fenv.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,6 +372,264 @@ float_quantize_loop (const fl_format *f, const double *x, double *y, size_t n,
   *flags |= fl;
 }
 
+/* Round to nearest even, the common case as a straight-line block loop the compiler
+   vectorises (doc/engine.md, "Fast paths"): a value in the format's normal binades rounds
+   its own bits at the fixed bit s0 = 52 - M; a value below 2^emin rounds to a multiple of
+   the quantum 2^q, q = emin - M, by the double addition (|x| + 2^(q+52)) - 2^(q+52), which
+   in round-to-nearest-even is exactly that rounding (the sum lies in the binade whose ulp
+   is 2^q, and 2^(q+52) / 2^q is even, so ties go to the even multiple) and leaves a
+   multiple of 2^q >= 2^-1021, a normal double; the subtraction is exact.  The caller checks
+   the FPU's rounding mode.  Elements that overflow, NaN, infinities, negative inputs of
+   unsigned formats are marked bad and redone by the general path afterwards. */
+typedef struct {
+  int64_t half0m1, mask0, lo_bits, maxval_bits, inf_bits, negzero;
+  unsigned s0;
+  int is_unsigned;
+  double c;
+} rne_params;
+
+enum { RNE_BLOCK = 64 };
+
+/* One block of RNE_BLOCK values from x into yb; returns nonzero when an element of the
+   block needs the general path.  A constant trip count, local output, no branches: the
+   shape gcc -O2 vectorises. */
+FL_INLINE int
+rne_block (const rne_params *p, const double *x, double *yb, uint64_t *inexact,
+           uint64_t *underflow)
+{
+  const int64_t half0m1 = p->half0m1, mask0 = p->mask0, lo_bits = p->lo_bits;
+  const int64_t maxval_bits = p->maxval_bits, inf_bits = p->inf_bits, negzero = p->negzero;
+  const unsigned s0 = p->s0;
+  const int64_t sign_unsigned = p->is_unsigned ? -1 : 0;
+  const double c = p->c;
+  int64_t bad = 0, inx = 0, und = 0;
+  for (int i = 0; i < RNE_BLOCK; i++)
+    {
+      int64_t b;
+      memcpy (&b, &x[i], sizeof b);
+      int64_t sgn = b & INT64_MIN, mb = b & INT64_MAX;
+      int64_t mc = mb < inf_bits ? mb : inf_bits;            /* NaN: no carry into the sign */
+      int64_t rn = (mc + half0m1 + ((mc >> s0) & 1)) & ~mask0;
+      double ax, ts;
+      memcpy (&ax, &mb, sizeof ax);
+      ts = (ax + c) - c;
+      int64_t tb;
+      memcpy (&tb, &ts, sizeof tb);
+      int64_t tiny = -(int64_t) (mb < lo_bits);              /* masks: all ones or 0 */
+      int64_t rb = (tb & tiny) | (rn & ~tiny);
+      int64_t okm = -(int64_t) (rb <= maxval_bits) & ~((sgn >> 63) & sign_unsigned);
+      int64_t keep = sgn & (-(int64_t) (rb != 0) | negzero);
+      int64_t yv = rb | keep;
+      memcpy (&yb[i], &yv, sizeof yv);
+      int64_t diff = (rb ^ mb) & okm;
+      inx |= diff;
+      und |= diff & tiny;
+      bad |= ~okm;
+    }
+  *inexact |= (uint64_t) inx;
+  *underflow |= (uint64_t) und;
+  return bad != 0;
+}
+
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__ELF__) && !defined(__clang__) \
+    && defined(__has_attribute)
+# if __has_attribute (target_clones)
+/* AVX2 where the CPU has it, the x86-64 baseline elsewhere (resolved once, at load) */
+#  define FL_RNE_CLONES __attribute__ ((target_clones ("avx2", "default")))
+# endif
+#endif
+#ifndef FL_RNE_CLONES
+# define FL_RNE_CLONES
+#endif
+
+static void FL_RNE_CLONES
+float_quantize_rne (const fl_format *f, const rne_params *p, const double *x, double *y,
+                    size_t n, const fl_rounding *r, unsigned *flags)
+{
+  uint64_t inexact = 0, underflow = 0;
+  unsigned fl = 0;
+  double xb[RNE_BLOCK], yb[RNE_BLOCK];
+  for (size_t lo = 0; lo < n; lo += RNE_BLOCK)
+    {
+      size_t len = n - lo < RNE_BLOCK ? n - lo : RNE_BLOCK;
+      const double *xs = x + lo;
+      if (len < RNE_BLOCK)
+        {
+          /* the tail, padded with zeros (exact, no flags) */
+          memset (xb, 0, sizeof xb);
+          memcpy (xb, xs, len * sizeof *xb);
+          xs = xb;
+        }
+      if (rne_block (p, xs, yb, &inexact, &underflow))
+        for (size_t i = 0; i < len; i++)
+          {
+            int64_t b, rb;
+            memcpy (&b, &xs[i], sizeof b);
+            memcpy (&rb, &yb[i], sizeof rb);
+            rb &= INT64_MAX;
+            if (rb > p->maxval_bits || (b < 0 && p->is_unsigned))
+              yb[i] = float_quantize_general (f, xs[i], r, &fl);
+          }
+      memcpy (y + lo, yb, len * sizeof *yb);      /* after reading x: in place is fine */
+    }
+  fl |= (inexact ? FL_FLAG_INEXACT : 0) | (underflow ? FL_FLAG_UNDERFLOW : 0);
+  *flags |= fl;
+}
+
+/* Exact-probability sr, the same block shape.  The draws of a block first (element i's
+   first 64-bit draw of its stream, as fl_sr_decide takes it), in a loop of their own that
+   the compiler vectorises (Philox's 32x32 -> 64-bit products are lane-wise).  Then for a
+   normal double 2^(e-52) * sig with quantum 2^q at bit s = q - e + 52 of sig, s0 <= s <= 63:
+   truncated k = sig >> s, fraction rem / 2^s; up iff u < rem * 2^(64-s), i.e.
+   (u >> (64 - s)) < rem.  In the normal binades (s = s0) the result is the double's own
+   bits rounded at s0; below 2^emin it is (k + up) * 2^q, formed exactly as
+   ((2^52 + k) - 2^52) * 2^q whatever the FPU's rounding mode.  Zeros keep their sign as
+   the format allows; the rest (s > 63, subnormal doubles, overflow, NaN, infinities,
+   negative inputs of unsigned formats) are marked and redone by the general path. */
+typedef struct {
+  int64_t lo_bits, maxval_bits, inf_bits, negzero, emin_ef;
+  unsigned s0;
+  int is_unsigned;
+  double quantum;
+  uint64_t seed;
+} sr_params;
+
+FL_INLINE void
+sr_draws (uint64_t seed, uint64_t stream, uint64_t *u)
+{
+  for (int i = 0; i < RNE_BLOCK; i++)
+    u[i] = fl_rng_u64_inline (seed, stream + (uint64_t) i, 0);
+}
+
+FL_INLINE int
+sr_block (const sr_params *p, const double *x, const uint64_t *u, double *yb,
+          uint64_t *inexact, uint64_t *underflow)
+{
+  const int64_t lo_bits = p->lo_bits, maxval_bits = p->maxval_bits, inf_bits = p->inf_bits;
+  const int64_t negzero = p->negzero, emin_ef = p->emin_ef, s0 = p->s0;
+  const int64_t sign_unsigned = p->is_unsigned ? -1 : 0;
+  const int64_t frac_mask = (INT64_C(1) << 52) - 1, two52_bits = INT64_C(0x4330000000000000);
+  const double two52 = 0x1p52, quantum = p->quantum;
+  int64_t bad = 0, inx = 0, und = 0;
+  for (int i = 0; i < RNE_BLOCK; i++)
+    {
+      int64_t b;
+      memcpy (&b, &x[i], sizeof b);
+      int64_t sgn = b & INT64_MIN, mb = b & INT64_MAX;
+      int64_t mc = mb < inf_bits ? mb : inf_bits;            /* NaN: no carry into the sign */
+      int64_t ef = mc >> 52;
+      int64_t d = emin_ef - ef;
+      d = d > 0 ? d : 0;
+      int64_t s = s0 + d;
+      int64_t sc = s < 63 ? s : 63;                          /* s > 63: marked bad below */
+      int64_t sig = (mc & frac_mask) | (frac_mask + 1);
+      int64_t k = (int64_t) ((uint64_t) sig >> sc);
+      int64_t rem = sig - (int64_t) ((uint64_t) k << sc);
+      int64_t up = (int64_t) (u[i] >> (64 - sc)) < rem;
+      int64_t rn = (mc & ~((INT64_C(1) << s0) - 1)) + (up << s0);
+      double tv, tw;
+      int64_t kb = two52_bits | (k + up), tb;
+      memcpy (&tv, &kb, sizeof tv);
+      tw = (tv - two52) * quantum;
+      memcpy (&tb, &tw, sizeof tb);
+      int64_t tiny = -(int64_t) (mb < lo_bits);
+      int64_t zero = -(int64_t) (mb == 0);
+      int64_t rb = ((tb & tiny) | (rn & ~tiny)) & ~zero;
+      int64_t okm = -(int64_t) ((rb <= maxval_bits) & (s <= 63) & ((ef != 0) | (mb == 0)))
+                    & ~((sgn >> 63) & sign_unsigned);
+      int64_t keep = sgn & (-(int64_t) (rb != 0) | negzero);
+      int64_t yv = rb | keep;
+      memcpy (&yb[i], &yv, sizeof yv);
+      int64_t r = rem & okm & ~zero;
+      inx |= r;
+      und |= r & tiny;
+      bad |= ~okm;
+    }
+  *inexact |= (uint64_t) inx;
+  *underflow |= (uint64_t) und;
+  return bad != 0;
+}
+
+static void FL_RNE_CLONES
+float_quantize_sr (const fl_format *f, const sr_params *p, const double *x, double *y,
+                   size_t n, const fl_rounding *r, unsigned *flags)
+{
+  uint64_t inexact = 0, underflow = 0;
+  unsigned fl = 0;
+  double xb[RNE_BLOCK], yb[RNE_BLOCK];
+  uint64_t u[RNE_BLOCK];
+  fl_rounding rr = *r;
+  for (size_t lo = 0; lo < n; lo += RNE_BLOCK)
+    {
+      size_t len = n - lo < RNE_BLOCK ? n - lo : RNE_BLOCK;
+      const double *xs = x + lo;
+      if (len < RNE_BLOCK)
+        {
+          memset (xb, 0, sizeof xb);
+          memcpy (xb, xs, len * sizeof *xb);
+          xs = xb;
+        }
+      sr_draws (p->seed, r->stream + lo, u);
+      if (sr_block (p, xs, u, yb, &inexact, &underflow))
+        for (size_t i = 0; i < len; i++)
+          {
+            /* the block's test again, element by element */
+            int64_t b, rb;
+            memcpy (&b, &xs[i], sizeof b);
+            memcpy (&rb, &yb[i], sizeof rb);
+            int64_t mb = b & INT64_MAX, ef = mb >> 52;
+            int64_t s = p->s0 + (p->emin_ef > ef ? p->emin_ef - ef : 0);
+            if ((rb & INT64_MAX) > p->maxval_bits || s > 63 || (ef == 0 && mb != 0)
+                || ef == 2047 || (b < 0 && p->is_unsigned))
+              {
+                rr.stream = r->stream + lo + i;
+                yb[i] = float_quantize_general (f, xs[i], &rr, &fl);
+              }
+          }
+      memcpy (y + lo, yb, len * sizeof *yb);
+    }
+  fl |= (inexact ? FL_FLAG_INEXACT : 0) | (underflow ? FL_FLAG_UNDERFLOW : 0);
+  *flags |= fl;
+}
+
+static int
+sr_params_init (const fl_float_params *fp, const fl_rounding *r, sr_params *p)
+{
+  long q = fp->emin - fp->M;
+  if (q < -1022 || q > 1023 || fp->M < 1 || fp->M > 51)
+    return 0;
+  p->s0 = (unsigned) (52 - fp->M);
+  p->lo_bits = (int64_t) (fp->emin + 1023) << 52;
+  p->emin_ef = fp->emin + 1023;
+  p->maxval_bits = (int64_t) ((fp->maxmag << p->s0) + ((uint64_t) (1023 - fp->bias) << 52));
+  p->inf_bits = INT64_C(0x7ff0000000000000);
+  p->negzero = fp->has_negzero ? -1 : 0;
+  p->is_unsigned = !fp->is_signed;
+  p->quantum = bits_double ((uint64_t) (q + 1023) << 52);
+  p->seed = r->seed;
+  return 1;
+}
+
+/* The block loop's constants, or 0 when the format or the FPU rules it out. */
+static int
+rne_params_init (const fl_float_params *fp, rne_params *p)
+{
+  long q = fp->emin - fp->M;
+  if (q < -1021 || q + 52 > 1023 || fp->M < 1 || FLT_EVAL_METHOD != 0
+      || fegetround () != FE_TONEAREST)
+    return 0;
+  p->s0 = (unsigned) (52 - fp->M);
+  p->mask0 = (INT64_C(1) << p->s0) - 1;
+  p->half0m1 = (INT64_C(1) << (p->s0 - 1)) - 1;
+  p->lo_bits = (int64_t) (fp->emin + 1023) << 52;
+  p->maxval_bits = (int64_t) ((fp->maxmag << p->s0) + ((uint64_t) (1023 - fp->bias) << 52));
+  p->inf_bits = INT64_C(0x7ff0000000000000);
+  p->negzero = fp->has_negzero ? -1 : 0;
+  p->is_unsigned = !fp->is_signed;
+  p->c = bits_double ((uint64_t) (q + 52 + 1023) << 52);
+  return 1;
+}
+
 void
 fl_float_quantize_doubles (const fl_format *f, const double *x, double *y, size_t n,
                            const fl_rounding *r, unsigned *flags)
@@ -390,6 +650,18 @@ fl_float_quantize_doubles (const fl_format *f, const double *x, double *y, size_
       return;
     }
   fl_format fc = *f;            /* a local copy: stores to y cannot alias it */
+  rne_params rp;
+  if (r->mode == FL_RNE && rne_params_init (&f->u.fp, &rp))
+    {
+      float_quantize_rne (&fc, &rp, x, y, n, r, flags);
+      return;
+    }
+  sr_params sp;
+  if (r->mode == FL_SR && sr_params_init (&f->u.fp, r, &sp))
+    {
+      float_quantize_sr (&fc, &sp, x, y, n, r, flags);
+      return;
+    }
   switch (r->mode)
     {
     case FL_RNE: float_quantize_loop (&fc, x, y, n, r, FL_RNE, flags); break;

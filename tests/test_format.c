@@ -7,6 +7,7 @@
    tininess and special values are known answers from IEEE 754-2019 (7.2, 7.3, 7.5, 6.2.1)
    and the Posit Standard 2022 (section 6: NaR), worked out in the comments. */
 #include <config.h>
+#include <fenv.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,6 +185,117 @@ START_TEST (quantize_equals_encode_decode)
     }
   free (x); free (y); free (z); free (w); free (xf); free (yf); free (codes); free (t1);
   free (t2);
+  fl_format_free (f);
+}
+END_TEST
+
+/* The float family's block loops (exmy_fast.c: rne and exact-probability sr) against the
+   exact path element by element: fl_encode of each double through MPFR with the element's
+   stream, then fl_decode_doubles of that code, bit for bit, and the same flags.  The
+   inputs are the places where a rounding can go wrong: every value of the format (all
+   codes up to 12 bits, a stride above), the midpoints between neighbours and the doubles
+   on either side of them and of each value, each scaled into the subnormal range and far
+   below it, the overflow threshold, zeros, subnormal doubles, infinities and NaN, then
+   random doubles; an odd length so that a block ends with a tail.  rne is also run under
+   another FPU rounding mode (the block loop then steps aside). */
+static const char *const fast_formats[] = {
+  "e4m3fn", "e5m2", "fp16", "bf16", "e4m3fnuz", "e5m2fnuz", "e4m3", "e3m4", "e2m3fn",
+  "e3m2fn", "e2m1fn", "e4m3b11fnuz", "binary8p3se", "binary8p5ue", "binary8p4uf",
+  "float:e=6,m=9", "float:e=8,m=23", "float:e=11,m=40,specials=ieee"
+};
+
+START_TEST (quantize_fast_edges)
+{
+  uint64_t seed = tu_seed ("quantize_fast_edges", 29) + (uint64_t) _i, st = seed;
+  fl_format *f = tu_parse (fast_formats[_i]);
+  unsigned bits = fl_format_bits (f);
+  enum { NMAX = 200001 };
+  double *x = malloc (NMAX * sizeof *x), *y = malloc (NMAX * sizeof *y);
+  uint64_t ncodes = bits >= 32 ? UINT64_C(1) << 32 : UINT64_C(1) << bits;
+  uint64_t stride = bits <= 12 ? 1 : ncodes / 4096 + 1;
+  size_t n = 0;
+  const double specials[] = { 0.0, -0.0, INFINITY, -INFINITY, NAN, -NAN, 0x1p-1074,
+                              -0x1p-1074, 0x1p-1022, 0x1.8p-1023, 0x1p-1040, -0x1p-1030,
+                              0x1p1023, 0x1.fffffffffffffp1023 };
+  for (size_t i = 0; i < sizeof specials / sizeof *specials; i++)
+    x[n++] = specials[i];
+  for (uint64_t c = 0; c < ncodes / 2 && n < NMAX - 40; c += stride)
+    {
+      uint64_t cc[2] = { c, c + 1 };
+      double v, vv[2];
+      fl_decode_doubles (f, cc, vv, 2);
+      v = vv[0];
+      if (!isfinite (v))
+        continue;
+      double pts[6] = { v, nextafter (v, 0), nextafter (v, INFINITY), 0, 0, 0 };
+      int np = 3;
+      if (isfinite (vv[1]) && vv[1] > v)
+        {
+          double mid = v + (vv[1] - v) / 2;             /* exact: few significant bits */
+          pts[np++] = mid;
+          pts[np++] = nextafter (mid, 0);
+          pts[np++] = nextafter (mid, INFINITY);
+        }
+      for (int k = 0; k < np; k++)
+        {
+          int sh = (int) (tu_splitmix (&st) % 40);
+          double w[4] = { pts[k], -pts[k], ldexp (pts[k], -sh), -ldexp (pts[k], -60 - sh) };
+          for (int j = 0; j < 4; j++)
+            x[n++] = w[j];
+        }
+    }
+  uint64_t cmax = fl_format_max_code (f);
+  double vmax;
+  fl_decode_doubles (f, &cmax, &vmax, 1);
+  for (int k = -3; k <= 3 && isfinite (vmax); k++)
+    {
+      double a = vmax + ldexp (vmax, -fl_format_prec (f) - 1) * (1 + k / 8.0);
+      x[n++] = a;
+      x[n++] = -a;
+    }
+  while (n < NMAX)
+    {
+      uint64_t u = tu_splitmix (&st);
+      double m = 1.0 + (double) (u >> 12) * 0x1p-52;
+      x[n++] = ldexp ((u & 1) ? -m : m, (int) ((u >> 4) % 300) - 150);
+    }
+  n = n > 20001 ? (n | 1) : n;                     /* odd: the last block is a tail */
+  n = n < NMAX ? n : NMAX;
+  mpfr_t xv;
+  mpfr_init2 (xv, 53);
+  static const fl_round_mode modes[] = { FL_RNE, FL_SR, FL_RNE };
+  for (int m = 0; m < 3; m++)
+    {
+      fl_rounding r;
+      fl_rounding_init (&r);
+      r.mode = modes[m];
+      r.seed = 11 + (uint64_t) _i;
+      r.stream = 1000;
+      unsigned fq = 0, fe = 0;
+      if (m == 2)
+        fesetround (FE_UPWARD);
+      fl_quantize_doubles (f, x, y, n, &r, &fq);
+      if (m == 2)
+        fesetround (FE_TONEAREST);
+      for (size_t i = 0; i < n; i++)
+        {
+          fl_rounding ri = r;
+          ri.stream = r.stream + i;
+          mpfr_set_d (xv, x[i], MPFR_RNDN);
+          uint64_t c = fl_encode (f, xv, &ri, &fe);
+          double want;
+          fl_decode_doubles (f, &c, &want, 1);
+          TU_CHECK (same_double (y[i], want), "%s %s%s x=%a (element %zu): quantize %a, "
+                    "exact encode + decode %a (seed %llu)", fast_formats[_i],
+                    fl_round_mode_name (r.mode), m == 2 ? " (FPU rounding upward)" : "", x[i],
+                    i, y[i], want, (unsigned long long) seed);
+        }
+      TU_CHECK (fq == fe, "%s %s: flags %x, exact path %x", fast_formats[_i],
+                fl_round_mode_name (r.mode), fq, fe);
+    }
+  mpfr_clear (xv);
+  free (x);
+  free (y);
   fl_format_free (f);
 }
 END_TEST
@@ -553,6 +665,8 @@ suite (void)
   tcase_add_loop_test (t, ternary_independent, 0, (int) NFMT);
   tcase_add_loop_test (t, quantize_equals_encode_decode, 0, (int) NFMT);
   tcase_add_loop_test (t, narrow_code_arrays, 0, (int) NFMT);
+  tcase_add_loop_test (t, quantize_fast_edges, 0,
+                       (int) (sizeof fast_formats / sizeof fast_formats[0]));
   tcase_add_test (t, tininess_known_answers);
   tcase_add_test (t, philox_known_answers);
   tcase_add_test (t, special_results);
