@@ -43,6 +43,8 @@ fl_format_free (fl_format *f)
 {
   if (f && f->ops && f->ops->release)
     f->ops->release (f);
+  if (f)
+    free (f->decode_table);
   free (f);
 }
 
@@ -565,6 +567,42 @@ fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t 
 
 #define FL_QCHUNK 256
 
+/* The table of the doubles of every code of a format of <= 16 bits (doc/engine.md,
+   "Fast paths"): built once, on the first decode long enough to pay for it (a quarter of
+   the table), then shared.  Two threads building it at once keep the first one stored.
+   NULL: no table (too wide, too short a call, no memory). */
+static const double *
+decode_table (const fl_format *f, size_t n)
+{
+  double *t = __atomic_load_n (&f->decode_table, __ATOMIC_ACQUIRE);
+  unsigned bits = fl_format_bits (f);
+  if (t || bits == 0 || bits > 16 || n < ((size_t) 1 << bits) / 4)
+    return t;
+  size_t nc = (size_t) 1 << bits;
+  uint64_t *codes = malloc (nc * sizeof *codes);
+  t = malloc (nc * sizeof *t);
+  if (!codes || !t)
+    {
+      free (codes);
+      free (t);
+      return NULL;
+    }
+  for (size_t c = 0; c < nc; c++)
+    codes[c] = c;
+  fl_decode_doubles (f, codes, t, nc);
+  free (codes);
+  double *expected = NULL;
+  /* the cache is the descriptor's, not part of its value: a const format gets it too */
+  fl_format *w = (fl_format *) f;
+  if (!__atomic_compare_exchange_n (&w->decode_table, &expected, t, 0, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE))
+    {
+      free (t);
+      t = expected;
+    }
+  return t;
+}
+
 /* Narrow code arrays: a chunk of uint64_t codes on the stack between the narrow array and
    the family's array call, so every family gets them with its own fast path; element i
    keeps stream r->stream + i. */
@@ -607,6 +645,14 @@ fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t 
   {                                                                                     \
     if (fl_format_bits (f) == 0 || fl_format_bits (f) > width)                          \
       return FL_ERANGE;                                                                 \
+    const double *table = width <= 16 ? decode_table (f, n) : NULL;                     \
+    if (table)                                                                          \
+      {                                                                                 \
+        const ctype mask = (ctype) ((UINT64_C(1) << fl_format_bits (f)) - 1);           \
+        for (size_t i = 0; i < n; i++)                                                  \
+          x[i] = table[codes[i] & mask];                                                \
+        return FL_OK;                                                                   \
+      }                                                                                 \
     uint64_t buf[4 * FL_QCHUNK];         /* 8 KiB: stays in L1 with the output */       \
     for (size_t lo = 0; lo < n; lo += 4 * FL_QCHUNK)                                    \
       {                                                                                 \

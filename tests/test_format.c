@@ -189,8 +189,8 @@ START_TEST (quantize_equals_encode_decode)
 }
 END_TEST
 
-/* The float family's block loops (exmy_fast.c: rne and exact-probability sr) against the
-   exact path element by element: fl_encode of each double through MPFR with the element's
+/* The float family's block loops (exmy_fast.c: rne and exact-probability sr; values and
+   codes) against the exact path element by element: fl_encode of each double through MPFR with the element's
    stream, then fl_decode_doubles of that code, bit for bit, and the same flags.  The
    inputs are the places where a rounding can go wrong: every value of the format (all
    codes up to 12 bits, a stride above), the midpoints between neighbours and the doubles
@@ -211,6 +211,7 @@ START_TEST (quantize_fast_edges)
   unsigned bits = fl_format_bits (f);
   enum { NMAX = 200001 };
   double *x = malloc (NMAX * sizeof *x), *y = malloc (NMAX * sizeof *y);
+  uint64_t *codes = malloc (NMAX * sizeof *codes);
   uint64_t ncodes = bits >= 32 ? UINT64_C(1) << 32 : UINT64_C(1) << bits;
   uint64_t stride = bits <= 12 ? 1 : ncodes / 4096 + 1;
   size_t n = 0;
@@ -271,10 +272,11 @@ START_TEST (quantize_fast_edges)
       r.mode = modes[m];
       r.seed = 11 + (uint64_t) _i;
       r.stream = 1000;
-      unsigned fq = 0, fe = 0;
+      unsigned fq = 0, fe = 0, fc = 0;
       if (m == 2)
         fesetround (FE_UPWARD);
       fl_quantize_doubles (f, x, y, n, &r, &fq);
+      fl_encode_doubles (f, x, codes, n, &r, &fc);
       if (m == 2)
         fesetround (FE_TONEAREST);
       for (size_t i = 0; i < n; i++)
@@ -282,20 +284,27 @@ START_TEST (quantize_fast_edges)
           fl_rounding ri = r;
           ri.stream = r.stream + i;
           mpfr_set_d (xv, x[i], MPFR_RNDN);
+          mpfr_setsign (xv, xv, signbit (x[i]) != 0, MPFR_RNDN);   /* NaNs keep their sign */
           uint64_t c = fl_encode (f, xv, &ri, &fe);
           double want;
           fl_decode_doubles (f, &c, &want, 1);
+          TU_CHECK (codes[i] == c, "%s %s%s x=%a (element %zu): fl_encode_doubles %llx, "
+                    "exact %llx (seed %llu)", fast_formats[_i], fl_round_mode_name (r.mode),
+                    m == 2 ? " (FPU rounding upward)" : "", x[i], i,
+                    (unsigned long long) codes[i], (unsigned long long) c,
+                    (unsigned long long) seed);
           TU_CHECK (same_double (y[i], want), "%s %s%s x=%a (element %zu): quantize %a, "
                     "exact encode + decode %a (seed %llu)", fast_formats[_i],
                     fl_round_mode_name (r.mode), m == 2 ? " (FPU rounding upward)" : "", x[i],
                     i, y[i], want, (unsigned long long) seed);
         }
-      TU_CHECK (fq == fe, "%s %s: flags %x, exact path %x", fast_formats[_i],
-                fl_round_mode_name (r.mode), fq, fe);
+      TU_CHECK (fq == fe && fc == fe, "%s %s: flags %x (encode %x), exact path %x",
+                fast_formats[_i], fl_round_mode_name (r.mode), fq, fc, fe);
     }
   mpfr_clear (xv);
   free (x);
   free (y);
+  free (codes);
   fl_format_free (f);
 }
 END_TEST
@@ -611,13 +620,23 @@ START_TEST (narrow_code_arrays)
             c16[i] = (uint16_t) (lo + i);
           ck_assert_int_eq (fl_decode_doubles_u16 (f, c16, d + lo, len), FL_OK);
         }
+      /* all codes in one call: long enough for the cached table (format.c) */
+      uint16_t *all = malloc (nc * sizeof *all);
+      double *dt = malloc (nc * sizeof *dt);
+      for (size_t c = 0; c < nc; c++)
+        all[c] = (uint16_t) c;
+      ck_assert_int_eq (fl_decode_doubles_u16 (f, all, dt, nc), FL_OK);
       for (size_t c = 0; c < nc; c++)
         {
           fl_decode (f, c, v);
           double want = mpfr_get_d (v, MPFR_RNDN);
           TU_CHECK ((isnan (want) && isnan (d[c])) || memcmp (&want, &d[c], sizeof want) == 0,
                     "%s code %zx: narrow decode %a, MPFR %a", formats[_i], c, d[c], want);
+          TU_CHECK ((isnan (want) && isnan (dt[c])) || memcmp (&want, &dt[c], sizeof want) == 0,
+                    "%s code %zx: table decode %a, MPFR %a", formats[_i], c, dt[c], want);
         }
+      free (all);
+      free (dt);
       if (bits <= 8)
         {
           for (size_t c = 0; c < nc; c++)
