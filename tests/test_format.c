@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fmtlab/refops.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "testutil.h"
 
 static const char *const formats[] = {
@@ -306,6 +309,102 @@ START_TEST (quantize_fast_edges)
   free (y);
   free (codes);
   fl_format_free (f);
+}
+END_TEST
+
+/* The array calls under 1 and 2 OpenMP threads, and called from inside a parallel region
+   (where they stay on the calling thread): the same codes, values and flags bit for bit,
+   sr included (element i draws from stream + i whoever computes it).  Long arrays (above
+   the threshold of format.c), every kind of path: the float block loops, the dyadic
+   fused path (posits), the fixed-point encoder. */
+static const char *const thread_formats[] = { "e4m3fn", "bf16", "posit16es1", "fixed4.4" };
+
+struct array_results {
+  double *q;
+  float *qf;
+  uint64_t *c;
+  uint16_t *c16;
+  double *d, *d16;
+  unsigned fq, fqf, fc, fc16;
+};
+
+static void
+run_arrays (const fl_format *f, const double *x, const float *xf, size_t n,
+            const fl_rounding *r, struct array_results *o)
+{
+  o->fq = o->fqf = o->fc = o->fc16 = 0;
+  fl_quantize_doubles (f, x, o->q, n, r, &o->fq);
+  fl_quantize_floats (f, xf, o->qf, n, r, &o->fqf);
+  fl_encode_doubles (f, x, o->c, n, r, &o->fc);
+  ck_assert_int_eq (fl_encode_doubles_u16 (f, x, o->c16, n, r, &o->fc16), FL_OK);
+  fl_decode_doubles (f, o->c, o->d, n);
+  ck_assert_int_eq (fl_decode_doubles_u16 (f, o->c16, o->d16, n), FL_OK);
+}
+
+START_TEST (threads_independent)
+{
+#ifdef _OPENMP
+  uint64_t seed = tu_seed ("threads_independent", 31) + (uint64_t) _i, st = seed;
+  fl_format *f = tu_parse (thread_formats[_i]);
+  enum { N = 300001 };
+  double *x = malloc (N * sizeof *x);
+  float *xf = malloc (N * sizeof *xf);
+  struct array_results o[3];
+  for (int k = 0; k < 3; k++)
+    {
+      o[k].q = malloc (N * sizeof (double));
+      o[k].qf = malloc (N * sizeof (float));
+      o[k].c = malloc (N * sizeof (uint64_t));
+      o[k].c16 = malloc (N * sizeof (uint16_t));
+      o[k].d = malloc (N * sizeof (double));
+      o[k].d16 = malloc (N * sizeof (double));
+    }
+  size_t n = sample (f, x, N, &st);
+  for (size_t i = 0; i < n; i++)
+    xf[i] = (float) x[i];
+  static const fl_round_mode modes[] = { FL_RNE, FL_SR, FL_RTZ };
+  int saved = omp_get_max_threads ();
+  for (int m = 0; m < 3; m++)
+    {
+      fl_rounding r;
+      fl_rounding_init (&r);
+      r.mode = modes[m];
+      r.seed = seed;
+      r.stream = 12345;
+      omp_set_num_threads (1);
+      run_arrays (f, x, xf, n, &r, &o[0]);
+      omp_set_num_threads (2);
+      run_arrays (f, x, xf, n, &r, &o[1]);
+#pragma omp parallel num_threads (2)
+#pragma omp single
+      run_arrays (f, x, xf, n, &r, &o[2]);
+      for (int k = 1; k < 3; k++)
+        {
+          const char *how = k == 1 ? "2 threads" : "inside a parallel region";
+          TU_CHECK (o[k].fq == o[0].fq && o[k].fqf == o[0].fqf && o[k].fc == o[0].fc
+                    && o[k].fc16 == o[0].fc16, "%s %s, %s: flags differ from one thread",
+                    thread_formats[_i], fl_round_mode_name (r.mode), how);
+          for (size_t i = 0; i < n; i++)
+            TU_CHECK (same_double (o[k].q[i], o[0].q[i])
+                      && memcmp (&o[k].qf[i], &o[0].qf[i], sizeof (float)) == 0
+                      && o[k].c[i] == o[0].c[i] && o[k].c16[i] == o[0].c16[i]
+                      && same_double (o[k].d[i], o[0].d[i])
+                      && same_double (o[k].d16[i], o[0].d16[i]),
+                      "%s %s, %s: element %zu (x = %a) differs from one thread (seed %llu)",
+                      thread_formats[_i], fl_round_mode_name (r.mode), how, i, x[i],
+                      (unsigned long long) seed);
+        }
+    }
+  omp_set_num_threads (saved);
+  for (int k = 0; k < 3; k++)
+    {
+      free (o[k].q); free (o[k].qf); free (o[k].c); free (o[k].c16); free (o[k].d);
+      free (o[k].d16);
+    }
+  free (x);
+  free (xf);
+  fl_format_free (f);
+#endif
 }
 END_TEST
 
@@ -684,6 +783,8 @@ suite (void)
   tcase_add_loop_test (t, ternary_independent, 0, (int) NFMT);
   tcase_add_loop_test (t, quantize_equals_encode_decode, 0, (int) NFMT);
   tcase_add_loop_test (t, narrow_code_arrays, 0, (int) NFMT);
+  tcase_add_loop_test (t, threads_independent, 0,
+                       (int) (sizeof thread_formats / sizeof thread_formats[0]));
   tcase_add_loop_test (t, quantize_fast_edges, 0,
                        (int) (sizeof fast_formats / sizeof fast_formats[0]));
   tcase_add_test (t, tininess_known_answers);
