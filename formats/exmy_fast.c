@@ -582,24 +582,19 @@ block_array (const fl_format *f, const block_params *p, fl_round_mode mode, int 
   *flags |= fl;
 }
 
+/* One instance of the loop per mode and output, in the clones of one function. */
 static void FL_BLOCK_CLONES
-block_array_rne (const fl_format *f, const block_params *p, const double *x, double *y,
-                 uint64_t *codes, size_t n, const fl_rounding *r, unsigned *flags)
+block_array_modes (const fl_format *f, const block_params *p, fl_round_mode mode,
+                   const double *x, double *y, uint64_t *codes, size_t n, const fl_rounding *r,
+                   unsigned *flags)
 {
-  if (codes)
-    block_array (f, p, FL_RNE, 1, x, y, codes, n, r, flags);
-  else
-    block_array (f, p, FL_RNE, 0, x, y, codes, n, r, flags);
-}
-
-static void FL_BLOCK_CLONES
-block_array_sr (const fl_format *f, const block_params *p, const double *x, double *y,
-                uint64_t *codes, size_t n, const fl_rounding *r, unsigned *flags)
-{
-  if (codes)
-    block_array (f, p, FL_SR, 1, x, y, codes, n, r, flags);
-  else
-    block_array (f, p, FL_SR, 0, x, y, codes, n, r, flags);
+  switch ((mode == FL_SR) * 2 + (codes != NULL))
+    {
+    case 0: block_array (f, p, FL_RNE, 0, x, y, codes, n, r, flags); break;
+    case 1: block_array (f, p, FL_RNE, 1, x, y, codes, n, r, flags); break;
+    case 2: block_array (f, p, FL_SR, 0, x, y, codes, n, r, flags); break;
+    default: block_array (f, p, FL_SR, 1, x, y, codes, n, r, flags); break;
+    }
 }
 
 /* The block loops for f under r, into y (values) or codes; 0 when they do not apply
@@ -637,10 +632,7 @@ block_try (const fl_format *f, const double *x, double *y, uint64_t *codes, size
   p.inv_quantum = bits_double ((uint64_t) (-q + 1023) << 52);
   p.seed = r->seed;
   fl_format fc = *f;            /* a local copy: stores to the outputs cannot alias it */
-  if (r->mode == FL_RNE)
-    block_array_rne (&fc, &p, x, y, codes, n, r, flags);
-  else
-    block_array_sr (&fc, &p, x, y, codes, n, r, flags);
+  block_array_modes (&fc, &p, r->mode, x, y, codes, n, r, flags);
   return 1;
 }
 

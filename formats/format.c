@@ -629,25 +629,44 @@ decode_doubles_one (const fl_format *f, const uint64_t *codes, double *x, size_t
   fl_mpfr_leave (&st);
 }
 
+static const double *decode_table (const fl_format *f, size_t n);
+
+/* A code's bits above the format's width are ignored, as every family's decode does. */
+static void
+decode_table_run (const fl_format *f, const double *table, const uint64_t *codes, double *x,
+                  size_t n)
+{
+  const uint64_t mask = (UINT64_C(1) << fl_format_bits (f)) - 1;
+  for (size_t i = 0; i < n; i++)
+    x[i] = table[codes[i] & mask];
+}
+
 void
 fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n)
 {
+  const double *table = decode_table (f, n);
   size_t chunk = par_chunk (n);
   if (!chunk)
     {
-      decode_doubles_one (f, codes, x, n);
+      if (table)
+        decode_table_run (f, table, codes, x, n);
+      else
+        decode_doubles_one (f, codes, x, n);
       return;
     }
   unsigned fl = 0;      /* decoding raises no flag */
-  FL_PAR_FOR (n, chunk, fl, decode_doubles_one (f, codes + lo, x + lo, len));
+  if (table)
+    FL_PAR_FOR (n, chunk, fl, decode_table_run (f, table, codes + lo, x + lo, len));
+  else
+    FL_PAR_FOR (n, chunk, fl, decode_doubles_one (f, codes + lo, x + lo, len));
   (void) fl;
 }
 
 #define FL_QCHUNK 256
 
 /* The table of the doubles of every code of a format of <= 16 bits (doc/engine.md,
-   "Fast paths"): built once, on the first decode long enough to pay for it (a quarter of
-   the table), then shared.  Two threads building it at once keep the first one stored.
+   "Fast paths") for fl_decode_doubles and the narrow decoders: built once, on the first
+   decode long enough to pay for it (a quarter of the table), then shared.  Two threads building it at once keep the first one stored.
    NULL: no table (too wide, too short a call, no memory). */
 static const double *
 decode_table (const fl_format *f, size_t n)
@@ -667,7 +686,7 @@ decode_table (const fl_format *f, size_t n)
     }
   for (size_t c = 0; c < nc; c++)
     codes[c] = c;
-  fl_decode_doubles (f, codes, t, nc);
+  decode_doubles_one (f, codes, t, nc);
   free (codes);
   double *expected = NULL;
   /* the cache is the descriptor's, not part of its value: a const format gets it too */
@@ -879,28 +898,6 @@ quantize_doubles_one (const fl_format *f, const double *x, double *y, int8_t *te
     *flags |= fl;
 }
 
-/* Block formats quantize whole blocks: one thread (their chunks would have to follow the
-   blocks). */
-void
-fl_quantize_doubles_t (const fl_format *f, const double *x, double *y, int8_t *ternary,
-                       size_t n, const fl_rounding *r, unsigned *flags)
-{
-  size_t chunk = f->ops->quantize_floats ? 0 : par_chunk (n);
-  if (!chunk)
-    {
-      quantize_doubles_one (f, x, y, ternary, n, r, flags);
-      return;
-    }
-  unsigned fl = 0;
-  FL_PAR_FOR (n, chunk, fl, {
-    fl_rounding rc = *r;
-    rc.stream = r->stream + lo;
-    quantize_doubles_one (f, x + lo, y + lo, ternary ? ternary + lo : NULL, len, &rc, &fl);
-  });
-  if (flags)
-    *flags |= fl;
-}
-
 void
 fl_quantize_doubles (const fl_format *f, const double *x, double *y, size_t n,
                      const fl_rounding *r, unsigned *flags)
@@ -934,25 +931,30 @@ quantize_floats_one (const fl_format *f, const float *x, float *y, int8_t *terna
     }
 }
 
-void
-fl_quantize_floats_t (const fl_format *f, const float *x, float *y, int8_t *ternary, size_t n,
-                      const fl_rounding *r, unsigned *flags)
-{
-  size_t chunk = f->ops->quantize_floats ? 0 : par_chunk (n);
-  if (!chunk)
-    {
-      quantize_floats_one (f, x, y, ternary, n, r, flags);
-      return;
-    }
-  unsigned fl = 0;
-  FL_PAR_FOR (n, chunk, fl, {
-    fl_rounding rc = *r;
-    rc.stream = r->stream + lo;
-    quantize_floats_one (f, x + lo, y + lo, ternary ? ternary + lo : NULL, len, &rc, &fl);
-  });
-  if (flags)
-    *flags |= fl;
-}
+/* The threaded fl_quantize_doubles_t and fl_quantize_floats_t.  Block formats quantize
+   whole blocks: one thread (their chunks would have to follow the blocks). */
+#define FL_DEFINE_QUANTIZE_T(name, ctype, one)                                          \
+  void                                                                                  \
+  name (const fl_format *f, const ctype *x, ctype *y, int8_t *ternary, size_t n,        \
+        const fl_rounding *r, unsigned *flags)                                          \
+  {                                                                                     \
+    size_t chunk = f->ops->quantize_floats ? 0 : par_chunk (n);                         \
+    if (!chunk)                                                                         \
+      {                                                                                 \
+        one (f, x, y, ternary, n, r, flags);                                            \
+        return;                                                                         \
+      }                                                                                 \
+    unsigned fl = 0;                                                                    \
+    FL_PAR_FOR (n, chunk, fl, {                                                         \
+      fl_rounding rc = *r;                                                              \
+      rc.stream = r->stream + lo;                                                       \
+      one (f, x + lo, y + lo, ternary ? ternary + lo : NULL, len, &rc, &fl);            \
+    });                                                                                 \
+    if (flags)                                                                          \
+      *flags |= fl;                                                                     \
+  }
+FL_DEFINE_QUANTIZE_T (fl_quantize_doubles_t, double, quantize_doubles_one)
+FL_DEFINE_QUANTIZE_T (fl_quantize_floats_t, float, quantize_floats_one)
 
 void
 fl_quantize_floats (const fl_format *f, const float *x, float *y, size_t n,
