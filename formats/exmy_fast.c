@@ -605,7 +605,8 @@ block_try (const fl_format *f, const double *x, double *y, uint64_t *codes, size
 {
   const fl_float_params *fp = &f->u.fp;
   long q = fp->emin - fp->M;
-  if (!float_doubles_direct (fp) || r->tininess == FL_TININESS_AFTER || fp->M < 1
+  /* a handful of values: a padded block of 64 costs more than the element loops */
+  if (n < 16 || !float_doubles_direct (fp) || r->tininess == FL_TININESS_AFTER || fp->M < 1
       || q + 52 > 1023)
     return 0;
   if (r->mode == FL_RNE)
