@@ -487,6 +487,38 @@ run_groups16 (int pack, unsigned bits, const void *src, size_t ng, void *dst)
   return acc;
 }
 
+/* The OR of n codes, a word at a time (the lanes of a word are whole codes, so a mask
+   per lane finds a code that does not fit). */
+static uint64_t
+or_codes8 (const uint8_t *c, size_t n)
+{
+  uint64_t acc = 0, w;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    {
+      memcpy (&w, c + i, 8);
+      acc |= w;
+    }
+  for (; i < n; i++)
+    acc |= c[i];
+  return acc;
+}
+
+static uint64_t
+or_codes16 (const uint16_t *c, size_t n)
+{
+  uint64_t acc = 0, w;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    {
+      memcpy (&w, c + i, 8);
+      acc |= w;
+    }
+  for (; i < n; i++)
+    acc |= c[i];
+  return acc;
+}
+
 /* Whether the range check is left to the pack loops (the BMI2 ones). */
 static int
 check_in_loops (void)
@@ -515,14 +547,9 @@ fl_pack8 (unsigned bits, const uint8_t *codes, size_t n, uint8_t *out, char *err
   /* one OR over the input finds any code that does not fit (in the pack loops where
      they can, out being unspecified then); then name the first */
   int in_loops = check_in_loops ();
-  uint64_t acc = 0;
-  if (!in_loops)
-    for (size_t i = 0; i < n; i++)
-      acc |= codes[i];
   size_t ng = n / 8, m = n % 8;
+  uint64_t acc = in_loops ? or_codes8 (codes + 8 * ng, m) : or_codes8 (codes, n);
   acc |= run_groups (1, bits, codes, ng, out);
-  for (size_t i = 8 * ng; in_loops && i < n; i++)
-    acc |= codes[i];
   if (bits < 8 && (acc & ~(UINT64_C(0x0101010101010101) * ((1u << bits) - 1))))
     for (size_t i = 0; i < n; i++)
       if (codes[i] >> bits)
@@ -615,14 +642,9 @@ fl_pack16 (unsigned bits, const uint16_t *codes, size_t n, uint8_t *out, char *e
   if (st != FL_OK)
     return st;
   int in_loops = check_in_loops ();
-  uint64_t acc = 0;
-  if (!in_loops)
-    for (size_t i = 0; i < n; i++)
-      acc |= codes[i];
   size_t ng = n / 8, m = n % 8;
+  uint64_t acc = in_loops ? or_codes16 (codes + 8 * ng, m) : or_codes16 (codes, n);
   acc |= run_groups16 (1, bits, codes, ng, out);
-  for (size_t i = 8 * ng; in_loops && i < n; i++)
-    acc |= codes[i];
   if (bits < 16 && (acc & ~(UINT64_C(0x0001000100010001) * ((1u << bits) - 1))))
     for (size_t i = 0; i < n; i++)
       if (codes[i] >> bits)
