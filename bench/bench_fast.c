@@ -1,5 +1,5 @@
 /* bench_fast.c -- throughput of the fast paths (fl_encode_doubles, fl_decode_doubles,
-   fl_decode_doubles_u16, fl_quantize_doubles).
+   fl_decode_doubles_u16 and _u8, fl_quantize_doubles), each as a ratio to memcpy.
 
    Generates N seeded random doubles with GSL (MT19937; the seed is printed) per format: a
    scale mixture of normals, each value drawn from N(0, sigma) with log2(sigma) uniform
@@ -7,8 +7,9 @@
    range of the format (subnormals, normals and a little overflow).  Times the encoder under
    rne and sr, the decoder (uint64_t codes; uint16_t codes for formats of <= 16 bits) and
    the fused fake-quantize under rne and sr for each format (--dist normal: N(0, 1)
-   instead), and a memcpy of the same buffer in the same
-   run for scale; each figure is the best of R repetitions.  Not a test: it prints figures. */
+   instead), and a memcpy of the same number of doubles, timed again before each format's
+   rows, for scale; each figure is the best of R repetitions.  The library's array calls
+   use the OpenMP threads (--threads).  Not a test: it prints figures. */
 #include <config.h>
 #include <errno.h>
 #include <getopt.h>
@@ -28,28 +29,6 @@
 
 static const char *const default_formats[] = { "fp16", "bf16", "e4m3fn", "e2m1fn" };
 #define TARGET 1e8   /* values/s on one core, e4m3fn and bf16 under rne (issue 2) */
-
-/* The library's array calls are single-threaded: the caller splits the array (streams
-   per element, r->stream + i, keep sr independent of the split). */
-static void
-encode_split (const fl_format *f, const double *x, uint64_t *codes, size_t n,
-              const fl_rounding *r, unsigned *flags)
-{
-  const size_t chunk = 65536;
-  long nchunks = (long) ((n + chunk - 1) / chunk);
-  unsigned fl = 0;
-#pragma omp parallel for reduction(|:fl) schedule(static) if (nchunks > 1)
-  for (long c = 0; c < nchunks; c++)
-    {
-      size_t lo = (size_t) c * chunk, len = n - lo < chunk ? n - lo : chunk;
-      fl_rounding rc = *r;
-      rc.stream = r->stream + lo;
-      unsigned cf = 0;
-      fl_encode_doubles (f, x + lo, codes + lo, len, &rc, &cf);
-      fl |= cf;
-    }
-  *flags |= fl;
-}
 
 static void
 usage (FILE *fp)
@@ -77,6 +56,33 @@ parse_ulong (const char *s, unsigned long long *v)
     return -1;
   *v = (unsigned long long) d;
   return 0;
+}
+
+/* best = the least seconds 'call' takes over reps runs */
+#define BEST_OF(reps, best, call)                                      \
+  do                                                                   \
+    {                                                                  \
+      best = INFINITY;                                                 \
+      for (unsigned long long rep_ = 0; rep_ < (reps); rep_++)         \
+        {                                                              \
+          double t0_ = now ();                                         \
+          call;                                                        \
+          double t_ = now () - t0_;                                    \
+          if (t_ < best)                                               \
+            best = t_;                                                 \
+        }                                                              \
+    }                                                                  \
+  while (0)
+
+/* one row: values/s, ns/value and the ratio to memcpy */
+static double
+print_row (const char *format, const char *op, const char *mode, size_t n, double best,
+           double memcpy_rate)
+{
+  double rate = (double) n / best;
+  printf ("%-10s %-7s %-4s %14.3e %10.2f %9.3f\n", format, op, mode, rate,
+          1e9 * best / (double) n, rate / memcpy_rate);
+  return rate;
 }
 
 /* memcpy of nbytes from src to dst: best seconds of reps */
@@ -176,12 +182,14 @@ main (int argc, char **argv)
   else
     printf ("data: per format, x ~ N(0, sigma) with log2(sigma) ~ U[log2(min positive), log2(max)]\n");
 
-  /* memcpy of the same number of doubles (8 bytes per value in and out) */
+  /* memcpy of the same number of doubles (8 bytes per value in and out), timed again
+     for each format so that the machine's load weighs on both alike */
   for (size_t i = 0; i < n; i++)
     x[i] = (double) i;
   double tm = time_memcpy (y, x, n * sizeof *x, (int) reps);
   double memcpy_rate = (double) n / tm;
-  printf ("memcpy: %.3e values/s (%.2f GB/s, 8-byte values)\n\n", memcpy_rate,
+  printf ("memcpy: %.3e values/s (%.2f GB/s, 8-byte values); the /memcpy column divides by "
+          "the memcpy rate timed just before each format's rows\n\n", memcpy_rate,
           (double) n * 8 / tm / 1e9);
 
   printf ("%-10s %-7s %-4s %14s %10s %9s\n", "format", "op", "mode", "values/s", "ns/value",
@@ -207,6 +215,10 @@ main (int argc, char **argv)
         hi = 1000;
       if (lo < -1000)
         lo = -1000;
+      tm = time_memcpy (y, x, n * sizeof *x, (int) reps);
+      memcpy_rate = (double) n / tm;
+      printf ("%-10s memcpy  -    %14.3e %10.2f %9.3f\n", names[k], memcpy_rate,
+              1e9 * tm / (double) n, 1.0);
       gsl_rng_set (rng, seed);
       for (size_t i = 0; i < n; i++)
         x[i] = normal ? gsl_ran_gaussian_ziggurat (rng, 1.0)
@@ -219,20 +231,11 @@ main (int argc, char **argv)
           fl_rounding_init (&r);
           r.mode = modes[m];
           r.seed = seed;
-          double best = INFINITY;
+          double best;
           unsigned flags = 0;
-          for (unsigned long long rep = 0; rep < reps; rep++)
-            {
-              double t0 = now ();
-              encode_split (f, x, codes, n, &r, &flags);
-              double t = now () - t0;
-              if (t < best)
-                best = t;
-            }
-          double rate = (double) n / best;
-          printf ("%-10s %-7s %-4s %14.3e %10.2f %9.3f\n", fl_format_name (f), "encode",
-                  fl_round_mode_name (modes[m]), rate, 1e9 * best / (double) n,
-                  rate / memcpy_rate);
+          BEST_OF (reps, best, fl_encode_doubles (f, x, codes, n, &r, &flags));
+          double rate = print_row (fl_format_name (f), "encode", fl_round_mode_name (modes[m]),
+                                   n, best, memcpy_rate);
           if (modes[m] == FL_RNE && (strcmp (fl_format_name (f), "e4m3fn") == 0
                                      || strcmp (fl_format_name (f), "bf16") == 0))
             {
@@ -246,18 +249,9 @@ main (int argc, char **argv)
         fl_rounding r;
         fl_rounding_init (&r);
         fl_encode_doubles (f, x, codes, n, &r, NULL);
-        double best = INFINITY;
-        for (unsigned long long rep = 0; rep < reps; rep++)
-          {
-            double t0 = now ();
-            fl_decode_doubles (f, codes, y, n);
-            double t = now () - t0;
-            if (t < best)
-              best = t;
-          }
-        double rate = (double) n / best;
-        printf ("%-10s %-7s %-4s %14.3e %10.2f %9.3f\n", fl_format_name (f), "decode", "-",
-                rate, 1e9 * best / (double) n, rate / memcpy_rate);
+        double best;
+        BEST_OF (reps, best, fl_decode_doubles (f, codes, y, n));
+        print_row (fl_format_name (f), "decode", "-", n, best, memcpy_rate);
       }
       /* the same codes from a uint16_t array (formats of <= 16 bits) */
       if (fl_format_bits (f) <= 16)
@@ -265,18 +259,20 @@ main (int argc, char **argv)
           uint16_t *c16 = (uint16_t *) codes;       /* in place: element i after i read */
           for (size_t i = 0; i < n; i++)
             c16[i] = (uint16_t) codes[i];
-          double best = INFINITY;
-          for (unsigned long long rep = 0; rep < reps; rep++)
-            {
-              double t0 = now ();
-              fl_decode_doubles_u16 (f, c16, y, n);
-              double t = now () - t0;
-              if (t < best)
-                best = t;
-            }
-          double rate = (double) n / best;
-          printf ("%-10s %-7s %-4s %14.3e %10.2f %9.3f\n", fl_format_name (f), "dec-u16", "-",
-                  rate, 1e9 * best / (double) n, rate / memcpy_rate);
+          double best;
+          BEST_OF (reps, best, fl_decode_doubles_u16 (f, c16, y, n));
+          print_row (fl_format_name (f), "dec-u16", "-", n, best, memcpy_rate);
+        }
+      /* and from a uint8_t array (formats of <= 8 bits) */
+      if (fl_format_bits (f) <= 8)
+        {
+          uint8_t *c8 = (uint8_t *) codes;
+          fl_rounding r;
+          fl_rounding_init (&r);
+          fl_encode_doubles_u8 (f, x, c8, n, &r, NULL);
+          double best;
+          BEST_OF (reps, best, fl_decode_doubles_u8 (f, c8, y, n));
+          print_row (fl_format_name (f), "dec-u8", "-", n, best, memcpy_rate);
         }
       /* fused fake-quantize, double to the nearest value of the format as a double */
       for (int m = 0; m < 2; m++)
@@ -284,18 +280,9 @@ main (int argc, char **argv)
           fl_rounding r;
           fl_rounding_init (&r);
           r.mode = m ? FL_SR : FL_RNE;
-          double best = INFINITY;
-          for (unsigned long long rep = 0; rep < reps; rep++)
-            {
-              double t0 = now ();
-              fl_quantize_doubles (f, x, y, n, &r, NULL);
-              double t = now () - t0;
-              if (t < best)
-                best = t;
-            }
-          double rate = (double) n / best;
-          printf ("%-10s %-7s %-4s %14.3e %10.2f %9.3f\n", fl_format_name (f), "quantize",
-                  m ? "sr" : "rne", rate, 1e9 * best / (double) n, rate / memcpy_rate);
+          double best;
+          BEST_OF (reps, best, fl_quantize_doubles (f, x, y, n, &r, NULL));
+          print_row (fl_format_name (f), "quantize", m ? "sr" : "rne", n, best, memcpy_rate);
         }
       fl_format_free (f);
     }

@@ -2,6 +2,8 @@
    MPFR in the loop.  The producer is the double's own bits; rounding is the same
    fl_float_round_pack as the exact encoder, specialised per mode by inlining. */
 #include <config.h>
+#include <fenv.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,10 @@ float_from_double_general (const fl_format *f, double x, const fl_rounding *r, u
     default: return fl_float_round_pack (f, negative, &m, r, flags, NULL);
     }
 }
+
+/* The block loops of rne and sr (below), for the encoder too. */
+static int block_try (const fl_format *f, const double *x, double *y, uint64_t *codes,
+                      size_t n, const fl_rounding *r, unsigned *flags);
 
 /* Per double exponent: where the format's quantum falls in the 53-bit significand.  For a
    normal double 2^e * sig/2^52 landing at or below the format's overflow binade, the
@@ -115,6 +121,8 @@ static void
 fl_float_encode_doubles_impl (const fl_format *f, const double *x, uint64_t *codes, size_t n,
                               const fl_rounding *r, unsigned *flags)
 {
+  if (block_try (f, x, NULL, codes, n, r, flags))
+    return;
   /* building the exponent table costs about as much as rounding a thousand values:
      short arrays (a block of 32) go through the general path, as does tininess after
      rounding, which the table loop does not decide */
@@ -370,6 +378,265 @@ float_quantize_loop (const fl_format *f, const double *x, double *y, size_t n,
   *flags |= fl;
 }
 
+/* The block loops of the common cases (doc/engine.md, "Fast paths"): straight-line code
+   over a block of BLOCK values with a constant trip count and a local output, the shape
+   gcc -O2 vectorises; an element the loop cannot decide is marked, and the block is gone
+   over again with the general path for those (overflow, NaN, infinities, negative inputs
+   of unsigned formats, and the cases named below).  The same loop gives the values
+   (fl_quantize_doubles) or the codes (fl_encode_doubles).
+
+   Round to nearest even: a value in the format's normal binades rounds its own bits at
+   the fixed bit s0 = 52 - M (a carry moves into the exponent field as it should); a value
+   below 2^emin rounds to a multiple of the quantum 2^q, q = emin - M, by the double
+   addition (|x| + 2^(q+52)) - 2^(q+52), which in the FPU's round-to-nearest-even is
+   exactly that rounding (the sum lies in the binade whose ulp is 2^q, and 2^(q+52) / 2^q
+   is even, so ties go to the even multiple), leaving a multiple of 2^q >= 2^-1021, a
+   normal double; the subtraction is exact.  The caller checks the FPU's rounding mode.
+
+   Exact-probability sr: the draws of a block first (element i's first 64-bit draw of its
+   stream, as fl_sr_decide takes it), in a loop of their own that the compiler vectorises
+   (Philox's 32x32 -> 64-bit products are lane-wise).  For a normal double 2^(e-52) * sig
+   with the quantum at bit s = q - e + 52 of sig, s0 <= s <= 63: truncated k = sig >> s,
+   fraction rem / 2^s; up iff u < rem * 2^(64-s), i.e. (u >> (64 - s)) < rem.  In the
+   normal binades the result is the double's bits rounded at s0; below 2^emin it is
+   (k + up) * 2^q, formed exactly as ((2^52 + k) - 2^52) * 2^q.  s > 63 (values far below
+   the format) and subnormal doubles are marked.
+
+   A code from the rounded magnitude's bits rb: in the normal binades its exponent field
+   rebiased, (rb >> s0) - ((1023 - bias) << M); below 2^emin the multiple k of the quantum,
+   read from the bits of 2^52 + v / 2^q (exact: v / 2^q is an integer <= 2^M). */
+typedef struct {
+  int64_t half0m1, mask0, lo_bits, maxval_bits, inf_bits, negzero, emin_ef, sign_unsigned;
+  int64_t rebias, csign;
+  unsigned s0;
+  double c, quantum, inv_quantum;
+  uint64_t seed;
+} block_params;
+
+enum { BLOCK = 64 };
+
+/* One element under rne: the rounded value's bits (sign included), whether the loop
+   decides it (all ones) and the masks of an inexact and of a tiny inexact result. */
+FL_INLINE int64_t
+rne_elem (const block_params *p, int64_t b, int64_t *ok, int64_t *tinyp, int64_t *rbp)
+{
+  int64_t sgn = b & INT64_MIN, mb = b & INT64_MAX;
+  int64_t mc = mb < p->inf_bits ? mb : p->inf_bits;          /* NaN: no carry into the sign */
+  int64_t rn = (mc + p->half0m1 + ((mc >> p->s0) & 1)) & ~p->mask0;
+  double ax, ts;
+  memcpy (&ax, &mb, sizeof ax);
+  ts = (ax + p->c) - p->c;
+  int64_t tb;
+  memcpy (&tb, &ts, sizeof tb);
+  int64_t tiny = -(int64_t) (mb < p->lo_bits);               /* masks: all ones or 0 */
+  int64_t rb = (tb & tiny) | (rn & ~tiny);
+  *ok = -(int64_t) (rb <= p->maxval_bits) & ~((sgn >> 63) & p->sign_unsigned);
+  *tinyp = tiny;
+  *rbp = rb;
+  return (rb ^ mb) & *ok;
+}
+
+/* One element under exact-probability sr with its draw u; the same outputs. */
+FL_INLINE int64_t
+sr_elem (const block_params *p, int64_t b, uint64_t u, int64_t *ok, int64_t *tinyp,
+         int64_t *rbp)
+{
+  const int64_t frac_mask = (INT64_C(1) << 52) - 1, two52_bits = INT64_C(0x4330000000000000);
+  int64_t sgn = b & INT64_MIN, mb = b & INT64_MAX;
+  int64_t mc = mb < p->inf_bits ? mb : p->inf_bits;
+  int64_t ef = mc >> 52;
+  int64_t d = p->emin_ef - ef;
+  d = d > 0 ? d : 0;
+  int64_t s = (int64_t) p->s0 + d;
+  int64_t sc = s < 63 ? s : 63;                              /* s > 63: marked below */
+  int64_t sig = (mc & frac_mask) | (frac_mask + 1);
+  int64_t k = (int64_t) ((uint64_t) sig >> sc);
+  int64_t rem = sig - (int64_t) ((uint64_t) k << sc);
+  int64_t up = (int64_t) (u >> (64 - sc)) < rem;
+  int64_t rn = (mc & ~p->mask0) + (up << p->s0);
+  double tv, tw;
+  int64_t kb = two52_bits | (k + up), tb;
+  memcpy (&tv, &kb, sizeof tv);
+  tw = (tv - 0x1p52) * p->quantum;
+  memcpy (&tb, &tw, sizeof tb);
+  int64_t tiny = -(int64_t) (mb < p->lo_bits);
+  int64_t zero = -(int64_t) (mb == 0);
+  int64_t rb = ((tb & tiny) | (rn & ~tiny)) & ~zero;
+  *ok = -(int64_t) ((rb <= p->maxval_bits) & (((s <= 63) & (ef != 0)) | (mb == 0)))
+        & ~((sgn >> 63) & p->sign_unsigned);
+  *tinyp = tiny;
+  *rbp = rb;
+  return rem & *ok & ~zero;
+}
+
+/* The output of one decided element: the value's bits, or the code. */
+FL_INLINE int64_t
+block_out (const block_params *p, int64_t b, int64_t rb, int64_t tiny, int encode)
+{
+  int64_t sgn = b & INT64_MIN;
+  if (!encode)
+    return rb | (sgn & (-(int64_t) (rb != 0) | p->negzero));
+  double v, w;
+  memcpy (&v, &rb, sizeof v);
+  w = v * p->inv_quantum + 0x1p52;
+  int64_t kb, mag;
+  memcpy (&kb, &w, sizeof kb);
+  mag = ((kb - INT64_C(0x4330000000000000)) & tiny) | (((rb >> p->s0) - p->rebias) & ~tiny);
+  return mag | (p->csign & (sgn >> 63) & (-(int64_t) (mag != 0) | p->negzero));
+}
+
+/* One block from x to out (values' or codes' bits); nonzero when an element needs the
+   general path.  mode and encode are constants after inlining. */
+FL_INLINE int
+block_run (const block_params *p, fl_round_mode mode, int encode, const double *x,
+           const uint64_t *u, int64_t *out, uint64_t *inexact, uint64_t *underflow)
+{
+  int64_t bad = 0, inx = 0, und = 0;
+  for (int i = 0; i < BLOCK; i++)
+    {
+      int64_t b, ok, tiny, rb, diff;
+      memcpy (&b, &x[i], sizeof b);
+      diff = mode == FL_SR ? sr_elem (p, b, u[i], &ok, &tiny, &rb)
+                           : rne_elem (p, b, &ok, &tiny, &rb);
+      out[i] = block_out (p, b, rb, tiny, encode);
+      inx |= diff;
+      und |= diff & tiny;
+      bad |= ~ok;
+    }
+  *inexact |= (uint64_t) inx;
+  *underflow |= (uint64_t) und;
+  return bad != 0;
+}
+
+FL_INLINE void
+sr_draws (uint64_t seed, uint64_t stream, uint64_t *u)
+{
+  for (int i = 0; i < BLOCK; i++)
+    u[i] = fl_rng_u64_inline (seed, stream + (uint64_t) i, 0);
+}
+
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__ELF__) && !defined(__clang__) \
+    && defined(__has_attribute)
+# if __has_attribute (target_clones)
+/* AVX2 where the CPU has it, the x86-64 baseline elsewhere (resolved once, at load) */
+#  define FL_BLOCK_CLONES __attribute__ ((target_clones ("avx2", "default")))
+# endif
+#endif
+#ifndef FL_BLOCK_CLONES
+# define FL_BLOCK_CLONES
+#endif
+
+/* The array under one mode (rne or sr), to values (y) or codes; mode and encode are
+   constants after inlining. */
+FL_INLINE void
+block_array (const fl_format *f, const block_params *p, fl_round_mode mode, int encode,
+             const double *x, double *y, uint64_t *codes, size_t n, const fl_rounding *r,
+             unsigned *flags)
+{
+  uint64_t inexact = 0, underflow = 0;
+  unsigned fl = 0;
+  double xb[BLOCK];
+  int64_t ob[BLOCK];
+  uint64_t u[BLOCK];
+  fl_rounding rr = *r;
+  for (size_t lo = 0; lo < n; lo += BLOCK)
+    {
+      size_t len = n - lo < BLOCK ? n - lo : BLOCK;
+      const double *xs = x + lo;
+      if (len < BLOCK)
+        {
+          /* the tail, padded with zeros (exact, no flags) */
+          memset (xb, 0, sizeof xb);
+          memcpy (xb, xs, len * sizeof *xb);
+          xs = xb;
+        }
+      if (mode == FL_SR)
+        sr_draws (p->seed, r->stream + lo, u);
+      if (block_run (p, mode, encode, xs, u, ob, &inexact, &underflow))
+        for (size_t i = 0; i < len; i++)
+          {
+            int64_t b, ok, tiny, rb;
+            memcpy (&b, &xs[i], sizeof b);
+            if (mode == FL_SR)
+              sr_elem (p, b, u[i], &ok, &tiny, &rb);
+            else
+              rne_elem (p, b, &ok, &tiny, &rb);
+            if (ok)
+              continue;
+            rr.stream = r->stream + lo + i;
+            if (encode)
+              ob[i] = (int64_t) float_from_double_general (f, xs[i], &rr, &fl);
+            else
+              {
+                double v = float_quantize_general (f, xs[i], &rr, &fl);
+                memcpy (&ob[i], &v, sizeof v);
+              }
+          }
+      /* after reading x: in place is fine */
+      if (encode)
+        memcpy (codes + lo, ob, len * sizeof *ob);
+      else
+        memcpy (y + lo, ob, len * sizeof *ob);
+    }
+  fl |= (inexact ? FL_FLAG_INEXACT : 0) | (underflow ? FL_FLAG_UNDERFLOW : 0);
+  *flags |= fl;
+}
+
+/* One instance of the loop per mode and output, in the clones of one function. */
+static void FL_BLOCK_CLONES
+block_array_modes (const fl_format *f, const block_params *p, fl_round_mode mode,
+                   const double *x, double *y, uint64_t *codes, size_t n, const fl_rounding *r,
+                   unsigned *flags)
+{
+  switch ((mode == FL_SR) * 2 + (codes != NULL))
+    {
+    case 0: block_array (f, p, FL_RNE, 0, x, y, codes, n, r, flags); break;
+    case 1: block_array (f, p, FL_RNE, 1, x, y, codes, n, r, flags); break;
+    case 2: block_array (f, p, FL_SR, 0, x, y, codes, n, r, flags); break;
+    default: block_array (f, p, FL_SR, 1, x, y, codes, n, r, flags); break;
+    }
+}
+
+/* The block loops for f under r, into y (values) or codes; 0 when they do not apply
+   (the caller's other paths then do the work). */
+static int
+block_try (const fl_format *f, const double *x, double *y, uint64_t *codes, size_t n,
+           const fl_rounding *r, unsigned *flags)
+{
+  const fl_float_params *fp = &f->u.fp;
+  long q = fp->emin - fp->M;
+  /* a handful of values: a padded block of 64 costs more than the element loops */
+  if (n < 16 || !float_doubles_direct (fp) || r->tininess == FL_TININESS_AFTER || fp->M < 1
+      || q + 52 > 1023)
+    return 0;
+  if (r->mode == FL_RNE)
+    {
+      if (q < -1021 || FLT_EVAL_METHOD != 0 || fegetround () != FE_TONEAREST)
+        return 0;
+    }
+  else if (r->mode != FL_SR || r->sr_bits != 0 || q < -1022 || fp->M > 51)
+    return 0;
+  block_params p;
+  p.s0 = (unsigned) (52 - fp->M);
+  p.mask0 = (INT64_C(1) << p.s0) - 1;
+  p.half0m1 = (INT64_C(1) << (p.s0 - 1)) - 1;
+  p.lo_bits = (int64_t) (fp->emin + 1023) << 52;
+  p.emin_ef = fp->emin + 1023;
+  p.maxval_bits = (int64_t) ((fp->maxmag << p.s0) + ((uint64_t) (1023 - fp->bias) << 52));
+  p.inf_bits = INT64_C(0x7ff0000000000000);
+  p.negzero = fp->has_negzero ? -1 : 0;
+  p.sign_unsigned = fp->is_signed ? 0 : -1;
+  p.rebias = (int64_t) (1023 - fp->bias) << fp->M;
+  p.csign = fp->is_signed ? INT64_C(1) << (fp->E + fp->M) : 0;
+  p.c = bits_double ((uint64_t) (q + 52 + 1023) << 52);
+  p.quantum = bits_double ((uint64_t) (q + 1023) << 52);
+  p.inv_quantum = bits_double ((uint64_t) (-q + 1023) << 52);
+  p.seed = r->seed;
+  fl_format fc = *f;            /* a local copy: stores to the outputs cannot alias it */
+  block_array_modes (&fc, &p, r->mode, x, y, codes, n, r, flags);
+  return 1;
+}
+
 void
 fl_float_quantize_doubles (const fl_format *f, const double *x, double *y, size_t n,
                            const fl_rounding *r, unsigned *flags)
@@ -389,6 +656,8 @@ fl_float_quantize_doubles (const fl_format *f, const double *x, double *y, size_
       *flags |= fl;
       return;
     }
+  if (block_try (f, x, y, NULL, n, r, flags))
+    return;
   fl_format fc = *f;            /* a local copy: stores to y cannot alias it */
   switch (r->mode)
     {

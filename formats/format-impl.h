@@ -145,6 +145,10 @@ struct fl_format {
   int exact;            /* every value dyadic */
   int nearest_nonzero;  /* nearest modes never round a nonzero value to 0 (posits, LP) */
   int saturating;       /* no overflow: beyond the largest value is the largest value */
+  /* Formats of <= 16 bits: the double of every code, built by the first long narrow
+     decode (format.c), shared by the threads, freed by fl_format_free; NULL until then.
+     Read and set with atomic operations only. */
+  double *decode_table;
   union {
     fl_float_params fp;
     fl_fixed_params fx;

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "format-impl.h"
 #include "round-impl.h"
 #include "logdomain-impl.h"
@@ -43,6 +46,8 @@ fl_format_free (fl_format *f)
 {
   if (f && f->ops && f->ops->release)
     f->ops->release (f);
+  if (f)
+    free (f->decode_table);
   free (f);
 }
 
@@ -492,11 +497,52 @@ encode_doubles_mpfr (const fl_format *f, const double *x, uint64_t *codes, size_
   mpfr_clear (v);
 }
 
-/* One thread: threading is the outermost caller's (stochastic streams are per element,
-   stream + i, so a caller splitting the array keeps the codes). */
-void
-fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
-                   const fl_rounding *r, unsigned *flags)
+/* Threads in the array calls (doc/engine.md, "Threads"): a long array is cut into
+   contiguous chunks shared by the OpenMP threads; element i keeps stream r->stream + i
+   whoever computes it, so codes, values and flags do not depend on the thread count.
+   None below FL_PAR_MIN elements (a thread team costs more than it saves) and none
+   inside a caller's parallel region (the caller already splits the work). */
+#define FL_PAR_MIN ((size_t) 1 << 16)
+#define FL_PAR_CHUNK_MIN ((size_t) 1 << 14)
+
+/* The chunk length for n elements, or 0: one thread. */
+static size_t
+par_chunk (size_t n)
+{
+#ifdef _OPENMP
+  if (n < FL_PAR_MIN || omp_in_parallel ())
+    return 0;
+  int t = omp_get_max_threads ();
+  if (t < 2)
+    return 0;
+  /* four chunks a thread, handed out as threads come free: a thread the machine slows
+     down takes fewer; a multiple of 64, the float fast path's block */
+  size_t c = (n / ((size_t) t * 4) + 63) & ~(size_t) 63;
+  return c < FL_PAR_CHUNK_MIN ? FL_PAR_CHUNK_MIN : c;
+#else
+  (void) n;
+  return 0;
+#endif
+}
+
+/* Run body over [lo, lo + len) chunks in parallel; fl: the OR of the chunks' flags. */
+#define FL_PAR_FOR(n, chunk, fl, body)                                              \
+  do                                                                                \
+    {                                                                               \
+      long nchunks_ = (long) (((n) + (chunk) - 1) / (chunk));                       \
+      _Pragma ("omp parallel for schedule(dynamic) reduction(|:fl)")                \
+      for (long c_ = 0; c_ < nchunks_; c_++)                                        \
+        {                                                                           \
+          size_t lo = (size_t) c_ * (chunk);                                        \
+          size_t len = (n) - lo < (chunk) ? (n) - lo : (chunk);                     \
+          body;                                                                     \
+        }                                                                           \
+    }                                                                               \
+  while (0)
+
+static void
+encode_doubles_one (const fl_format *f, const double *x, uint64_t *codes, size_t n,
+                    const fl_rounding *r, unsigned *flags)
 {
   unsigned fl = 0;
   if (f->ops->encode_doubles)
@@ -508,6 +554,26 @@ fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t 
       encode_doubles_mpfr (f, x, codes, n, r, &fl);
       fl_mpfr_leave (&st);
     }
+  if (flags)
+    *flags |= fl;
+}
+
+void
+fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
+                   const fl_rounding *r, unsigned *flags)
+{
+  size_t chunk = par_chunk (n);
+  if (!chunk)
+    {
+      encode_doubles_one (f, x, codes, n, r, flags);
+      return;
+    }
+  unsigned fl = 0;
+  FL_PAR_FOR (n, chunk, fl, {
+    fl_rounding rc = *r;
+    rc.stream = r->stream + lo;
+    encode_doubles_one (f, x + lo, codes + lo, len, &rc, &fl);
+  });
   if (flags)
     *flags |= fl;
 }
@@ -540,8 +606,8 @@ fl_encode_doubles_t (const fl_format *f, const double *x, uint64_t *codes, int8_
   doubles_ternary (f, x, codes, ternary, n);
 }
 
-void
-fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n)
+static void
+decode_doubles_one (const fl_format *f, const uint64_t *codes, double *x, size_t n)
 {
   if (f->ops->decode_doubles)
     {
@@ -563,18 +629,85 @@ fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t 
   fl_mpfr_leave (&st);
 }
 
+static const double *decode_table (const fl_format *f, size_t n);
+
+/* A code's bits above the format's width are ignored, as every family's decode does. */
+static void
+decode_table_run (const fl_format *f, const double *table, const uint64_t *codes, double *x,
+                  size_t n)
+{
+  const uint64_t mask = (UINT64_C(1) << fl_format_bits (f)) - 1;
+  for (size_t i = 0; i < n; i++)
+    x[i] = table[codes[i] & mask];
+}
+
+void
+fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n)
+{
+  const double *table = decode_table (f, n);
+  size_t chunk = par_chunk (n);
+  if (!chunk)
+    {
+      if (table)
+        decode_table_run (f, table, codes, x, n);
+      else
+        decode_doubles_one (f, codes, x, n);
+      return;
+    }
+  unsigned fl = 0;      /* decoding raises no flag */
+  if (table)
+    FL_PAR_FOR (n, chunk, fl, decode_table_run (f, table, codes + lo, x + lo, len));
+  else
+    FL_PAR_FOR (n, chunk, fl, decode_doubles_one (f, codes + lo, x + lo, len));
+  (void) fl;
+}
+
 #define FL_QCHUNK 256
+
+/* The table of the doubles of every code of a format of <= 16 bits (doc/engine.md,
+   "Fast paths") for fl_decode_doubles and the narrow decoders: built once, on the first
+   decode long enough to pay for it (a quarter of the table), then shared.  Two threads building it at once keep the first one stored.
+   NULL: no table (too wide, too short a call, no memory). */
+static const double *
+decode_table (const fl_format *f, size_t n)
+{
+  double *t = __atomic_load_n (&f->decode_table, __ATOMIC_ACQUIRE);
+  unsigned bits = fl_format_bits (f);
+  if (t || bits == 0 || bits > 16 || n < ((size_t) 1 << bits) / 4)
+    return t;
+  size_t nc = (size_t) 1 << bits;
+  uint64_t *codes = malloc (nc * sizeof *codes);
+  t = malloc (nc * sizeof *t);
+  if (!codes || !t)
+    {
+      free (codes);
+      free (t);
+      return NULL;
+    }
+  for (size_t c = 0; c < nc; c++)
+    codes[c] = c;
+  decode_doubles_one (f, codes, t, nc);
+  free (codes);
+  double *expected = NULL;
+  /* the cache is the descriptor's, not part of its value: a const format gets it too */
+  fl_format *w = (fl_format *) f;
+  if (!__atomic_compare_exchange_n (&w->decode_table, &expected, t, 0, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE))
+    {
+      free (t);
+      t = expected;
+    }
+  return t;
+}
 
 /* Narrow code arrays: a chunk of uint64_t codes on the stack between the narrow array and
    the family's array call, so every family gets them with its own fast path; element i
    keeps stream r->stream + i. */
 #define FL_DEFINE_NARROW(suffix, ctype, width)                                          \
-  fl_status                                                                             \
-  fl_encode_doubles_##suffix (const fl_format *f, const double *x, ctype *codes,        \
+  static void                                                                           \
+  encode_narrow_one_##suffix (const fl_format *f, const double *x, ctype *codes,        \
                               size_t n, const fl_rounding *r, unsigned *flags)          \
   {                                                                                     \
-    if (fl_format_bits (f) == 0 || fl_format_bits (f) > width)                          \
-      return FL_ERANGE;                                                                 \
     /* long chunks: the table-driven array encoders pay their set-up once a chunk */   \
     uint64_t sbuf[FL_QCHUNK], *buf = sbuf;                                              \
     size_t chunk = FL_QCHUNK;                                                           \
@@ -586,20 +719,56 @@ fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t 
           buf = heap, chunk = want;                                                     \
       }                                                                                 \
     fl_rounding rc = *r;                                                                \
-    unsigned fl = 0;                                                                    \
     for (size_t lo = 0; lo < n; lo += chunk)                                            \
       {                                                                                 \
         size_t len = n - lo < chunk ? n - lo : chunk;                                   \
         rc.stream = r->stream + lo;                                                     \
-        fl_encode_doubles (f, x + lo, buf, len, &rc, &fl);                              \
+        encode_doubles_one (f, x + lo, buf, len, &rc, flags);                           \
         for (size_t i = 0; i < len; i++)                                                \
           codes[lo + i] = (ctype) buf[i];                                               \
       }                                                                                 \
     if (buf != sbuf)                                                                    \
       free (buf);                                                                       \
+  }                                                                                     \
+  fl_status                                                                             \
+  fl_encode_doubles_##suffix (const fl_format *f, const double *x, ctype *codes,        \
+                              size_t n, const fl_rounding *r, unsigned *flags)          \
+  {                                                                                     \
+    if (fl_format_bits (f) == 0 || fl_format_bits (f) > width)                          \
+      return FL_ERANGE;                                                                 \
+    unsigned fl = 0;                                                                    \
+    size_t pchunk = par_chunk (n);                                                      \
+    if (!pchunk)                                                                        \
+      encode_narrow_one_##suffix (f, x, codes, n, r, &fl);                              \
+    else                                                                                \
+      FL_PAR_FOR (n, pchunk, fl, {                                                      \
+        fl_rounding rc = *r;                                                            \
+        rc.stream = r->stream + lo;                                                     \
+        encode_narrow_one_##suffix (f, x + lo, codes + lo, len, &rc, &fl);              \
+      });                                                                               \
     if (flags)                                                                          \
       *flags |= fl;                                                                     \
     return FL_OK;                                                                       \
+  }                                                                                     \
+  static void                                                                           \
+  decode_narrow_one_##suffix (const fl_format *f, const double *table, const ctype *codes, \
+                              double *x, size_t n)                                      \
+  {                                                                                     \
+    if (table)                                                                          \
+      {                                                                                 \
+        const ctype mask = (ctype) ((UINT64_C(1) << fl_format_bits (f)) - 1);           \
+        for (size_t i = 0; i < n; i++)                                                  \
+          x[i] = table[codes[i] & mask];                                                \
+        return;                                                                         \
+      }                                                                                 \
+    uint64_t buf[4 * FL_QCHUNK];         /* 8 KiB: stays in L1 with the output */       \
+    for (size_t lo = 0; lo < n; lo += 4 * FL_QCHUNK)                                    \
+      {                                                                                 \
+        size_t len = n - lo < 4 * FL_QCHUNK ? n - lo : 4 * FL_QCHUNK;                   \
+        for (size_t i = 0; i < len; i++)                                                \
+          buf[i] = codes[lo + i];                                                       \
+        decode_doubles_one (f, buf, x + lo, len);                                       \
+      }                                                                                 \
   }                                                                                     \
   fl_status                                                                             \
   fl_decode_doubles_##suffix (const fl_format *f, const ctype *codes, double *x,        \
@@ -607,14 +776,15 @@ fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t 
   {                                                                                     \
     if (fl_format_bits (f) == 0 || fl_format_bits (f) > width)                          \
       return FL_ERANGE;                                                                 \
-    uint64_t buf[4 * FL_QCHUNK];         /* 8 KiB: stays in L1 with the output */       \
-    for (size_t lo = 0; lo < n; lo += 4 * FL_QCHUNK)                                    \
-      {                                                                                 \
-        size_t len = n - lo < 4 * FL_QCHUNK ? n - lo : 4 * FL_QCHUNK;                   \
-        for (size_t i = 0; i < len; i++)                                                \
-          buf[i] = codes[lo + i];                                                       \
-        fl_decode_doubles (f, buf, x + lo, len);                                        \
-      }                                                                                 \
+    const double *table = width <= 16 ? decode_table (f, n) : NULL;                     \
+    size_t pchunk = par_chunk (n);                                                      \
+    unsigned fl = 0;                                                                    \
+    if (!pchunk)                                                                        \
+      decode_narrow_one_##suffix (f, table, codes, x, n);                               \
+    else                                                                                \
+      FL_PAR_FOR (n, pchunk, fl, decode_narrow_one_##suffix (f, table, codes + lo,      \
+                                                             x + lo, len));             \
+    (void) fl;                           /* decoding raises no flag */                  \
     return FL_OK;                                                                       \
   }
 FL_DEFINE_NARROW (u8, uint8_t, 8)
@@ -667,9 +837,9 @@ quantize_dyadic (const fl_format *f, const double *x, double *y, size_t n,
 
 /* Fused fake-quantize: families with a fused path (quantize_doubles) never build codes;
    the others encode and decode a chunk at a time.  Element i uses stream + i either way. */
-void
-fl_quantize_doubles_t (const fl_format *f, const double *x, double *y, int8_t *ternary,
-                       size_t n, const fl_rounding *r, unsigned *flags)
+static void
+quantize_doubles_one (const fl_format *f, const double *x, double *y, int8_t *ternary,
+                      size_t n, const fl_rounding *r, unsigned *flags)
 {
   if (f->ops->quantize_floats)
     {
@@ -735,9 +905,9 @@ fl_quantize_doubles (const fl_format *f, const double *x, double *y, size_t n,
   fl_quantize_doubles_t (f, x, y, NULL, n, r, flags);
 }
 
-void
-fl_quantize_floats_t (const fl_format *f, const float *x, float *y, int8_t *ternary, size_t n,
-                      const fl_rounding *r, unsigned *flags)
+static void
+quantize_floats_one (const fl_format *f, const float *x, float *y, int8_t *ternary, size_t n,
+                     const fl_rounding *r, unsigned *flags)
 {
   if (f->ops->quantize_floats)
     {
@@ -747,19 +917,46 @@ fl_quantize_floats_t (const fl_format *f, const float *x, float *y, int8_t *tern
           ternary[i] = (int8_t) ((y[i] > x[i]) - (y[i] < x[i]));
       return;
     }
-  double xd[FL_QCHUNK], yd[FL_QCHUNK];
+  /* 4 chunks of the double path at a time: its set-up is paid once per 1024 floats, and
+     the 16 KiB of doubles stay in L1 */
+  double xd[4 * FL_QCHUNK], yd[4 * FL_QCHUNK];
   fl_rounding rc = *r;
-  for (size_t lo = 0; lo < n; lo += FL_QCHUNK)
+  for (size_t lo = 0; lo < n; lo += 4 * FL_QCHUNK)
     {
-      size_t len = n - lo < FL_QCHUNK ? n - lo : FL_QCHUNK;
+      size_t len = n - lo < 4 * FL_QCHUNK ? n - lo : 4 * FL_QCHUNK;
       for (size_t i = 0; i < len; i++)
         xd[i] = x[lo + i];
       rc.stream = r->stream + lo;
-      fl_quantize_doubles_t (f, xd, yd, ternary ? ternary + lo : NULL, len, &rc, flags);
+      quantize_doubles_one (f, xd, yd, ternary ? ternary + lo : NULL, len, &rc, flags);
       for (size_t i = 0; i < len; i++)
         y[lo + i] = (float) yd[i];   /* nearest float of the value (exact when it is one) */
     }
 }
+
+/* The threaded fl_quantize_doubles_t and fl_quantize_floats_t.  Block formats quantize
+   whole blocks: one thread (their chunks would have to follow the blocks). */
+#define FL_DEFINE_QUANTIZE_T(name, ctype, one)                                          \
+  void                                                                                  \
+  name (const fl_format *f, const ctype *x, ctype *y, int8_t *ternary, size_t n,        \
+        const fl_rounding *r, unsigned *flags)                                          \
+  {                                                                                     \
+    size_t chunk = f->ops->quantize_floats ? 0 : par_chunk (n);                         \
+    if (!chunk)                                                                         \
+      {                                                                                 \
+        one (f, x, y, ternary, n, r, flags);                                            \
+        return;                                                                         \
+      }                                                                                 \
+    unsigned fl = 0;                                                                    \
+    FL_PAR_FOR (n, chunk, fl, {                                                         \
+      fl_rounding rc = *r;                                                              \
+      rc.stream = r->stream + lo;                                                       \
+      one (f, x + lo, y + lo, ternary ? ternary + lo : NULL, len, &rc, &fl);            \
+    });                                                                                 \
+    if (flags)                                                                          \
+      *flags |= fl;                                                                     \
+  }
+FL_DEFINE_QUANTIZE_T (fl_quantize_doubles_t, double, quantize_doubles_one)
+FL_DEFINE_QUANTIZE_T (fl_quantize_floats_t, float, quantize_floats_one)
 
 void
 fl_quantize_floats (const fl_format *f, const float *x, float *y, size_t n,

@@ -863,6 +863,62 @@ START_TEST (test_pack_roundtrip)
 }
 END_TEST
 
+/* Long arrays (more than four chunks of groups: the threaded loops, and the BMI2 loops
+   where the CPU has them) against bytes built one code at a time by fl_pack_set, every
+   width; a code out of range in a middle chunk and in the tail is named. */
+START_TEST (test_pack_long)
+{
+  uint64_t s = tu_seed ("pack long", 0x10b6);
+  size_t n = 5 * ((size_t) 8 << 16) + 13;
+  uint16_t *w = malloc (n * 2), *wb = malloc (n * 2);
+  uint8_t *c = malloc (n), *cb = malloc (n);
+  uint8_t *p = malloc (fl_pack_bytes (16, n)), *ref = malloc (fl_pack_bytes (16, n));
+  char err[128];
+  for (unsigned bits = 1; bits <= 16; bits++)
+    {
+      size_t nb = fl_pack_bytes (bits, n);
+      memset (ref, 0, nb);
+      for (size_t i = 0; i < n; i++)
+        {
+          w[i] = (uint16_t) (tu_splitmix (&s) & ((1u << bits) - 1));
+          c[i] = (uint8_t) w[i];
+          fl_pack_set (bits, ref, i, w[i]);
+        }
+      ck_assert (fl_pack16 (bits, w, n, p, err, sizeof err) == FL_OK);
+      ck_assert_msg (memcmp (p, ref, nb) == 0, "width %u: fl_pack16 differs from fl_pack_set", bits);
+      ck_assert (fl_unpack16 (bits, p, n, wb, err, sizeof err) == FL_OK);
+      ck_assert_msg (memcmp (w, wb, n * 2) == 0, "width %u: fl_unpack16", bits);
+      if (bits < 16)
+        {
+          size_t at[2] = { 3 * ((size_t) 8 << 16) + 77, n - 2 };
+          for (int k = 0; k < 2; k++)
+            {
+              uint16_t keep = w[at[k]];
+              w[at[k]] = (uint16_t) (1u << bits);
+              ck_assert (fl_pack16 (bits, w, n, p, err, sizeof err) == FL_ERANGE);
+              char want[64];
+              snprintf (want, sizeof want, "code %zu ", at[k]);
+              ck_assert_msg (strstr (err, want), "width %u: '%s' names the wrong code", bits, err);
+              w[at[k]] = keep;
+            }
+        }
+      if (bits <= 8)
+        {
+          ck_assert (fl_pack8 (bits, c, n, p, err, sizeof err) == FL_OK);
+          ck_assert_msg (memcmp (p, ref, nb) == 0, "width %u: fl_pack8 differs from fl_pack_set", bits);
+          ck_assert (fl_unpack8 (bits, p, n, cb, err, sizeof err) == FL_OK);
+          ck_assert_msg (memcmp (c, cb, n) == 0, "width %u: fl_unpack8", bits);
+          if (bits < 8)
+            {
+              c[n / 2] = (uint8_t) (1u << bits);
+              ck_assert (fl_pack8 (bits, c, n, p, err, sizeof err) == FL_ERANGE);
+            }
+        }
+    }
+  free (w); free (wb); free (c); free (cb); free (p); free (ref);
+}
+END_TEST
+
 static Suite *
 suite (void)
 {
@@ -888,8 +944,10 @@ suite (void)
   tcase_add_test (r, test_fenv);
   suite_add_tcase (s, r);
   TCase *p = tcase_create ("pack");
+  tcase_set_timeout (p, 300);
   tcase_add_test (p, test_pack_examples);
   tcase_add_test (p, test_pack_roundtrip);
+  tcase_add_test (p, test_pack_long);
   suite_add_tcase (s, p);
   return s;
 }

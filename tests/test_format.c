@@ -7,11 +7,15 @@
    tininess and special values are known answers from IEEE 754-2019 (7.2, 7.3, 7.5, 6.2.1)
    and the Posit Standard 2022 (section 6: NaR), worked out in the comments. */
 #include <config.h>
+#include <fenv.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fmtlab/refops.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "testutil.h"
 
 static const char *const formats[] = {
@@ -185,6 +189,222 @@ START_TEST (quantize_equals_encode_decode)
   free (x); free (y); free (z); free (w); free (xf); free (yf); free (codes); free (t1);
   free (t2);
   fl_format_free (f);
+}
+END_TEST
+
+/* The float family's block loops (exmy_fast.c: rne and exact-probability sr; values and
+   codes) against the exact path element by element: fl_encode of each double through MPFR with the element's
+   stream, then fl_decode_doubles of that code, bit for bit, and the same flags.  The
+   inputs are the places where a rounding can go wrong: every value of the format (all
+   codes up to 12 bits, a stride above), the midpoints between neighbours and the doubles
+   on either side of them and of each value, each scaled into the subnormal range and far
+   below it, the overflow threshold, zeros, subnormal doubles, infinities and NaN, then
+   random doubles; an odd length so that a block ends with a tail.  rne is also run under
+   another FPU rounding mode (the block loop then steps aside). */
+static const char *const fast_formats[] = {
+  "e4m3fn", "e5m2", "fp16", "bf16", "e4m3fnuz", "e5m2fnuz", "e4m3", "e3m4", "e2m3fn",
+  "e3m2fn", "e2m1fn", "e4m3b11fnuz", "binary8p3se", "binary8p5ue", "binary8p4uf",
+  "float:e=6,m=9", "float:e=8,m=23", "float:e=11,m=40,specials=ieee"
+};
+
+START_TEST (quantize_fast_edges)
+{
+  uint64_t seed = tu_seed ("quantize_fast_edges", 29) + (uint64_t) _i, st = seed;
+  fl_format *f = tu_parse (fast_formats[_i]);
+  unsigned bits = fl_format_bits (f);
+  enum { NMAX = 200001 };
+  double *x = malloc (NMAX * sizeof *x), *y = malloc (NMAX * sizeof *y);
+  uint64_t *codes = malloc (NMAX * sizeof *codes);
+  uint64_t ncodes = bits >= 32 ? UINT64_C(1) << 32 : UINT64_C(1) << bits;
+  uint64_t stride = bits <= 12 ? 1 : ncodes / 4096 + 1;
+  size_t n = 0;
+  const double specials[] = { 0.0, -0.0, INFINITY, -INFINITY, NAN, -NAN, 0x1p-1074,
+                              -0x1p-1074, 0x1p-1022, 0x1.8p-1023, 0x1p-1040, -0x1p-1030,
+                              0x1p1023, 0x1.fffffffffffffp1023 };
+  for (size_t i = 0; i < sizeof specials / sizeof *specials; i++)
+    x[n++] = specials[i];
+  for (uint64_t c = 0; c < ncodes / 2 && n < NMAX - 40; c += stride)
+    {
+      uint64_t cc[2] = { c, c + 1 };
+      double v, vv[2];
+      fl_decode_doubles (f, cc, vv, 2);
+      v = vv[0];
+      if (!isfinite (v))
+        continue;
+      double pts[6] = { v, nextafter (v, 0), nextafter (v, INFINITY), 0, 0, 0 };
+      int np = 3;
+      if (isfinite (vv[1]) && vv[1] > v)
+        {
+          double mid = v + (vv[1] - v) / 2;             /* exact: few significant bits */
+          pts[np++] = mid;
+          pts[np++] = nextafter (mid, 0);
+          pts[np++] = nextafter (mid, INFINITY);
+        }
+      for (int k = 0; k < np; k++)
+        {
+          int sh = (int) (tu_splitmix (&st) % 40);
+          double w[4] = { pts[k], -pts[k], ldexp (pts[k], -sh), -ldexp (pts[k], -60 - sh) };
+          for (int j = 0; j < 4; j++)
+            x[n++] = w[j];
+        }
+    }
+  uint64_t cmax = fl_format_max_code (f);
+  double vmax;
+  fl_decode_doubles (f, &cmax, &vmax, 1);
+  for (int k = -3; k <= 3 && isfinite (vmax); k++)
+    {
+      double a = vmax + ldexp (vmax, -fl_format_prec (f) - 1) * (1 + k / 8.0);
+      x[n++] = a;
+      x[n++] = -a;
+    }
+  while (n < NMAX)
+    {
+      uint64_t u = tu_splitmix (&st);
+      double m = 1.0 + (double) (u >> 12) * 0x1p-52;
+      x[n++] = ldexp ((u & 1) ? -m : m, (int) ((u >> 4) % 300) - 150);
+    }
+  n = n > 20001 ? (n | 1) : n;                     /* odd: the last block is a tail */
+  n = n < NMAX ? n : NMAX;
+  mpfr_t xv;
+  mpfr_init2 (xv, 53);
+  static const fl_round_mode modes[] = { FL_RNE, FL_SR, FL_RNE };
+  for (int m = 0; m < 3; m++)
+    {
+      fl_rounding r;
+      fl_rounding_init (&r);
+      r.mode = modes[m];
+      r.seed = 11 + (uint64_t) _i;
+      r.stream = 1000;
+      unsigned fq = 0, fe = 0, fc = 0;
+      if (m == 2)
+        fesetround (FE_UPWARD);
+      fl_quantize_doubles (f, x, y, n, &r, &fq);
+      fl_encode_doubles (f, x, codes, n, &r, &fc);
+      if (m == 2)
+        fesetround (FE_TONEAREST);
+      for (size_t i = 0; i < n; i++)
+        {
+          fl_rounding ri = r;
+          ri.stream = r.stream + i;
+          mpfr_set_d (xv, x[i], MPFR_RNDN);
+          mpfr_setsign (xv, xv, signbit (x[i]) != 0, MPFR_RNDN);   /* NaNs keep their sign */
+          uint64_t c = fl_encode (f, xv, &ri, &fe);
+          double want;
+          fl_decode_doubles (f, &c, &want, 1);
+          TU_CHECK (codes[i] == c, "%s %s%s x=%a (element %zu): fl_encode_doubles %llx, "
+                    "exact %llx (seed %llu)", fast_formats[_i], fl_round_mode_name (r.mode),
+                    m == 2 ? " (FPU rounding upward)" : "", x[i], i,
+                    (unsigned long long) codes[i], (unsigned long long) c,
+                    (unsigned long long) seed);
+          TU_CHECK (same_double (y[i], want), "%s %s%s x=%a (element %zu): quantize %a, "
+                    "exact encode + decode %a (seed %llu)", fast_formats[_i],
+                    fl_round_mode_name (r.mode), m == 2 ? " (FPU rounding upward)" : "", x[i],
+                    i, y[i], want, (unsigned long long) seed);
+        }
+      TU_CHECK (fq == fe && fc == fe, "%s %s: flags %x (encode %x), exact path %x",
+                fast_formats[_i], fl_round_mode_name (r.mode), fq, fc, fe);
+    }
+  mpfr_clear (xv);
+  free (x);
+  free (y);
+  free (codes);
+  fl_format_free (f);
+}
+END_TEST
+
+/* The array calls under 1 and 2 OpenMP threads, and called from inside a parallel region
+   (where they stay on the calling thread): the same codes, values and flags bit for bit,
+   sr included (element i draws from stream + i whoever computes it).  Long arrays (above
+   the threshold of format.c), every kind of path: the float block loops, the dyadic
+   fused path (posits), the fixed-point encoder. */
+static const char *const thread_formats[] = { "e4m3fn", "bf16", "posit16es1", "fixed4.4" };
+
+struct array_results {
+  double *q;
+  float *qf;
+  uint64_t *c;
+  uint16_t *c16;
+  double *d, *d16;
+  unsigned fq, fqf, fc, fc16;
+};
+
+static void
+run_arrays (const fl_format *f, const double *x, const float *xf, size_t n,
+            const fl_rounding *r, struct array_results *o)
+{
+  o->fq = o->fqf = o->fc = o->fc16 = 0;
+  fl_quantize_doubles (f, x, o->q, n, r, &o->fq);
+  fl_quantize_floats (f, xf, o->qf, n, r, &o->fqf);
+  fl_encode_doubles (f, x, o->c, n, r, &o->fc);
+  ck_assert_int_eq (fl_encode_doubles_u16 (f, x, o->c16, n, r, &o->fc16), FL_OK);
+  fl_decode_doubles (f, o->c, o->d, n);
+  ck_assert_int_eq (fl_decode_doubles_u16 (f, o->c16, o->d16, n), FL_OK);
+}
+
+START_TEST (threads_independent)
+{
+#ifdef _OPENMP
+  uint64_t seed = tu_seed ("threads_independent", 31) + (uint64_t) _i, st = seed;
+  fl_format *f = tu_parse (thread_formats[_i]);
+  enum { N = 300001 };
+  double *x = malloc (N * sizeof *x);
+  float *xf = malloc (N * sizeof *xf);
+  struct array_results o[3];
+  for (int k = 0; k < 3; k++)
+    {
+      o[k].q = malloc (N * sizeof (double));
+      o[k].qf = malloc (N * sizeof (float));
+      o[k].c = malloc (N * sizeof (uint64_t));
+      o[k].c16 = malloc (N * sizeof (uint16_t));
+      o[k].d = malloc (N * sizeof (double));
+      o[k].d16 = malloc (N * sizeof (double));
+    }
+  size_t n = sample (f, x, N, &st);
+  for (size_t i = 0; i < n; i++)
+    xf[i] = (float) x[i];
+  static const fl_round_mode modes[] = { FL_RNE, FL_SR, FL_RTZ };
+  int saved = omp_get_max_threads ();
+  for (int m = 0; m < 3; m++)
+    {
+      fl_rounding r;
+      fl_rounding_init (&r);
+      r.mode = modes[m];
+      r.seed = seed;
+      r.stream = 12345;
+      omp_set_num_threads (1);
+      run_arrays (f, x, xf, n, &r, &o[0]);
+      omp_set_num_threads (2);
+      run_arrays (f, x, xf, n, &r, &o[1]);
+#pragma omp parallel num_threads (2)
+#pragma omp single
+      run_arrays (f, x, xf, n, &r, &o[2]);
+      for (int k = 1; k < 3; k++)
+        {
+          const char *how = k == 1 ? "2 threads" : "inside a parallel region";
+          TU_CHECK (o[k].fq == o[0].fq && o[k].fqf == o[0].fqf && o[k].fc == o[0].fc
+                    && o[k].fc16 == o[0].fc16, "%s %s, %s: flags differ from one thread",
+                    thread_formats[_i], fl_round_mode_name (r.mode), how);
+          for (size_t i = 0; i < n; i++)
+            TU_CHECK (same_double (o[k].q[i], o[0].q[i])
+                      && memcmp (&o[k].qf[i], &o[0].qf[i], sizeof (float)) == 0
+                      && o[k].c[i] == o[0].c[i] && o[k].c16[i] == o[0].c16[i]
+                      && same_double (o[k].d[i], o[0].d[i])
+                      && same_double (o[k].d16[i], o[0].d16[i]),
+                      "%s %s, %s: element %zu (x = %a) differs from one thread (seed %llu)",
+                      thread_formats[_i], fl_round_mode_name (r.mode), how, i, x[i],
+                      (unsigned long long) seed);
+        }
+    }
+  omp_set_num_threads (saved);
+  for (int k = 0; k < 3; k++)
+    {
+      free (o[k].q); free (o[k].qf); free (o[k].c); free (o[k].c16); free (o[k].d);
+      free (o[k].d16);
+    }
+  free (x);
+  free (xf);
+  fl_format_free (f);
+#endif
 }
 END_TEST
 
@@ -499,13 +719,23 @@ START_TEST (narrow_code_arrays)
             c16[i] = (uint16_t) (lo + i);
           ck_assert_int_eq (fl_decode_doubles_u16 (f, c16, d + lo, len), FL_OK);
         }
+      /* all codes in one call: long enough for the cached table (format.c) */
+      uint16_t *all = malloc (nc * sizeof *all);
+      double *dt = malloc (nc * sizeof *dt);
+      for (size_t c = 0; c < nc; c++)
+        all[c] = (uint16_t) c;
+      ck_assert_int_eq (fl_decode_doubles_u16 (f, all, dt, nc), FL_OK);
       for (size_t c = 0; c < nc; c++)
         {
           fl_decode (f, c, v);
           double want = mpfr_get_d (v, MPFR_RNDN);
           TU_CHECK ((isnan (want) && isnan (d[c])) || memcmp (&want, &d[c], sizeof want) == 0,
                     "%s code %zx: narrow decode %a, MPFR %a", formats[_i], c, d[c], want);
+          TU_CHECK ((isnan (want) && isnan (dt[c])) || memcmp (&want, &dt[c], sizeof want) == 0,
+                    "%s code %zx: table decode %a, MPFR %a", formats[_i], c, dt[c], want);
         }
+      free (all);
+      free (dt);
       if (bits <= 8)
         {
           for (size_t c = 0; c < nc; c++)
@@ -553,6 +783,10 @@ suite (void)
   tcase_add_loop_test (t, ternary_independent, 0, (int) NFMT);
   tcase_add_loop_test (t, quantize_equals_encode_decode, 0, (int) NFMT);
   tcase_add_loop_test (t, narrow_code_arrays, 0, (int) NFMT);
+  tcase_add_loop_test (t, threads_independent, 0,
+                       (int) (sizeof thread_formats / sizeof thread_formats[0]));
+  tcase_add_loop_test (t, quantize_fast_edges, 0,
+                       (int) (sizeof fast_formats / sizeof fast_formats[0]));
   tcase_add_test (t, tininess_known_answers);
   tcase_add_test (t, philox_known_answers);
   tcase_add_test (t, special_results);

@@ -199,7 +199,9 @@ void fl_format_cut (const fl_format *f, fl_domain d, uint64_t lo, uint64_t hi, m
 
 /* Fast paths: doubles to codes and back, no MPFR inside.  Equal to fl_encode for every
    input (the tests prove it); fl_decode_doubles gives the nearest double (exact for every
-   format whose values are doubles). */
+   format whose values are doubles).  The array calls here and below use the OpenMP
+   threads on arrays of 2^16 elements or more, except when called inside a parallel region;
+   their results do not depend on the number of threads. */
 void fl_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
                         const fl_rounding *r, unsigned *flags);
 void fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n);
