@@ -165,22 +165,18 @@ fl_status
 fl_table_set_int (fl_table *t, size_t row, size_t col, int64_t v)
 {
   fl_cell *c = cell_of (t, row, col, FL_CELL_INT);
-  if (!c)
-    return FL_EINVAL;
-  c->v.i = v;
-  c->set = 1;
-  return FL_OK;
+  if (c)
+    c->v.i = v, c->set = 1;
+  return c ? FL_OK : FL_EINVAL;
 }
 
 fl_status
 fl_table_set_real (fl_table *t, size_t row, size_t col, double v)
 {
   fl_cell *c = cell_of (t, row, col, FL_CELL_REAL);
-  if (!c)
-    return FL_EINVAL;
-  c->v.r = v;
-  c->set = 1;
-  return FL_OK;
+  if (c)
+    c->v.r = v, c->set = 1;
+  return c ? FL_OK : FL_EINVAL;
 }
 
 fl_status
@@ -275,4 +271,18 @@ fl_study_result_note (fl_study_result *r, const char *fmt, ...)
   s[old + n + 1] = '\0';
   r->summary = s;
   return FL_OK;
+}
+
+fl_status
+fl_study_result_take (fl_study_result *r, fl_status st, ...)
+{
+  va_list ap;
+  va_start (ap, st);
+  for (fl_table **t; (t = va_arg (ap, fl_table **)) != NULL; *t = NULL)
+    if (st == FL_OK)
+      st = fl_study_result_add (r, *t);
+    else
+      fl_table_free (*t);
+  va_end (ap);
+  return st;
 }

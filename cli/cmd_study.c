@@ -170,7 +170,8 @@ write_json (FILE *fp, const fl_table *t)
   json_decref (arr);
 }
 
-/* Markdown: reals with 6 significant digits (the CSV and JSON keep them all). */
+/* Markdown: reals with 6 significant digits (the CSV and JSON keep them all); a real
+   not measured (unset or non-finite: empty in CSV, null in JSON) reads n/a. */
 static void
 write_md (FILE *fp, const fl_table *t)
 {
@@ -190,6 +191,8 @@ write_md (FILE *fp, const fl_table *t)
           const fl_cell *cell = fl_table_cell (t, r, c);
           if (cell->set && cell->type == FL_CELL_REAL && isfinite (cell->v.r))
             snprintf (buf, sizeof buf, "%.6g", cell->v.r);
+          else if (cell->type == FL_CELL_REAL)
+            snprintf (buf, sizeof buf, "n/a");
           else
             cell_text (cell, buf, sizeof buf);
           fputc (' ', fp);

@@ -3,7 +3,10 @@
 # lines (seeded word sequences, numbers and punctuation; DejaVu Sans, 48 pixels high, as
 # record-activations.sh renders its line), quantize the PP-OCRv4 recognizer with
 # 'fmtlab quantize' to each candidate format, and measure every model's character error
-# rate under onnxruntime-web (ocr-cer.js) against the float model's.  Writes OUTDIR/cer.csv.
+# rate under onnxruntime-web (ocr-cer.js) against the float model's.  Writes OUTDIR/cer.csv
+# (one row per model; the float model's row has format 'float') and OUTDIR/decoded/ (each
+# model's decoded lines); with ACCURACY_CACHE=DIR also merges the rows into DIR/cer.csv,
+# the table 'fmtlab study' reads (doc/studies.md).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 out=$1; n=${2:-200}; seed=${3:-1}
@@ -13,7 +16,7 @@ model=$cache/models/ch_PP-OCRv4_rec_infer.onnx
 [ -n "$out" ] || { echo "usage: ocr-cer.sh OUTDIR [N] [SEED]" >&2; exit 2; }
 [ -f "$model" ] && [ -d "$cache/recorder/node_modules/onnxruntime-web" ] \
   || { echo "ocr-cer.sh: $cache lacks the recognizer or onnxruntime-web (./quickstart fetches them)" >&2; exit 2; }
-mkdir -p "$out/lines"
+mkdir -p "$out/lines" "$out/decoded"
 /usr/bin/python3 - "$out/lines/texts.json" "$n" "$seed" <<'PYEOF'
 import json, random, sys
 path, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -38,12 +41,24 @@ while IFS= read -r text; do
   k=$((k + 1))
 done
 models=("$model")
+specs=(float,none,tensor)
 # FORMAT/SCALE/GRANULARITY, as fmtlab quantize takes them
 for f in ${FORMATS:-int8/absmax/tensor int8/absmax/channel:0 e4m3fn/absmax/tensor mxfp4/none/tensor posit8es1/absmax/tensor lp6es1rs2/absmax/channel:0}; do
   IFS=/ read -r fmt sc gr <<< "$f"
-  q=$out/rec_$(echo "$f" | tr '/:' '__').onnx
+  q=$out/rec_$(printf '%s' "$f" | sed 's/[^A-Za-z0-9_.-]/_/g').onnx
   "$fmtlab" quantize "$fmt" --scale "$sc" --granularity "$gr" --in "$model" --out "$q" >&2
   models+=("$q")
+  specs+=("\"$fmt\",$sc,$gr")
 done
-NODE_PATH=$cache/recorder/node_modules node "$here/ocr-cer.js" "$out/lines" \
-  "$cache/models/ppocr_keys_v1.txt" "${models[@]}" | tee "$out/cer.csv"
+sha=$(sha256sum "$model" | cut -d' ' -f1)
+NODE_PATH=$cache/recorder/node_modules OCR_CER_DECODED=$out/decoded \
+  node "$here/ocr-cer.js" "$out/lines" "$cache/models/ppocr_keys_v1.txt" "${models[@]}" > "$out/cer.js.csv"
+{ echo "model_sha256,format,scale,granularity,seed,$(head -n1 "$out/cer.js.csv")"
+  tail -n +2 "$out/cer.js.csv" | while IFS= read -r row; do
+    echo "$sha,${specs[0]},$seed,$row"; specs=("${specs[@]:1}")
+  done; } > "$out/cer.csv"
+rm -f "$out/cer.js.csv"
+cat "$out/cer.csv"
+if [ -n "$ACCURACY_CACHE" ]; then
+  /usr/bin/python3 "$here/accuracy_cache.py" "$ACCURACY_CACHE/cer.csv" "$out/cer.csv"
+fi
