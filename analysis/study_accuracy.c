@@ -279,28 +279,26 @@ fl_status
 fl_study_acc_note (const fl_study_acc *a, fl_study_result *res, const char *table,
                    size_t settings, size_t missing)
 {
-  fl_status st;
-  if (!a->cer.why && !a->vad.why)
-    st = fl_study_result_note (res, "- Accuracy end to end (table %s: cer_pct, vad_agree_pct, "
-                               "vad_max_dp): the whole model quantized to the recommended "
-                               "format, from the cache of notebooks-data/ocr-cer.sh (CER on %lld "
-                               "lines; the float recognizer %.2f%%) and vad-agree.sh (Silero's "
-                               "speech/silence decisions, p > 0.5, on %lld frames, against the "
-                               "float model's); %zu of %zu settings not in the cache (n/a).",
-                               table, a->cer.units, 100 * a->cer.base, a->vad.units, missing,
-                               settings);
+  char cer[640], vad[640];
+  if (a->cer.why)
+    snprintf (cer, sizeof cer, "CER n/a (%s)", a->cer.why);
   else
-    st = fl_study_result_note (res, "- Accuracy end to end (table %s): n/a, %s%s%s; run "
-                               "ACCURACY_CACHE=DATA/accuracy notebooks-data/ocr-cer.sh and "
-                               "vad-agree.sh with the settings of the accuracy_model column "
-                               "(doc/studies.md).", table,
-                               a->cer.why ? a->cer.why : "",
-                               a->cer.why && a->vad.why ? "; " : "",
-                               a->vad.why ? a->vad.why : "");
-  if (st == FL_OK && missing && !a->cer.why && !a->vad.why)
-    st = fl_study_result_note (res, "- The settings not cached can be measured with "
-                               "ACCURACY_CACHE=DATA/accuracy FORMATS='FORMAT/SCALE/GRANULARITY "
-                               "...' notebooks-data/ocr-cer.sh and vad-agree.sh "
-                               "(doc/studies.md).");
+    snprintf (cer, sizeof cer, "CER on %lld rendered lines from ocr-cer.sh's cache (the "
+              "float recognizer: %.2f%%)", a->cer.units, 100 * a->cer.base);
+  if (a->vad.why)
+    snprintf (vad, sizeof vad, "VAD agreement n/a (%s)", a->vad.why);
+  else
+    snprintf (vad, sizeof vad, "Silero's speech/silence decisions (p > 0.5) on %lld frames "
+              "against the float model's, from vad-agree.sh's cache", a->vad.units);
+  fl_status st = fl_study_result_note (res, "- Accuracy end to end (table %s, the whole "
+                                       "model quantized to each recommended format): %s; "
+                                       "%s.", table, cer, vad);
+  if (st == FL_OK && missing)
+    st = fl_study_result_note (res, "- %zu of %zu settings have no cached accuracy (n/a): "
+                               "measure them with ACCURACY_CACHE=DATA/accuracy "
+                               "FORMATS='FORMAT/SCALE/GRANULARITY ...' "
+                               "notebooks-data/ocr-cer.sh and vad-agree.sh, the settings as "
+                               "the accuracy_model column names them (doc/studies.md).",
+                               missing, settings);
   return st;
 }

@@ -9,6 +9,8 @@
 # the table 'fmtlab study' reads (doc/studies.md).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=notebooks-data/accuracy-lib.sh
+source "$here/accuracy-lib.sh"
 out=$1; n=${2:-200}; seed=${3:-1}
 cache=${FMTLAB_DATA:-$here/cache}
 fmtlab=${FMTLAB:-$here/../fmtlab}
@@ -40,25 +42,7 @@ while IFS= read -r text; do
     -bordercolor white -border 12x8 -resize x48 -colorspace Gray -depth 8 "pgm:$out/lines/line-$k.pgm"
   k=$((k + 1))
 done
-models=("$model")
-specs=(float,none,tensor)
-# FORMAT/SCALE/GRANULARITY, as fmtlab quantize takes them
-for f in ${FORMATS:-int8/absmax/tensor int8/absmax/channel:0 e4m3fn/absmax/tensor mxfp4/none/tensor posit8es1/absmax/tensor lp6es1rs2/absmax/channel:0}; do
-  IFS=/ read -r fmt sc gr <<< "$f"
-  q=$out/rec_$(printf '%s' "$f" | sed 's/[^A-Za-z0-9_.-]/_/g').onnx
-  "$fmtlab" quantize "$fmt" --scale "$sc" --granularity "$gr" --in "$model" --out "$q" >&2
-  models+=("$q")
-  specs+=("\"$fmt\",$sc,$gr")
-done
-sha=$(sha256sum "$model" | cut -d' ' -f1)
+quantize_candidates "$model" rec
 NODE_PATH=$cache/recorder/node_modules OCR_CER_DECODED=$out/decoded \
   node "$here/ocr-cer.js" "$out/lines" "$cache/models/ppocr_keys_v1.txt" "${models[@]}" > "$out/cer.js.csv"
-{ echo "model_sha256,format,scale,granularity,seed,$(head -n1 "$out/cer.js.csv")"
-  tail -n +2 "$out/cer.js.csv" | while IFS= read -r row; do
-    echo "$sha,${specs[0]},$seed,$row"; specs=("${specs[@]:1}")
-  done; } > "$out/cer.csv"
-rm -f "$out/cer.js.csv"
-cat "$out/cer.csv"
-if [ -n "$ACCURACY_CACHE" ]; then
-  /usr/bin/python3 "$here/accuracy_cache.py" "$ACCURACY_CACHE/cer.csv" "$out/cer.csv"
-fi
+finish_table cer seed "$seed"

@@ -1,9 +1,9 @@
 #!/bin/bash
 # vad-agree.sh OUTDIR [N] [SEED] -- accuracy end to end for Silero VAD v5: N (default 8)
 # utterances synthesised by espeak-ng (en-us, 150 words a minute, resampled to 16 kHz mono
-# 16-bit by sox, as record-activations.sh makes its speech): the recorder's sentence, then
-# N-1 distinct seeded sentences of 4-9 words; each utterance is 0.5 s of silence, the speech
-# and 1.5 s of silence.  Silero is quantized with 'fmtlab quantize' to each candidate format
+# 16-bit by sox, as record-activations.sh makes its speech, with a seeded dither): the
+# recorder's sentence, then N-1 distinct seeded sentences of 4-9 words; each utterance is
+# 0.5 s of silence, the speech and 1.5 s of silence.  Silero is quantized with 'fmtlab quantize' to each candidate format
 # (FORMATS, FORMAT/SCALE/GRANULARITY) and run under onnxruntime-web (vad-agree.js): frame
 # decisions (p > 0.5) compared with the float model's on its speech and silence frames, and
 # max |p - p_float|.  Writes OUTDIR/vad.csv (the float model's row has format 'float'); with
@@ -11,6 +11,8 @@
 # (doc/studies.md).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=notebooks-data/accuracy-lib.sh
+source "$here/accuracy-lib.sh"
 out=$1; n=${2:-8}; seed=${3:-1}
 cache=${FMTLAB_DATA:-$here/cache}
 fmtlab=${FMTLAB:-$here/../fmtlab}
@@ -39,8 +41,9 @@ rate=16000
 k=0
 while IFS= read -r text; do
   espeak-ng -v en-us -s 150 -w "$out/audio/utt-$k-22k.wav" "$text"
-  # 0.5 s of silence before the speech, 1.5 s after (the recorder's), as 16-bit raw
-  sox "$out/audio/utt-$k-22k.wav" -r $rate -c 1 -b 16 -e signed-integer -t raw "$out/audio/utt-$k.raw" \
+  # 0.5 s of silence before the speech, 1.5 s after (the recorder's), as 16-bit raw; -R:
+  # sox's dither with a fixed seed, so that the same texts give the same samples
+  sox -R "$out/audio/utt-$k-22k.wav" -r $rate -c 1 -b 16 -e signed-integer -t raw "$out/audio/utt-$k.raw" \
     pad 0.5 1.5
   rm -f "$out/audio/utt-$k-22k.wav"
   k=$((k + 1))
@@ -51,23 +54,6 @@ d, k = sys.argv[1], int(sys.argv[2])
 json.dump([{"file": f"utt-{i}.raw", "samples": os.path.getsize(f"{d}/utt-{i}.raw") // 2}
            for i in range(k)], open(f"{d}/utterances.json", "w"))
 PYEOF
-models=("$model")
-specs=(float,none,tensor)
-for f in ${FORMATS:-int8/absmax/tensor int8/absmax/channel:0 e4m3fn/absmax/tensor mxfp4/none/tensor posit8es1/absmax/tensor lp6es1rs2/absmax/channel:0}; do
-  IFS=/ read -r fmt sc gr <<< "$f"
-  q=$out/vad_$(printf '%s' "$f" | sed 's/[^A-Za-z0-9_.-]/_/g').onnx
-  "$fmtlab" quantize "$fmt" --scale "$sc" --granularity "$gr" --in "$model" --out "$q" >&2
-  models+=("$q")
-  specs+=("\"$fmt\",$sc,$gr")
-done
-sha=$(sha256sum "$model" | cut -d' ' -f1)
+quantize_candidates "$model" vad
 NODE_PATH=$cache/recorder/node_modules node "$here/vad-agree.js" "$out/audio" "${models[@]}" > "$out/vad.js.csv"
-{ echo "model_sha256,format,scale,granularity,seed,utterances,$(head -n1 "$out/vad.js.csv")"
-  tail -n +2 "$out/vad.js.csv" | while IFS= read -r row; do
-    echo "$sha,${specs[0]},$seed,$k,$row"; specs=("${specs[@]:1}")
-  done; } > "$out/vad.csv"
-rm -f "$out/vad.js.csv"
-cat "$out/vad.csv"
-if [ -n "$ACCURACY_CACHE" ]; then
-  /usr/bin/python3 "$here/accuracy_cache.py" "$ACCURACY_CACHE/vad.csv" "$out/vad.csv"
-fi
+finish_table vad seed,utterances "$seed,$k"
