@@ -31,4 +31,5 @@ endif
 EXTRA_DIST += doc/studies.md
 EXTRA_DIST += tests/test_study_cli.sh tests/test_study_formats_cli.sh
 EXTRA_DIST += notebooks-data/ocr-cer.sh notebooks-data/ocr-cer.js notebooks-data/vad-agree.sh \
-	notebooks-data/vad-agree.js notebooks-data/accuracy_cache.py notebooks-data/accuracy-lib.sh
+	notebooks-data/vad-agree.js notebooks-data/accuracy_cache.py notebooks-data/accuracy-lib.sh \
+	notebooks-data/accuracy_texts.py

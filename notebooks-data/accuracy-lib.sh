@@ -1,6 +1,24 @@
 # shellcheck shell=bash disable=SC2034  # sourced: models and specs are used by the scripts
 # accuracy-lib.sh -- sourced by ocr-cer.sh and vad-agree.sh (doc/studies.md): the candidate
-# models and the result table.  The scripts set here, out (OUTDIR), fmtlab and seed.
+# models and the result table.  The scripts set here (their directory).
+
+# accuracy_setup SCRIPT MODEL DEFAULT_N TOOLS OUTDIR [N] [SEED]: sets out, n, seed, cache
+# (FMTLAB_DATA or notebooks-data/cache), fmtlab (FMTLAB or the tree's) and model
+# (cache/models/MODEL); a one-line message and exit 2 when an argument, the data or one
+# of TOOLS is missing.
+accuracy_setup() {
+  local script=$1 name=$2 tool
+  out=$5; n=${6:-$3}; seed=${7:-1}
+  cache=${FMTLAB_DATA:-$here/cache}
+  fmtlab=${FMTLAB:-$here/../fmtlab}
+  model=$cache/models/$name
+  [ -n "$out" ] || { echo "usage: $script OUTDIR [N] [SEED]" >&2; exit 2; }
+  [ -f "$model" ] && [ -d "$cache/recorder/node_modules/onnxruntime-web" ] \
+    || { echo "$script: $cache lacks $name or onnxruntime-web (./quickstart fetches them)" >&2; exit 2; }
+  for tool in node $4; do
+    command -v "$tool" > /dev/null || { echo "$script: $tool not found (./quickstart installs it)" >&2; exit 2; }
+  done
+}
 
 # The candidates: FORMATS, FORMAT/SCALE/GRANULARITY as fmtlab quantize takes them.
 default_formats="int8/absmax/tensor int8/absmax/channel:0 e4m3fn/absmax/tensor mxfp4/none/tensor

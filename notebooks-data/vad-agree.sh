@@ -13,30 +13,9 @@ set -e
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=notebooks-data/accuracy-lib.sh
 source "$here/accuracy-lib.sh"
-out=$1; n=${2:-8}; seed=${3:-1}
-cache=${FMTLAB_DATA:-$here/cache}
-fmtlab=${FMTLAB:-$here/../fmtlab}
-model=$cache/models/silero_vad_v5.onnx
-[ -n "$out" ] || { echo "usage: vad-agree.sh OUTDIR [N] [SEED]" >&2; exit 2; }
-[ -f "$model" ] && [ -d "$cache/recorder/node_modules/onnxruntime-web" ] \
-  || { echo "vad-agree.sh: $cache lacks Silero VAD or onnxruntime-web (./quickstart fetches them)" >&2; exit 2; }
-for tool in espeak-ng sox node; do
-  command -v "$tool" > /dev/null || { echo "vad-agree.sh: $tool not found (./quickstart installs it)" >&2; exit 2; }
-done
+accuracy_setup vad-agree.sh silero_vad_v5.onnx 8 "espeak-ng sox" "$@"
 mkdir -p "$out/audio"
-/usr/bin/python3 - "$out/audio/texts.txt" "$n" "$seed" <<'PYEOF'
-import random, sys
-path, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-rng = random.Random(seed)
-words = ("exact format bits value round nearest even posit float integer scale block tensor "
-         "model layer weight error signal noise ratio table chart paper study result data "
-         "number range level sample speech text line image the of and to in for with").split()
-texts = ["Exact number formats for quantized neural networks."]  # record-activations.sh's
-while len(texts) < n:
-    t = " ".join(rng.choice(words) for _ in range(rng.randint(4, 9))).capitalize() + "."
-    if t not in texts: texts.append(t)
-open(path, "w").write("\n".join(texts) + "\n")
-PYEOF
+/usr/bin/python3 "$here/accuracy_texts.py" sentences "$n" "$seed" > "$out/audio/texts.txt"
 rate=16000
 k=0
 while IFS= read -r text; do
