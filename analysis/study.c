@@ -161,22 +161,28 @@ cell_of (fl_table *t, size_t row, size_t col, fl_cell_type type)
   return &t->cells[row * t->ncols + col];
 }
 
+/* A number cell: V's value into the cell when the column has V's type. */
+static fl_status
+set_number (fl_table *t, size_t row, size_t col, fl_cell v)
+{
+  fl_cell *c = cell_of (t, row, col, v.type);
+  if (!c)
+    return FL_EINVAL;
+  c->v = v.v;
+  c->set = 1;
+  return FL_OK;
+}
+
 fl_status
 fl_table_set_int (fl_table *t, size_t row, size_t col, int64_t v)
 {
-  fl_cell *c = cell_of (t, row, col, FL_CELL_INT);
-  if (c)
-    c->v.i = v, c->set = 1;
-  return c ? FL_OK : FL_EINVAL;
+  return set_number (t, row, col, (fl_cell) { FL_CELL_INT, 1, { .i = v } });
 }
 
 fl_status
 fl_table_set_real (fl_table *t, size_t row, size_t col, double v)
 {
-  fl_cell *c = cell_of (t, row, col, FL_CELL_REAL);
-  if (c)
-    c->v.r = v, c->set = 1;
-  return c ? FL_OK : FL_EINVAL;
+  return set_number (t, row, col, (fl_cell) { FL_CELL_REAL, 1, { .r = v } });
 }
 
 fl_status
