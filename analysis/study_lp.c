@@ -584,10 +584,8 @@ fl_study_lp (const fl_study_opts *o, fl_study_result *res, char *err, size_t err
         for (unsigned rs = 1; rs <= g.nrs; rs++)
           if (votes[e][rs] > votes[res_es][res_rs])
             res_es = e, res_rs = rs;
-      size_t rr = st == FL_OK ? fl_table_add_row (trec) : (size_t) -1;
-      if (st == FL_OK && rr == (size_t) -1)
-        st = FL_ENOMEM;
-      if (st == FL_OK)
+      size_t rr;
+      if (st == FL_OK && (st = fl_study_row (trec, &rr)) == FL_OK)
         {
           char rname[32];
           snprintf (rname, sizeof rname, "lp%ues%urs%u", B, res_es, res_rs);
