@@ -120,8 +120,11 @@ load_table (const char *data, const char *file, const char *rel, const char *val
   FILE *fp = fopen (path, "r");
   if (!fp || !sha[0])
     {
-      snprintf (t->whybuf, sizeof t->whybuf, !sha[0] ? "%.200s/MANIFEST has no sha256 for %.100s"
-                : "%.200s not found", !sha[0] ? data : path, rel);
+      if (!sha[0])
+        snprintf (t->whybuf, sizeof t->whybuf, "%.200s/MANIFEST has no sha256 for %.100s", data,
+                  rel);
+      else
+        snprintf (t->whybuf, sizeof t->whybuf, "%.200s not found", path);
       t->why = t->whybuf;
       if (fp)
         fclose (fp);
@@ -140,7 +143,8 @@ load_table (const char *data, const char *file, const char *rel, const char *val
   fl_status st = FL_OK;
   if (csha < 0 || cfmt < 0 || csc < 0 || cgr < 0 || cval < 0 || caux < 0 || cun < 0)
     {
-      snprintf (t->whybuf, sizeof t->whybuf, "%.300s: not a table of the accuracy scripts", path);
+      snprintf (t->whybuf, sizeof t->whybuf, "%.300s: not a table of the accuracy scripts",
+                path);
       t->why = t->whybuf;
       fclose (fp);
       return FL_OK;
@@ -198,8 +202,8 @@ load_table (const char *data, const char *file, const char *rel, const char *val
   fclose (fp);
   if (st == FL_OK && !t->why && isnan (t->base))
     {
-      snprintf (t->whybuf, sizeof t->whybuf, "%.300s has no row for the float model (sha256 %.12s...)",
-                path, sha);
+      snprintf (t->whybuf, sizeof t->whybuf,
+                "%.300s has no row for the float model (sha256 %.12s...)", path, sha);
       t->why = t->whybuf;
     }
   return st;
