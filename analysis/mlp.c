@@ -15,6 +15,32 @@ fl_mlp_round (fl_mlp_quant *q, double *x, size_t n)
   q->rnd.stream += n;
 }
 
+static void
+arrays_free (double **w1, double **b1, double **w2, double **b2)
+{
+  free (*w1);
+  free (*b1);
+  free (*w2);
+  free (*b2);
+  *w1 = *b1 = *w2 = *b2 = NULL;
+}
+
+/* The four zeroed arrays of a network's shape, for its weights or their gradients: all
+   of them or none. */
+static fl_status
+arrays_alloc (size_t nin, size_t nhid, size_t nout, double **w1, double **b1, double **w2,
+              double **b2)
+{
+  *w1 = calloc (nhid * nin, sizeof **w1);
+  *b1 = calloc (nhid, sizeof **b1);
+  *w2 = calloc (nout * nhid, sizeof **w2);
+  *b2 = calloc (nout, sizeof **b2);
+  if (*w1 && *b1 && *w2 && *b2)
+    return FL_OK;
+  arrays_free (w1, b1, w2, b2);
+  return FL_ENOMEM;
+}
+
 fl_status
 fl_mlp_init (fl_mlp *m, size_t nin, size_t nhid, size_t nout, uint64_t *rng, fl_mlp_quant *q)
 {
@@ -22,15 +48,8 @@ fl_mlp_init (fl_mlp *m, size_t nin, size_t nhid, size_t nout, uint64_t *rng, fl_
   m->nin = nin;
   m->nhid = nhid;
   m->nout = nout;
-  m->w1 = malloc (nhid * nin * sizeof *m->w1);
-  m->b1 = calloc (nhid, sizeof *m->b1);
-  m->w2 = malloc (nout * nhid * sizeof *m->w2);
-  m->b2 = calloc (nout, sizeof *m->b2);
-  if (!m->w1 || !m->b1 || !m->w2 || !m->b2)
-    {
-      fl_mlp_free (m);
-      return FL_ENOMEM;
-    }
+  if (arrays_alloc (nin, nhid, nout, &m->w1, &m->b1, &m->w2, &m->b2) != FL_OK)
+    return FL_ENOMEM;
   double a1 = sqrt (6.0 / (double) (nin + nhid)), a2 = sqrt (6.0 / (double) (nhid + nout));
   for (size_t i = 0; i < nhid * nin; i++)
     m->w1[i] = a1 * (2 * fl_study_uniform (rng) - 1);
@@ -44,65 +63,65 @@ fl_mlp_init (fl_mlp *m, size_t nin, size_t nhid, size_t nout, uint64_t *rng, fl_
 void
 fl_mlp_free (fl_mlp *m)
 {
-  free (m->w1);
-  free (m->b1);
-  free (m->w2);
-  free (m->b2);
+  arrays_free (&m->w1, &m->b1, &m->w2, &m->b2);
   memset (m, 0, sizeof *m);
 }
 
 fl_status
 fl_mlp_grad_alloc (fl_mlp_grad *g, const fl_mlp *m)
 {
-  g->w1 = calloc (m->nhid * m->nin, sizeof *g->w1);
-  g->b1 = calloc (m->nhid, sizeof *g->b1);
-  g->w2 = calloc (m->nout * m->nhid, sizeof *g->w2);
-  g->b2 = calloc (m->nout, sizeof *g->b2);
-  if (!g->w1 || !g->b1 || !g->w2 || !g->b2)
-    {
-      fl_mlp_grad_free (g);
-      return FL_ENOMEM;
-    }
-  return FL_OK;
+  return arrays_alloc (m->nin, m->nhid, m->nout, &g->w1, &g->b1, &g->w2, &g->b2);
 }
 
 void
 fl_mlp_grad_free (fl_mlp_grad *g)
 {
-  free (g->w1);
-  free (g->b1);
-  free (g->w2);
-  free (g->b2);
-  memset (g, 0, sizeof *g);
+  arrays_free (&g->w1, &g->b1, &g->w2, &g->b2);
 }
 
 /* Forward pass: z1 (pre-activations, rounded) into h, then ReLU in place; output
    probabilities into p (softmax computed in double from the rounded logits, then
    rounded). */
+/* out = W x + b for W nout x nin (row-major), each sum in order from the bias. */
+static void
+dense (const double *w, const double *b, const double *x, size_t nin, size_t nout,
+       double *out)
+{
+  for (size_t k = 0; k < nout; k++)
+    {
+      const double *row = w + k * nin;
+      double s = b[k];
+      for (size_t i = 0; i < nin; i++)
+        s += row[i] * x[i];
+      out[k] = s;
+    }
+}
+
+/* gw += d x^T (gw nout x nin), gb += d, skipping the rows whose error is zero. */
+static void
+outer_add (double *gw, double *gb, const double *d, const double *x, size_t nin, size_t nout)
+{
+  for (size_t k = 0; k < nout; k++)
+    {
+      if (d[k] == 0)
+        continue;
+      double *row = gw + k * nin;
+      for (size_t i = 0; i < nin; i++)
+        row[i] += d[k] * x[i];
+      gb[k] += d[k];
+    }
+}
+
 static void
 forward (const fl_mlp *m, const double *x, double *h, double *p, fl_mlp_quant *q)
 {
-  for (size_t j = 0; j < m->nhid; j++)
-    {
-      const double *w = m->w1 + j * m->nin;
-      double s = m->b1[j];
-      for (size_t i = 0; i < m->nin; i++)
-        s += w[i] * x[i];
-      h[j] = s;
-    }
+  dense (m->w1, m->b1, x, m->nin, m->nhid, h);
   fl_mlp_round (q, h, m->nhid);
   for (size_t j = 0; j < m->nhid; j++)
     if (h[j] < 0)
       h[j] = 0;
   double zmax = -INFINITY;
-  for (size_t k = 0; k < m->nout; k++)
-    {
-      const double *w = m->w2 + k * m->nhid;
-      double s = m->b2[k];
-      for (size_t j = 0; j < m->nhid; j++)
-        s += w[j] * h[j];
-      p[k] = s;
-    }
+  dense (m->w2, m->b2, h, m->nhid, m->nout, p);
   fl_mlp_round (q, p, m->nout);
   for (size_t k = 0; k < m->nout; k++)
     if (p[k] > zmax)
@@ -163,24 +182,8 @@ fl_mlp_loss_grad (const fl_mlp *m, const double *x, const uint8_t *y, size_t B,
         }
       fl_mlp_round (q, d1, m->nhid);
       /* gradients: exact sums over the batch (scaled by 1/B at the end) */
-      for (size_t k = 0; k < m->nout; k++)
-        {
-          if (d2[k] == 0)
-            continue;
-          double *gw = g->w2 + k * m->nhid;
-          for (size_t j = 0; j < m->nhid; j++)
-            gw[j] += d2[k] * h[j];
-          g->b2[k] += d2[k];
-        }
-      for (size_t j = 0; j < m->nhid; j++)
-        {
-          if (d1[j] == 0)
-            continue;
-          double *gw = g->w1 + j * m->nin;
-          for (size_t i = 0; i < m->nin; i++)
-            gw[i] += d1[j] * xb[i];
-          g->b1[j] += d1[j];
-        }
+      outer_add (g->w2, g->b2, d2, h, m->nhid, m->nout);
+      outer_add (g->w1, g->b1, d1, xb, m->nin, m->nhid);
     }
   if (g)
     {

@@ -7,7 +7,7 @@ libfmtlab_studies_la_SOURCES = analysis/study-impl.h analysis/study.c analysis/i
 	analysis/mlp-impl.h analysis/mlp.c analysis/study_gupta.c \
 	analysis/layerfit.c analysis/study_decoupleq.c \
 	analysis/study-data-impl.h analysis/study_data.c analysis/study_exmy.c \
-	analysis/study_lp.c analysis/study_opal.c
+	analysis/study_lp.c analysis/study_opal.c analysis/study_accuracy.c
 libfmtlab_studies_la_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(ZLIB_CFLAGS)
 libfmtlab_studies_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS)
 fmtlabinclude_HEADERS += include/fmtlab/study.h include/fmtlab/layerfit.h
@@ -30,4 +30,6 @@ endif
 # distributed whatever configure found
 EXTRA_DIST += doc/studies.md
 EXTRA_DIST += tests/test_study_cli.sh tests/test_study_formats_cli.sh
-EXTRA_DIST += notebooks-data/ocr-cer.sh notebooks-data/ocr-cer.js
+EXTRA_DIST += notebooks-data/ocr-cer.sh notebooks-data/ocr-cer.js notebooks-data/vad-agree.sh \
+	notebooks-data/vad-agree.js notebooks-data/accuracy_cache.py notebooks-data/accuracy-lib.sh \
+	notebooks-data/accuracy_texts.py

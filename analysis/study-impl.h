@@ -23,6 +23,19 @@ void fl_study_err (char *err, size_t errlen, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
 void fl_study_progress (const fl_study_opts *o, const char *stage, double fraction);
 
+/* Append a row to T, its index in *ROW: FL_ENOMEM when out of memory. */
+static inline fl_status
+fl_study_row (fl_table *t, size_t *row)
+{
+  *row = fl_table_add_row (t);
+  return *row == (size_t) -1 ? FL_ENOMEM : FL_OK;
+}
+
+/* Hand the tables *T1, ... (a NULL-terminated list of fl_table **) over to R in order,
+   setting each pointer to NULL: while ST is FL_OK each is added, after a failure (ST on
+   entry or an addition) each is freed.  Returns the final status. */
+fl_status fl_study_result_take (fl_study_result *r, fl_status st, ...);
+
 /* splitmix64: the studies' own seeded generator (initialisation, shuffles); stochastic
    rounding uses the engine's counter-based generator through fl_rounding. */
 static inline uint64_t

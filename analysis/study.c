@@ -161,26 +161,28 @@ cell_of (fl_table *t, size_t row, size_t col, fl_cell_type type)
   return &t->cells[row * t->ncols + col];
 }
 
-fl_status
-fl_table_set_int (fl_table *t, size_t row, size_t col, int64_t v)
+/* A number cell: V's value into the cell when the column has V's type. */
+static fl_status
+set_number (fl_table *t, size_t row, size_t col, fl_cell v)
 {
-  fl_cell *c = cell_of (t, row, col, FL_CELL_INT);
+  fl_cell *c = cell_of (t, row, col, v.type);
   if (!c)
     return FL_EINVAL;
-  c->v.i = v;
+  c->v = v.v;
   c->set = 1;
   return FL_OK;
 }
 
 fl_status
+fl_table_set_int (fl_table *t, size_t row, size_t col, int64_t v)
+{
+  return set_number (t, row, col, (fl_cell) { FL_CELL_INT, 1, { .i = v } });
+}
+
+fl_status
 fl_table_set_real (fl_table *t, size_t row, size_t col, double v)
 {
-  fl_cell *c = cell_of (t, row, col, FL_CELL_REAL);
-  if (!c)
-    return FL_EINVAL;
-  c->v.r = v;
-  c->set = 1;
-  return FL_OK;
+  return set_number (t, row, col, (fl_cell) { FL_CELL_REAL, 1, { .r = v } });
 }
 
 fl_status
@@ -275,4 +277,18 @@ fl_study_result_note (fl_study_result *r, const char *fmt, ...)
   s[old + n + 1] = '\0';
   r->summary = s;
   return FL_OK;
+}
+
+fl_status
+fl_study_result_take (fl_study_result *r, fl_status st, ...)
+{
+  va_list ap;
+  va_start (ap, st);
+  for (fl_table **t; (t = va_arg (ap, fl_table **)) != NULL; *t = NULL)
+    if (st == FL_OK)
+      st = fl_study_result_add (r, *t);
+    else
+      fl_table_free (*t);
+  va_end (ap);
+  return st;
 }

@@ -279,6 +279,14 @@ fl_study_tensors_load (const char *data, size_t per_source, size_t max_n,
   return st;
 }
 
+fl_status
+fl_study_format_tensors (const fl_study_opts *o, fl_study_tensors *out, char *err,
+                         size_t errlen)
+{
+  return fl_study_tensors_load (o->data_dir ? o->data_dir : FL_STUDY_DEFAULT_DATA_DIR,
+                                o->quick ? 2 : 12, o->quick ? 4096 : 65536, out, err, errlen);
+}
+
 void
 fl_study_tensors_free (fl_study_tensors *ts)
 {

@@ -13,38 +13,47 @@
 #include "study-impl.h"
 
 typedef struct {
-  const char *label;
+  char label[48];
   const char *model;        /* file under DATA/models/ (or DATA/) */
-  const char *weight;       /* tensor name in the model */
+  char weight[64];          /* tensor name in the model */
   int in_out;               /* 1: stored inputs x outputs (MatMul's B), transposed here */
-  const char *act;          /* DATA/activations/<act>.npy: the layer's input */
+  char act[96];             /* DATA/activations/<act>.npy: the layer's input */
 } layer_spec;
 
-static const layer_spec layers[] = {
-  { "ppocr MatMul.0 (linear_77)", "ch_PP-OCRv4_rec_infer.onnx", "linear_77.w_0", 1,
-    "ppocr_v4_rec/p2o.Add.235" },
-  { "ppocr MatMul.6 (linear_78)", "ch_PP-OCRv4_rec_infer.onnx", "linear_78.w_0", 1,
-    "ppocr_v4_rec/reshape2_26.tmp_0" },
-  { "ppocr MatMul.8 (linear_79)", "ch_PP-OCRv4_rec_infer.onnx", "linear_79.w_0", 1,
-    "ppocr_v4_rec/p2o.Add.245" },
-  { "ppocr MatMul.10 (linear_80)", "ch_PP-OCRv4_rec_infer.onnx", "linear_80.w_0", 1,
-    "ppocr_v4_rec/swish_13.tmp_0" },
-  { "ppocr MatMul.12 (linear_81)", "ch_PP-OCRv4_rec_infer.onnx", "linear_81.w_0", 1,
-    "ppocr_v4_rec/p2o.Add.255" },
-  { "ppocr MatMul.18 (linear_82)", "ch_PP-OCRv4_rec_infer.onnx", "linear_82.w_0", 1,
-    "ppocr_v4_rec/reshape2_28.tmp_0" },
-  { "ppocr MatMul.20 (linear_83)", "ch_PP-OCRv4_rec_infer.onnx", "linear_83.w_0", 1,
-    "ppocr_v4_rec/p2o.Add.265" },
-  { "ppocr MatMul.22 (linear_84)", "ch_PP-OCRv4_rec_infer.onnx", "linear_84.w_0", 1,
-    "ppocr_v4_rec/swish_14.tmp_0" },
-  { "silero LSTM W_ih", "silero_vad_v5.onnx",
-    "If_0_then_branch__Inline_0__decoder.rnn.weight_ih", 0,
-    "silero_vad_v5/If_0_then_branch_Inline_0_decoder_rnn_Unsqueeze_3_output_0" },
-  { "silero LSTM W_hh", "silero_vad_v5.onnx",
-    "If_0_then_branch__Inline_0__decoder.rnn.weight_hh", 0,
-    "silero_vad_v5/If_0_then_branch_Inline_0_decoder_rnn_Unsqueeze_4_output_0" },
-};
-#define N_LAYERS (sizeof layers / sizeof layers[0])
+/* The recognizer's MatMul layers linear_77..linear_84 (ONNX nodes MatMul.N, weights
+   stored inputs x outputs) and the recorded tensor that feeds each; then Silero VAD's
+   LSTM input and recurrent weights (outputs x inputs) and their recorded inputs. */
+static const unsigned ppocr_matmul[] = { 0, 6, 8, 10, 12, 18, 20, 22 };
+static const char *const ppocr_input[] = {
+  "p2o.Add.235", "reshape2_26.tmp_0", "p2o.Add.245", "swish_13.tmp_0",
+  "p2o.Add.255", "reshape2_28.tmp_0", "p2o.Add.265", "swish_14.tmp_0" };
+#define N_PPOCR (sizeof ppocr_matmul / sizeof ppocr_matmul[0])
+static const char *const silero_lstm[][3] = { { "W_ih", "weight_ih", "Unsqueeze_3" },
+                                              { "W_hh", "weight_hh", "Unsqueeze_4" } };
+#define N_LAYERS (N_PPOCR + sizeof silero_lstm / sizeof silero_lstm[0])
+
+/* Layer I of the list above. */
+static void
+layer_at (size_t i, layer_spec *L)
+{
+  if (i < N_PPOCR)
+    {
+      snprintf (L->label, sizeof L->label, "ppocr MatMul.%u (linear_%zu)", ppocr_matmul[i],
+                77 + i);
+      L->model = "ch_PP-OCRv4_rec_infer.onnx";
+      snprintf (L->weight, sizeof L->weight, "linear_%zu.w_0", 77 + i);
+      L->in_out = 1;
+      snprintf (L->act, sizeof L->act, "ppocr_v4_rec/%s", ppocr_input[i]);
+      return;
+    }
+  const char *const *s = silero_lstm[i - N_PPOCR];
+  snprintf (L->label, sizeof L->label, "silero LSTM %s", s[0]);
+  L->model = "silero_vad_v5.onnx";
+  snprintf (L->weight, sizeof L->weight, "If_0_then_branch__Inline_0__decoder.rnn.%s", s[1]);
+  L->in_out = 0;
+  snprintf (L->act, sizeof L->act,
+            "silero_vad_v5/If_0_then_branch_Inline_0_decoder_rnn_%s_output_0", s[2]);
+}
 
 static char *
 model_path (const char *data, const char *model)
@@ -228,8 +237,13 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
   fl_status st = FL_OK;
   size_t total = nl * nbits * ngroups, done = 0, nskipped = 0;
   layer_out *outs = calloc (nl, sizeof *outs);
-  if (!outs)
+  layer_spec *specs = calloc (nl, sizeof *specs);
+  for (size_t li = 0; specs && li < nl; li++)
+    layer_at (o->quick ? quick_layers[li] : li, &specs[li]);
+  if (!outs || !specs)
     {
+      free (outs);
+      free (specs);
       fl_table_free (t);
       fl_table_free (sum);
       return FL_ENOMEM;
@@ -237,7 +251,7 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
   /* the layers are independent: one per thread, the tables filled in order afterwards */
 #pragma omp parallel for schedule(dynamic, 1)
   for (size_t li = 0; li < nl; li++)
-    fit_layer (data, &layers[o->quick ? quick_layers[li] : li], &fo, bits, nbits, groups,
+    fit_layer (data, &specs[li], &fo, bits, nbits, groups,
                ngroups, o, &done, total, &outs[li]);
   if (outs[0].load_failed)
     {
@@ -247,7 +261,7 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
     }
   for (size_t li = 0; li < nl && st == FL_OK; li++)
     {
-      const layer_spec *L = &layers[o->quick ? quick_layers[li] : li];
+      const layer_spec *L = &specs[li];
       layer_out *lo = &outs[li];
       if (lo->load_failed)
         {
@@ -273,12 +287,9 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
             for (int me = 0; me < FL_LFIT_METHODS; me++)
               {
                 double l = lo->loss[bi][gi][me];
-                size_t row = fl_table_add_row (t);
-                if (row == (size_t) -1)
-                  {
-                    st = FL_ENOMEM;
-                    break;
-                  }
+                size_t row;
+                if ((st = fl_study_row (t, &row)) != FL_OK)
+                  break;
                 fl_table_set_text (t, row, 0, L->label);
                 fl_table_set_int (t, row, 1, (int64_t) lo->m);
                 fl_table_set_int (t, row, 2, (int64_t) lo->n);
@@ -298,6 +309,7 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
           }
     }
   free (outs);
+  free (specs);
   if (st != FL_OK)
     {
       fl_table_free (t);
@@ -343,10 +355,5 @@ fl_study_decoupleq (const fl_study_opts *o, fl_study_result *res, char *err, siz
                         "on %s (%d layer/setting pairs not below).", nl - nskipped, nskipped,
                         fo.rounds, fo.pg_steps, dq_above ? "not every layer" : "every layer",
                         dq_above);
-  st = fl_study_result_add (res, t);
-  if (st == FL_OK)
-    st = fl_study_result_add (res, sum);
-  else
-    fl_table_free (sum);
-  return st;
+  return fl_study_result_take (res, FL_OK, &t, &sum, (fl_table **) NULL);
 }

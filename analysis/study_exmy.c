@@ -60,9 +60,8 @@ fl_status
 fl_study_exmy (const fl_study_opts *o, fl_study_result *res, char *err, size_t errlen)
 {
   const char *data = o->data_dir ? o->data_dir : FL_STUDY_DEFAULT_DATA_DIR;
-  size_t per_source = o->quick ? 2 : 12, max_n = o->quick ? 4096 : 65536;
   fl_study_tensors ts;
-  fl_status st = fl_study_tensors_load (data, per_source, max_n, &ts, err, errlen);
+  fl_status st = fl_study_format_tensors (o, &ts, err, errlen);
   if (st != FL_OK)
     return st;
   split sp[NB * MAX_SPLITS];
@@ -72,7 +71,11 @@ fl_study_exmy (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
   size_t *gbest = NULL;
   uint64_t *codes = NULL;
   uint8_t *c8 = NULL, *packed = NULL, *back = NULL;
+  fl_study_acc *acc = NULL;
+  size_t acc_missing = 0;
   memset (sp, 0, sizeof sp);
+  if ((st = fl_study_acc_open (data, &acc)) != FL_OK)
+    goto out;
   if ((st = make_splits (sp, &nsp, err, errlen)) != FL_OK)
     goto out;
 
@@ -90,9 +93,11 @@ fl_study_exmy (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
                                      FL_CELL_INT, FL_CELL_REAL };
   static const char *const cg[] = { "bits", "global_format", "global_mean_sqnr_db",
                                     "best_mean_sqnr_db", "mean_gain_db", "max_gain_db",
-                                    "mean_bits_saved", "tensors_best_is_global" };
+                                    "mean_bits_saved", "tensors_best_is_global",
+                                    FL_STUDY_ACC_COLS };
   static const fl_cell_type tg[] = { FL_CELL_INT, FL_CELL_TEXT, FL_CELL_REAL, FL_CELL_REAL,
-                                     FL_CELL_REAL, FL_CELL_REAL, FL_CELL_REAL, FL_CELL_INT };
+                                     FL_CELL_REAL, FL_CELL_REAL, FL_CELL_REAL, FL_CELL_INT,
+                                     FL_STUDY_ACC_TYPES };
   static const char *const cp[] = { "tensor", "bits", "format", "n", "packed_bytes",
                                     "ceil_nB_8", "pack_bytes", "round_trip" };
   static const fl_cell_type tp[] = { FL_CELL_TEXT, FL_CELL_INT, FL_CELL_TEXT, FL_CELL_INT,
@@ -103,8 +108,9 @@ fl_study_exmy (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
                         "the same width; bits_needed: the smallest width whose best split "
                         "reaches the global split's SQNR", 10, cb, tb);
   tglob = fl_table_new ("global", "Per width: the global split (best mean SQNR over the "
-                        "tensors) against choosing per tensor (bits saved at equal SQNR, interpolated)", 8,
-                        cg, tg);
+                        "tensors) against choosing per tensor (bits saved at equal SQNR, "
+                        "interpolated); accuracy of the whole models quantized to the global "
+                        "split", 12, cg, tg);
   tpack = fl_table_new ("packed", "The equal-SQNR mix (each tensor at bits_needed with its "
                         "best split) packed with fl_pack8: bytes against ceil(n*B/8)", 8, cp,
                         tp);
@@ -125,12 +131,9 @@ fl_study_exmy (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
                                  errlen);
           if (st != FL_OK)
             break;
-          size_t r = fl_table_add_row (tsplit);
-          if (r == (size_t) -1)
-            {
-              st = FL_ENOMEM;
-              break;
-            }
+          size_t r;
+          if ((st = fl_study_row (tsplit, &r)) != FL_OK)
+            break;
           fl_table_set_text (tsplit, r, 0, ts.t[i].label);
           fl_table_set_text (tsplit, r, 1, ts.t[i].is_weight ? "weight" : "activation");
           fl_table_set_int (tsplit, r, 2, (int64_t) ts.t[i].n);
@@ -220,12 +223,9 @@ fl_study_exmy (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
           size_t bi = bests[i * NB + b - MIN_B];
           if (bi == g)
             same++;
-          size_t r = fl_table_add_row (tbest);
-          if (r == (size_t) -1)
-            {
-              st = FL_ENOMEM;
-              break;
-            }
+          size_t r;
+          if ((st = fl_study_row (tbest, &r)) != FL_OK)
+            break;
           fl_table_set_text (tbest, r, 0, ts.t[i].label);
           fl_table_set_text (tbest, r, 1, ts.t[i].is_weight ? "weight" : "activation");
           fl_table_set_int (tbest, r, 2, b);
@@ -258,12 +258,8 @@ fl_study_exmy (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
           pack_not_exact += nbytes != exact;
           mix_bytes[b - MIN_B] += nbytes;
           global_bytes[b - MIN_B] += fl_pack_bytes (b, n);
-          r = fl_table_add_row (tpack);
-          if (r == (size_t) -1)
-            {
-              st = FL_ENOMEM;
-              break;
-            }
+          if ((st = fl_study_row (tpack, &r)) != FL_OK)
+            break;
           fl_table_set_text (tpack, r, 0, ts.t[i].label);
           fl_table_set_int (tpack, r, 1, need);
           fl_table_set_text (tpack, r, 2, sp[ns].name);
@@ -279,12 +275,9 @@ fl_study_exmy (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
       for (size_t i = 0; i < ts.n; i++)
         if (gain[i] > maxgain)
           maxgain = gain[i];
-      size_t r = fl_table_add_row (tglob);
-      if (r == (size_t) -1)
-        {
-          st = FL_ENOMEM;
-          break;
-        }
+      size_t r;
+      if ((st = fl_study_row (tglob, &r)) != FL_OK)
+        break;
       fl_table_set_int (tglob, r, 0, b);
       fl_table_set_text (tglob, r, 1, sp[g].name);
       fl_table_set_real (tglob, r, 2, mean_of (gsq, ts.n));
@@ -293,6 +286,9 @@ fl_study_exmy (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
       fl_table_set_real (tglob, r, 5, maxgain);
       fl_table_set_real (tglob, r, 6, mean_of (saved, ts.n));
       fl_table_set_int (tglob, r, 7, (int64_t) same);
+      /* Whole models with one absmax scale per output channel: per tensor, the narrow
+         formats flush the recognizer's small depthwise channels (doc/studies.md). */
+      fl_study_acc_set (acc, tglob, r, 8, sp[g].name, "absmax", "channel:0", &acc_missing);
       fl_study_result_note (res, "- %u bits: global split %s, mean SQNR %.2f dB; per-tensor "
                             "best %.2f dB (gain %.2f dB mean, %.2f dB max; %zu of %zu tensors "
                             "already best with the global split); %.2f bits saved per tensor "
@@ -310,10 +306,7 @@ fl_study_exmy (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
                             "padded).", ts.n, o->quick ? "--quick: 2 per source, at most "
                             "4096 values each" : "at most 12 per source, 65536 values each",
                             nsp, pack_mismatch, pack_not_exact);
-      fl_study_result_note (res, "- Accuracy end to end: notebooks-data/ocr-cer.sh "
-                            "measures the recognizer's character error rate with models "
-                            "written by fmtlab quantize (doc/studies.md); this study reports "
-                            "SQNR only.");
+      st = fl_study_acc_note (acc, res, "global", NB, acc_missing);
     }
   free (bestsq);
   free (bests);
@@ -321,21 +314,9 @@ fl_study_exmy (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
   free (saved);
   free (gsq);
   free (bsq);
-  if (st == FL_OK)
-    {
-      st = fl_study_result_add (res, tglob);
-      tglob = NULL;
-      if (st == FL_OK)
-        st = fl_study_result_add (res, tbest);
-      tbest = NULL;
-      if (st == FL_OK)
-        st = fl_study_result_add (res, tpack);
-      tpack = NULL;
-      if (st == FL_OK)
-        st = fl_study_result_add (res, tsplit);
-      tsplit = NULL;
-    }
+  st = fl_study_result_take (res, st, &tglob, &tbest, &tpack, &tsplit, (fl_table **) NULL);
 out:
+  fl_study_acc_close (acc);
   for (size_t s = 0; s < nsp; s++)
     fl_quantizer_free (sp[s].qz);
   fl_table_free (tsplit);

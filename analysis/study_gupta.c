@@ -273,15 +273,13 @@ fl_study_gupta (const fl_study_opts *o, fl_study_result *res, char *err, size_t 
     { "<4,8> sr (WL 12)", "fixed4.8", NULL, 0, FL_SR, 4, 8, 0, 0 },
     { "<4,8> sr -> <4,12> sr", "fixed4.8", "fixed4.12", 0, FL_SR, 4, 8, 4, 12 },
   };
-  static const run_spec quick[] = {
-    { "float32", "fp32", NULL, 0, FL_RNE, 0, 0, 0, 0 },
-    { "<8,8> rne", "fixed8.8", NULL, 0, FL_RNE, 8, 8, 0, 0 },
-    { "<8,8> sr", "fixed8.8", NULL, 0, FL_SR, 8, 8, 0, 0 },
-    { "<4,12> rne", "fixed4.12", NULL, 0, FL_RNE, 4, 12, 0, 0 },
-    { "<4,12> sr", "fixed4.12", NULL, 0, FL_SR, 4, 12, 0, 0 },
-  };
-  const run_spec *runs = o->quick ? quick : full;
-  size_t nruns = o->quick ? sizeof quick / sizeof quick[0] : sizeof full / sizeof full[0];
+  /* --quick: float32, <8,8> and <4,12> under rne and sr */
+  static const size_t quick_runs[] = { 0, 1, 2, 5, 6 };
+  run_spec runs[sizeof full / sizeof full[0]];
+  size_t nruns = o->quick ? sizeof quick_runs / sizeof quick_runs[0]
+    : sizeof full / sizeof full[0];
+  for (size_t i = 0; i < nruns; i++)
+    runs[i] = full[o->quick ? quick_runs[i] : i];
   static const char *const cn[] = { "run", "format", "rounding", "wl", "fl", "epoch",
                                     "train_loss", "test_error" };
   static const fl_cell_type ct[] = { FL_CELL_TEXT, FL_CELL_TEXT, FL_CELL_TEXT, FL_CELL_INT,
@@ -327,12 +325,9 @@ fl_study_gupta (const fl_study_opts *o, fl_study_result *res, char *err, size_t 
       {
         const run_spec *rs = &runs[i];
         int cur2 = rs->fmt2 && ep >= epochs / 2 + 1;
-        size_t row = fl_table_add_row (curves);
-        if (row == (size_t) -1)
-          {
-            s = FL_ENOMEM;
-            break;
-          }
+        size_t row;
+        if ((s = fl_study_row (curves, &row)) != FL_OK)
+          break;
         fl_table_set_text (curves, row, 0, rs->label);
         fl_table_set_text (curves, row, 1, cur2 ? rs->fmt2 : rs->fmt);
         fl_table_set_text (curves, row, 2, fl_round_mode_name (rs->mode));
@@ -372,11 +367,7 @@ fl_study_gupta (const fl_study_opts *o, fl_study_result *res, char *err, size_t 
       for (size_t i = 0; i < nruns; i++)
         fl_study_result_note (res, "- %s: final test error %.2f %%", runs[i].label,
                               100 * finals[i]);
-      s = fl_study_result_add (res, curves);
-      curves = NULL;
-      if (s == FL_OK)
-        s = fl_study_result_add (res, sum);
-      sum = NULL;
+      s = fl_study_result_take (res, s, &curves, &sum, (fl_table **) NULL);
     }
   fl_table_free (curves);
   fl_table_free (sum);

@@ -237,6 +237,7 @@ check_cells (const char *name, const cells *c, const double *x, size_t n, size_t
    (sf in [-16, 16] by 1/4, by 1/2 with --quick). */
 #define SF_LO (-16.0)
 #define N_ES 4
+#define MAX_RS 7   /* rs 1..B-1, B <= 8 */
 
 typedef struct {
   unsigned bits;
@@ -428,9 +429,19 @@ fl_study_lp (const fl_study_opts *o, fl_study_result *res, char *err, size_t err
                                 "1/4; 1/2 with --quick)", 10, cg, tg);
   fl_table *tsum = fl_table_new ("by_family", "Mean SQNR by width and family over the "
                                  "tensors", 6, cs, tss);
+  static const char *const cr[] = { "bits", "format", "tensors_best", FL_STUDY_ACC_COLS };
+  static const fl_cell_type tr[] = { FL_CELL_INT, FL_CELL_TEXT, FL_CELL_INT,
+                                     FL_STUDY_ACC_TYPES };
+  fl_table *trec = fl_table_new ("recommended", "Per width: the LP (es, rs) that is the best "
+                                 "LP of the most tensors, and the accuracy of the whole models "
+                                 "quantized to it", 7, cr, tr);
+  fl_study_acc *acc = NULL;
+  size_t acc_missing = 0;
   baseline *bl = calloc (64, sizeof *bl);
-  if (!tbest || !tga || !tsum || !bl)
+  if (!tbest || !tga || !tsum || !trec || !bl)
     st = FL_ENOMEM;
+  if (st == FL_OK)
+    st = fl_study_acc_open (data, &acc);
   size_t mismatches = 0, checked = 0, ga_worse = 0, ga_equal = 0, ga_runs = 0;
   double ga_evals_sum = 0, grid_evals_sum = 0;
   for (size_t w = 0; w < nw && st == FL_OK; w++)
@@ -464,6 +475,7 @@ fl_study_lp (const fl_study_opts *o, fl_study_result *res, char *err, size_t err
         }
       double fam_sum[N_FAM + 1] = { 0 }, fam_vs[N_FAM + 1] = { 0 };
       size_t fam_beat[N_FAM + 1] = { 0 };
+      size_t votes[N_ES][MAX_RS + 1] = { { 0 } };   /* tensors whose best LP has (es, rs) */
       for (size_t i = 0; i < ts.n && st == FL_OK; i++)
         {
           const fl_study_tensor *t = &ts.t[i];
@@ -484,6 +496,7 @@ fl_study_lp (const fl_study_opts *o, fl_study_result *res, char *err, size_t err
           size_t k = bc - g.c;
           unsigned bes = k / (g.nrs * g.nsf), brs = 1 + (k / g.nsf) % g.nrs;
           double bsf = SF_LO + (k % g.nsf) * g.step;
+          votes[bes][brs]++;
           char bname[48];
           snprintf (bname, sizeof bname, "lp%ues%urs%usf%g", B, bes, brs, bsf);
           /* Baselines: the best of each family. */
@@ -511,12 +524,9 @@ fl_study_lp (const fl_study_opts *o, fl_study_result *res, char *err, size_t err
               }
           for (int f = -1; f < N_FAM && st == FL_OK; f++)
             {
-              size_t r = fl_table_add_row (tbest);
-              if (r == (size_t) -1)
-                {
-                  st = FL_ENOMEM;
-                  break;
-                }
+              size_t r;
+              if ((st = fl_study_row (tbest, &r)) != FL_OK)
+                break;
               double s = f < 0 ? bestlp : fb[f];
               fl_table_set_text (tbest, r, 0, t->label);
               fl_table_set_text (tbest, r, 1, t->is_weight ? "weight" : "activation");
@@ -535,12 +545,9 @@ fl_study_lp (const fl_study_opts *o, fl_study_result *res, char *err, size_t err
           char gname[48];
           snprintf (gname, sizeof gname, "lp%ues%urs%usf%g", B, gb.es, gb.rs,
                     SF_LO + gb.sf * g.step);
-          size_t r = fl_table_add_row (tga);
-          if (r == (size_t) -1)
-            {
-              st = FL_ENOMEM;
-              break;
-            }
+          size_t r;
+          if ((st = fl_study_row (tga, &r)) != FL_OK)
+            break;
           fl_table_set_text (tga, r, 0, t->label);
           fl_table_set_int (tga, r, 1, B);
           fl_table_set_int (tga, r, 2, (int64_t) nvalid);
@@ -559,18 +566,33 @@ fl_study_lp (const fl_study_opts *o, fl_study_result *res, char *err, size_t err
         }
       for (int f = -1; f < N_FAM && st == FL_OK; f++)
         {
-          size_t r = fl_table_add_row (tsum);
-          if (r == (size_t) -1)
-            {
-              st = FL_ENOMEM;
-              break;
-            }
+          size_t r;
+          if ((st = fl_study_row (tsum, &r)) != FL_OK)
+            break;
           fl_table_set_int (tsum, r, 0, B);
           fl_table_set_text (tsum, r, 1, f < 0 ? "lp" : fam_name[f]);
           fl_table_set_int (tsum, r, 2, (int64_t) ts.n);
           fl_table_set_real (tsum, r, 3, fam_sum[f + 1] / ts.n);
           fl_table_set_real (tsum, r, 4, fam_vs[f + 1] / ts.n);
           fl_table_set_int (tsum, r, 5, (int64_t) fam_beat[f + 1]);
+        }
+      /* The whole-model recommendation: the most frequent best (es, rs), ties to the
+         smaller es then rs; sf is per tensor, so a whole model takes absmax scales per
+         output channel instead (doc/studies.md). */
+      unsigned res_es = 0, res_rs = 1;
+      for (unsigned e = 0; e < N_ES; e++)
+        for (unsigned rs = 1; rs <= g.nrs; rs++)
+          if (votes[e][rs] > votes[res_es][res_rs])
+            res_es = e, res_rs = rs;
+      size_t rr;
+      if (st == FL_OK && (st = fl_study_row (trec, &rr)) == FL_OK)
+        {
+          char rname[32];
+          snprintf (rname, sizeof rname, "lp%ues%urs%u", B, res_es, res_rs);
+          fl_table_set_int (trec, rr, 0, B);
+          fl_table_set_text (trec, rr, 1, rname);
+          fl_table_set_int (trec, rr, 2, (int64_t) votes[res_es][res_rs]);
+          fl_study_acc_set (acc, trec, rr, 3, rname, "absmax", "channel:0", &acc_missing);
         }
       if (st == FL_OK)
         fl_study_result_note (res, "- %u bits: mean SQNR lp (es, rs, sf grid) %.2f dB, "
@@ -600,22 +622,14 @@ fl_study_lp (const fl_study_opts *o, fl_study_result *res, char *err, size_t err
       fl_study_result_note (res, "- %zu tensors (%s).", ts.n, o->quick
                             ? "--quick: 1 per source, at most 4096 values each, 8 and 4 bits"
                             : "2 per source, at most 8192 values each");
-      fl_study_result_note (res, "- Accuracy end to end: notebooks-data/ocr-cer.sh "
-                            "measures the recognizer's character error rate with models "
-                            "written by fmtlab quantize (doc/studies.md); this study reports "
-                            "SQNR only.");
-      st = fl_study_result_add (res, tsum);
-      tsum = NULL;
-      if (st == FL_OK)
-        st = fl_study_result_add (res, tga);
-      tga = NULL;
-      if (st == FL_OK)
-        st = fl_study_result_add (res, tbest);
-      tbest = NULL;
+      st = fl_study_acc_note (acc, res, "recommended", nw, acc_missing);
     }
+  st = fl_study_result_take (res, st, &tsum, &trec, &tga, &tbest, (fl_table **) NULL);
   fl_table_free (tbest);
   fl_table_free (tga);
   fl_table_free (tsum);
+  fl_table_free (trec);
+  fl_study_acc_close (acc);
   free (bl);
   fl_study_tensors_free (&ts);
   return st;

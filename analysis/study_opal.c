@@ -174,12 +174,9 @@ softmax_part (const fl_study_opts *o, const char *data, fl_study_result *res, ch
       free (p);
       free (y);
       free (x);
-      size_t r = fl_table_add_row (t);
-      if (r == (size_t) -1)
-        {
-          st = FL_ENOMEM;
-          break;
-        }
+      size_t r;
+      if ((st = fl_study_row (t, &r)) != FL_OK)
+        break;
       fl_table_set_text (t, r, 0, softmax_inputs[k]);
       fl_table_set_int (t, r, 1, (int64_t) use);
       fl_table_set_int (t, r, 2, (int64_t) len);
@@ -215,9 +212,8 @@ fl_status
 fl_study_opal (const fl_study_opts *o, fl_study_result *res, char *err, size_t errlen)
 {
   const char *data = o->data_dir ? o->data_dir : FL_STUDY_DEFAULT_DATA_DIR;
-  size_t per_source = o->quick ? 2 : 12, max_n = o->quick ? 4096 : 65536;
   fl_study_tensors ts;
-  fl_status st = fl_study_tensors_load (data, per_source, max_n, &ts, err, errlen);
+  fl_status st = fl_study_format_tensors (o, &ts, err, errlen);
   if (st != FL_OK)
     return st;
   static const char *const cn[] = { "tensor", "kind", "n", "elem_bits", "format", "scheme",
@@ -226,19 +222,26 @@ fl_study_opal (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
                                      FL_CELL_TEXT, FL_CELL_TEXT, FL_CELL_REAL, FL_CELL_REAL };
   static const char *const cs[] = { "elem_bits", "scheme", "tensors", "mean_sqnr_db",
                                     "mean_sqnr_weights_db", "mean_sqnr_activations_db",
-                                    "bits_per_element", "gain_over_mx128_db" };
+                                    "bits_per_element", "gain_over_mx128_db",
+                                    FL_STUDY_ACC_COLS };
   static const fl_cell_type cst[] = { FL_CELL_INT, FL_CELL_TEXT, FL_CELL_INT, FL_CELL_REAL,
-                                      FL_CELL_REAL, FL_CELL_REAL, FL_CELL_REAL, FL_CELL_REAL };
+                                      FL_CELL_REAL, FL_CELL_REAL, FL_CELL_REAL, FL_CELL_REAL,
+                                      FL_STUDY_ACC_TYPES };
   fl_table *tb = fl_table_new ("blocks", "SQNR and storage of OPAL blocks (4 bf16 outliers "
                                "per 128) and MX blocks with sign-magnitude integer elements, "
                                "per tensor", 8, cn, ct);
   fl_table *tsum = fl_table_new ("by_scheme", "Mean SQNR by element width and scheme over "
-                                 "the tensors", 8, cs, cst);
+                                 "the tensors; accuracy of the whole models quantized to "
+                                 "the scheme", 12, cs, cst);
+  fl_study_acc *acc = NULL;
+  size_t acc_missing = 0;
   fl_quantizer *qz[N_ELEM][N_KIND] = { { NULL } };
   double (*sq)[N_ELEM][N_KIND] = calloc (ts.n + 1, sizeof *sq);
   double bits[N_ELEM][N_KIND] = { { 0 } };
   if (!tb || !tsum || !sq)
     st = FL_ENOMEM;
+  if (st == FL_OK)
+    st = fl_study_acc_open (data, &acc);
   for (size_t b = 0; b < N_ELEM && st == FL_OK; b++)
     for (size_t k = 0; k < N_KIND && st == FL_OK; k++)
       {
@@ -257,12 +260,9 @@ fl_study_opal (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
             if (st != FL_OK)
               break;
             bits[b][k] = bpe;   /* the same for every tensor but the last partial block */
-            size_t r = fl_table_add_row (tb);
-            if (r == (size_t) -1)
-              {
-                st = FL_ENOMEM;
-                break;
-              }
+            size_t r;
+            if ((st = fl_study_row (tb, &r)) != FL_OK)
+              break;
             fl_table_set_text (tb, r, 0, ts.t[i].label);
             fl_table_set_text (tb, r, 1, ts.t[i].is_weight ? "weight" : "activation");
             fl_table_set_int (tb, r, 2, (int64_t) ts.t[i].n);
@@ -290,12 +290,9 @@ fl_study_opal (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
                 sa += sq[i][b][k], na++;
             }
           mean[k] = s / ts.n;
-          size_t r = fl_table_add_row (tsum);
-          if (r == (size_t) -1)
-            {
-              st = FL_ENOMEM;
-              break;
-            }
+          size_t r;
+          if ((st = fl_study_row (tsum, &r)) != FL_OK)
+            break;
           fl_table_set_int (tsum, r, 0, elem_bits[b]);
           fl_table_set_text (tsum, r, 1, kind_name[k]);
           fl_table_set_int (tsum, r, 2, (int64_t) ts.n);
@@ -304,6 +301,10 @@ fl_study_opal (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
           fl_table_set_real (tsum, r, 5, na ? sa / na : NAN);
           fl_table_set_real (tsum, r, 6, bits[b][k]);
           fl_table_set_real (tsum, r, 7, g / ts.n);
+          char name[64];
+          snprintf (name, sizeof name, kind_fmt[k], elem_bits[b] - 1);
+          /* block formats carry their own scales */
+          fl_study_acc_set (acc, tsum, r, 8, name, "none", "tensor", &acc_missing);
         }
       if (st == FL_OK)
         fl_study_result_note (res, "- %u-bit elements: OPAL %.2f dB at %.3f bits/element, "
@@ -322,16 +323,10 @@ fl_study_opal (const fl_study_opts *o, fl_study_result *res, char *err, size_t e
                             ? "--quick: 2 per source, at most 4096 values each; 64 softmax "
                             "rows per input" : "at most 12 per source, 65536 values each; "
                             "every softmax row");
-      fl_study_result_note (res, "- Accuracy end to end: notebooks-data/ocr-cer.sh "
-                            "measures the recognizer's character error rate with models "
-                            "written by fmtlab quantize (doc/studies.md); this study reports "
-                            "SQNR only.");
-      st = fl_study_result_add (res, tsum);
-      tsum = NULL;
-      if (st == FL_OK)
-        st = fl_study_result_add (res, tb);
-      tb = NULL;
+      st = fl_study_acc_note (acc, res, "by_scheme", N_ELEM * N_KIND, acc_missing);
     }
+  st = fl_study_result_take (res, st, &tsum, &tb, (fl_table **) NULL);
+  fl_study_acc_close (acc);
   for (size_t b = 0; b < N_ELEM; b++)
     for (size_t k = 0; k < N_KIND; k++)
       fl_quantizer_free (qz[b][k]);

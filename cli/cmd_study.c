@@ -25,7 +25,8 @@ help (void)
           "  -s, --seed S        seed of every random choice (default 1)\n"
           "  -q, --quick         the reduced sizes CI runs (--list states them)\n"
           "      --data DIR      the recorded models and activations (default\n"
-          "                      notebooks-data/cache; doc/data.md)\n"
+          "                      notebooks-data/cache; doc/data.md); the exmy, lp and opal\n"
+          "                      studies read accuracy from DIR/accuracy/ (n/a without it)\n"
           "      --dataset DIR   Fashion-MNIST's IDX files (default\n"
           "                      /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist)\n"
           "  -l, --list          list the studies and what --quick reduces\n"
@@ -171,7 +172,8 @@ write_json (FILE *fp, const fl_table *t)
   json_decref (arr);
 }
 
-/* Markdown: reals with 6 significant digits (the CSV and JSON keep them all). */
+/* Markdown: reals with 6 significant digits (the CSV and JSON keep them all); a real
+   not measured (unset or non-finite: empty in CSV, null in JSON) reads n/a. */
 static void
 write_md (FILE *fp, const fl_table *t)
 {
@@ -191,6 +193,8 @@ write_md (FILE *fp, const fl_table *t)
           const fl_cell *cell = fl_table_cell (t, r, c);
           if (cell->set && cell->type == FL_CELL_REAL && isfinite (cell->v.r))
             snprintf (buf, sizeof buf, "%.6g", cell->v.r);
+          else if (cell->type == FL_CELL_REAL)
+            snprintf (buf, sizeof buf, "n/a");
           else
             cell_text (cell, buf, sizeof buf);
           fputc (' ', fp);

@@ -3,8 +3,12 @@
 // texts.json (an array of strings) and line-I.pgm (the I-th string rendered 48 pixels high,
 // binary PGM).  Normalisation (v/255 - 0.5)/0.5 on three equal channels, CTC greedy decode
 // (argmax per step, repeats merged, blank 0 dropped; classes: blank, the lines of KEYS, a
-// space), as notebooks-data/finish_activations.py.  One CSV line per model:
-// model,lines,chars,edits,cer,exact_lines.  Run with NODE_PATH=cache/recorder/node_modules.
+// space), as notebooks-data/finish_activations.py.  The CER compares the decoded string
+// with leading and trailing spaces removed (the rendered line's white margin decodes as a
+// space on some lines, which the texts never have; doc/studies.md); raw_edits counts
+// them too.  One CSV line per model: model,lines,chars,edits,cer,exact_lines,raw_edits.  With OCR_CER_DECODED=DIR set, also writes
+// DIR/MODEL.txt: the decoded string of every line, one a line (to see which lines differ).
+// Run with NODE_PATH=cache/recorder/node_modules.
 const fs = require('fs');
 const path = require('path');
 const ort = require('onnxruntime-web');
@@ -49,10 +53,11 @@ function levenshtein(a, b) {
     for (let c = 0; c < 3; c++) for (let i = 0; i < n; i++) x[c * n + i] = (img.data[i] / 255 - 0.5) / 0.5;
     return new ort.Tensor('float32', x, [1, 3, img.h, img.w]);
   });
-  console.log('model,lines,chars,edits,cer,exact_lines');
+  console.log('model,lines,chars,edits,cer,exact_lines,raw_edits');
   for (const m of models) {
     const s = await ort.InferenceSession.create(fs.readFileSync(m), { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
-    let edits = 0, total = 0, exact = 0;
+    let edits = 0, total = 0, exact = 0, rawEdits = 0;
+    const decoded = [];
     for (let k = 0; k < texts.length; k++) {
       const feeds = {}; feeds[s.inputNames[0]] = inputs[k];
       const p = (await s.run(feeds))[s.outputNames[0]];
@@ -64,9 +69,14 @@ function levenshtein(a, b) {
         if (best !== last && best !== 0) out += chars[best];
         last = best;
       }
-      const d = levenshtein(out, texts[k]);
+      decoded.push(out);
+      rawEdits += levenshtein(out, texts[k]);
+      const d = levenshtein(out.replace(/^ +| +$/g, ''), texts[k]);
       edits += d; total += texts[k].length; exact += d === 0;
     }
-    console.log([path.basename(m), texts.length, total, edits, (edits / total).toFixed(5), exact].join(','));
+    if (process.env.OCR_CER_DECODED)
+      fs.writeFileSync(path.join(process.env.OCR_CER_DECODED, path.basename(m, '.onnx') + '.txt'),
+                       decoded.join('\n') + '\n');
+    console.log([path.basename(m), texts.length, total, edits, (edits / total).toFixed(5), exact, rawEdits].join(','));
   }
 })().catch((e) => { console.error('ocr-cer.js: ' + String(e)); process.exit(1); });

@@ -2,16 +2,19 @@
    'gupta' study's pieces: SPEC B§8.3's known answers through the fast path the study uses
    (fl_quantize_doubles on fixed<IL>.<FL>), the MLP's gradient against central finite
    differences, and a short training run in <8,8> where round-to-nearest loses the small
-   updates and stochastic rounding keeps them. */
+   updates and stochastic rounding keeps them; the accuracy cache the format studies read
+   (study_accuracy.c). */
 #include <config.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <fmtlab/study.h>
 #include "testutil.h"
 #include "study-impl.h"
+#include "study-data-impl.h"
 #include "mlp-impl.h"
 #include <fmtlab/layerfit.h>
 
@@ -465,6 +468,117 @@ START_TEST (test_decoupleq_below_rtn)
 }
 END_TEST
 
+/* ---- the accuracy cache (notebooks-data/ocr-cer.sh and vad-agree.sh's tables) ---- */
+
+static void
+write_text (const char *path, const char *text)
+{
+  FILE *fp = fopen (path, "w");
+  ck_assert_ptr_nonnull (fp);
+  fputs (text, fp);
+  fclose (fp);
+}
+
+#define REC_SHA "06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0"
+#define VAD_SHA "2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f"
+
+START_TEST (test_accuracy_cache)
+{
+  char dir[] = "/tmp/test_study_acc_XXXXXX", path[256];
+  ck_assert_ptr_nonnull (mkdtemp (dir));
+  static const char *const names[] = { "x", FL_STUDY_ACC_COLS };
+  static const fl_cell_type types[] = { FL_CELL_INT, FL_STUDY_ACC_TYPES };
+  fl_table *t = fl_table_new ("acc", "t", 5, names, types);
+  for (int i = 0; i < 6; i++)
+    fl_table_add_row (t);
+  fl_study_result r;
+  fl_study_result_init (&r);
+  fl_study_acc *a = NULL;
+  size_t missing = 0;
+
+  /* no cache at all: every cell n/a, the note says why */
+  ck_assert_int_eq (fl_study_acc_open (dir, &a), FL_OK);
+  fl_study_acc_set (a, t, 0, 1, "int8", "absmax", "channel:0", &missing);
+  ck_assert_str_eq (fl_table_cell (t, 0, 1)->v.s, "int8/absmax/channel:0");
+  ck_assert_int_eq (fl_table_cell (t, 0, 2)->set, 0);
+  ck_assert_int_eq (fl_table_cell (t, 0, 3)->set, 0);
+  ck_assert_uint_eq (missing, 1);
+  ck_assert_int_eq (fl_study_acc_note (a, &r, "acc", 1, missing), FL_OK);
+  ck_assert_ptr_nonnull (strstr (r.summary, "CER n/a"));
+  ck_assert_ptr_nonnull (strstr (r.summary, "MANIFEST has no sha256"));
+  fl_study_acc_close (a);
+
+  /* the tables as the scripts write them: a quoted block name with commas, a row of
+     another model version (ignored), a key measured twice (the later row wins) */
+  snprintf (path, sizeof path, "%s/MANIFEST", dir);
+  write_text (path, "models/ch_PP-OCRv4_rec_infer.onnx | npm x | Apache-2.0 | how | " REC_SHA "\n"
+              "models/silero_vad_v5.onnx | npm y | MIT | how | " VAD_SHA "\n");
+  snprintf (path, sizeof path, "%s/accuracy", dir);
+  ck_assert_int_eq (mkdir (path, 0700), 0);
+  snprintf (path, sizeof path, "%s/accuracy/cer.csv", dir);
+  write_text (path, "model_sha256,format,scale,granularity,seed,model,lines,chars,edits,cer,"
+              "exact_lines,raw_edits\n"
+              REC_SHA ",float,none,tensor,1,m.onnx,200,4396,0,0.00000,200,42\n"
+              REC_SHA ",\"int8\",absmax,channel:0,1,q.onnx,200,4396,9,0.00200,190,30\n"
+              "ffff" ",\"e4m3fn\",absmax,tensor,1,q.onnx,200,4396,5,0.50000,195,5\n"
+              REC_SHA ",\"e4m3fn\",absmax,tensor,1,q.onnx,200,4396,5,0.00114,195,5\n"
+              REC_SHA ",\"opal:elem=exmy_e0m3,k=128\",none,tensor,1,q.onnx,200,4396,2,0.25,1,9\n"
+              REC_SHA ",\"int8\",absmax,channel:0,1,q.onnx,200,4396,9,0.00300,190,30\n");
+  snprintf (path, sizeof path, "%s/accuracy/vad.csv", dir);
+  write_text (path, "model_sha256,format,scale,granularity,seed,utterances,model,frames,"
+              "speech_frames,agree,speech_agree,silence_agree,max_abs_dp,mean_abs_dp\n"
+              VAD_SHA ",float,none,tensor,1,8,v.onnx,1293,684,1.00000,1,1,0,0\n"
+              VAD_SHA ",\"int8\",absmax,channel:0,1,8,q.onnx,1293,684,0.99845,1,1,0.09519,0\n");
+  ck_assert_int_eq (fl_study_acc_open (dir, &a), FL_OK);
+  missing = 0;
+  fl_study_acc_set (a, t, 1, 1, "int8", "absmax", "channel:0", &missing);
+  fl_study_acc_set (a, t, 2, 1, "e4m3fn", "absmax", "tensor", &missing);
+  fl_study_acc_set (a, t, 3, 1, "opal:elem=exmy_e0m3,k=128", "none", "tensor", &missing);
+  fl_study_acc_set (a, t, 4, 1, "int8", "absmax", "tensor", &missing);
+  ck_assert (fabs (fl_table_cell (t, 1, 2)->v.r - 0.3) < 1e-12);   /* the later row */
+  ck_assert (fabs (fl_table_cell (t, 1, 3)->v.r - 99.845) < 1e-9);
+  ck_assert (fl_table_cell (t, 1, 4)->v.r == 0.09519);
+  ck_assert (fabs (fl_table_cell (t, 2, 2)->v.r - 0.114) < 1e-12);  /* not the stale 50% */
+  ck_assert_int_eq (fl_table_cell (t, 2, 3)->set, 0);               /* no VAD row */
+  ck_assert (fl_table_cell (t, 3, 2)->v.r == 25);
+  ck_assert_int_eq (fl_table_cell (t, 4, 2)->set, 0);
+  ck_assert_uint_eq (missing, 3);
+  fl_study_result_free (&r);
+  fl_study_result_init (&r);
+  ck_assert_int_eq (fl_study_acc_note (a, &r, "acc", 4, missing), FL_OK);
+  ck_assert_ptr_nonnull (strstr (r.summary, "200 rendered lines"));
+  ck_assert_ptr_nonnull (strstr (r.summary, "float recognizer: 0.00%"));
+  ck_assert_ptr_nonnull (strstr (r.summary, "1293 frames"));
+  ck_assert_ptr_nonnull (strstr (r.summary, "3 of 4 settings"));
+  fl_study_acc_close (a);
+
+  /* a malformed line (an unterminated quote) makes the table n/a, never a crash */
+  write_text (path, "model_sha256,format,scale,granularity,seed,utterances,model,frames,"
+              "speech_frames,agree,speech_agree,silence_agree,max_abs_dp,mean_abs_dp\n"
+              VAD_SHA ",float,none,tensor,1,8,v.onnx,1293,684,1.00000,1,1,0,0\n"
+              VAD_SHA ",\"int8,absmax,channel:0,1,8,q.onnx,1293,684,0.99845,1,1,0.09519,0\n");
+  ck_assert_int_eq (fl_study_acc_open (dir, &a), FL_OK);
+  fl_study_acc_set (a, t, 5, 1, "int8", "absmax", "channel:0", NULL);
+  ck_assert (fabs (fl_table_cell (t, 5, 2)->v.r - 0.3) < 1e-12);
+  ck_assert_int_eq (fl_table_cell (t, 5, 3)->set, 0);
+  fl_study_result_free (&r);
+  fl_study_result_init (&r);
+  ck_assert_int_eq (fl_study_acc_note (a, &r, "acc", 1, 0), FL_OK);
+  ck_assert_ptr_nonnull (strstr (r.summary, "vad.csv:3: malformed line"));
+  fl_study_acc_close (a);
+  fl_study_result_free (&r);
+  fl_table_free (t);
+  unlink (path);
+  snprintf (path, sizeof path, "%s/accuracy/cer.csv", dir);
+  unlink (path);
+  snprintf (path, sizeof path, "%s/accuracy", dir);
+  rmdir (path);
+  snprintf (path, sizeof path, "%s/MANIFEST", dir);
+  unlink (path);
+  rmdir (dir);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -485,6 +599,7 @@ main (void)
   tcase_add_test (tc, test_b74_identity);
   tcase_add_test (tc, test_hessian_known);
   tcase_add_test (tc, test_decoupleq_below_rtn);
+  tcase_add_test (tc, test_accuracy_cache);
   suite_add_tcase (s, tc);
   return tu_run (s);
 }

@@ -2,7 +2,9 @@
 # test_study_formats_cli.sh -- the exmy, lp and opal studies with --quick on the real data
 # (notebooks-data/cache; every check skips with a notice when it is missing): the tables
 # exist and hold sane values, checked independently with numpy where a value can be
-# recomputed (the packed sizes, the exact softmax of a recorded row).
+# recomputed (the packed sizes, the exact softmax of a recorded row); the accuracy columns
+# read from a cache written here; the accuracy scripts' identity check (a model quantized
+# to float32 scores exactly as the float model).
 FMTLAB=${FMTLAB:-./fmtlab}
 srcdir=${srcdir:-.}
 PY=/usr/bin/python3
@@ -16,8 +18,33 @@ status "lp without the data" 2 $FMTLAB study lp --data "$tmp/none" --out "$tmp/l
 same "no output directory after a failure" "no" "$([ -e "$tmp/e0" ] && echo yes || echo no)"
 
 if [ -d "$CACHE/activations/ppocr_v4_rec" ] && [ -d "$CACHE/weights/gnubg" ]; then
-  # exmy
-  ok "exmy --quick" $FMTLAB study exmy --quick --data "$CACHE" --out "$tmp/e" --no-progress
+  # exmy, on the cache's data plus an accuracy table written here: a CER for every exmy
+  # split under the setting the study names, none for the VAD
+  mkdir -p "$tmp/data/accuracy"
+  for d in activations weights models MANIFEST; do ln -s "$(cd "$CACHE" && pwd)/$d" "$tmp/data/$d"; done
+  sha=$(awk -F' [|] ' '$1 == "models/ch_PP-OCRv4_rec_infer.onnx" { print $NF }' "$CACHE/MANIFEST")
+  { echo "model_sha256,format,scale,granularity,seed,model,lines,chars,edits,cer,exact_lines,raw_edits"
+    echo "$sha,float,none,tensor,1,m.onnx,50,1000,0,0.00000,50,0"
+    for b in 3 4 5 6 7 8; do for x in $(seq 0 $((b - 1))); do
+      echo "$sha,\"exmy_e${x}m$((b - 1 - x))\",absmax,channel:0,1,q.onnx,50,1000,$b$x,0.0$b$x,1,0"
+    done; done; } > "$tmp/data/accuracy/cer.csv"
+  ok "exmy --quick" $FMTLAB study exmy --quick --data "$tmp/data" --out "$tmp/e" --no-progress
+  ok "exmy global: the cached CER of each width's global split, in percent; no VAD" $PY -c "
+import csv
+rows = list(csv.DictReader(open('$tmp/e/global.csv')))
+assert len(rows) == 6
+for r in rows:
+    assert r['accuracy_model'] == r['global_format'] + '/absmax/channel:0', r
+    if not r['global_format'].startswith('exmy_'):   # an IEEE-like split: not in the table
+        assert r['cer_pct'] == '', r
+        continue
+    x = r['global_format'][len('exmy_e'):].split('m')[0]
+    assert abs(float(r['cer_pct']) - 100 * float('0.0' + r['bits'] + x)) < 1e-9, r
+    assert r['vad_agree_pct'] == '' and r['vad_max_dp'] == '', r
+"
+  same "exmy global.md: the VAD columns read n/a" 6 "$(grep -c '| n/a | n/a |$' "$tmp/e/global.md")"
+  same "exmy summary: why the VAD agreement is n/a" 1 \
+    "$(grep -c 'VAD agreement n/a (.*vad.csv not found)' "$tmp/e/summary.md")"
   for f in global per_tensor packed splits; do
     for x in csv json md; do ok "exmy wrote $f.$x" test -s "$tmp/e/$f.$x"; done
   done
@@ -97,5 +124,38 @@ assert abs(float(r['max_rel_err']) - mr) < 1e-6 * max(1, mr), (r, mr)
 "
 else
   echo "# skipped: the recorded data ($CACHE) is missing (./quickstart fetches it)"
+fi
+
+# The accuracy scripts on a few lines and one utterance: a model quantized to float32 is
+# the float model's bytes, so its CER and decisions must equal the float model's exactly
+# (the check that found the margin's spaces, doc/studies.md).
+if [ -f "$CACHE/models/ch_PP-OCRv4_rec_infer.onnx" ] && [ -f "$CACHE/models/silero_vad_v5.onnx" ] \
+   && [ -d "$CACHE/recorder/node_modules/onnxruntime-web" ] && command -v node > /dev/null \
+   && command -v espeak-ng > /dev/null && command -v sox > /dev/null && [ -x /usr/bin/convert ]; then
+  ok "ocr-cer.sh on 4 lines with float32" env FMTLAB="$FMTLAB" FMTLAB_DATA="$CACHE" \
+    FORMATS=fp32/none/tensor ACCURACY_CACHE="$tmp/acc" bash "$srcdir/notebooks-data/ocr-cer.sh" "$tmp/cer" 4 1
+  ok "cer.csv: float32 equals the float model (edits, exact lines), the cache has both rows" $PY -c "
+import csv
+rows = list(csv.DictReader(open('$tmp/cer/cer.csv')))
+assert [r['format'] for r in rows] == ['float', 'fp32'], rows
+a, b = rows
+assert (a['edits'], a['raw_edits'], a['exact_lines']) == (b['edits'], b['raw_edits'], b['exact_lines']), rows
+assert int(a['chars']) > 20 and int(a['lines']) == 4, a
+assert len(list(csv.DictReader(open('$tmp/acc/cer.csv')))) == 2
+"
+  same "the decoded lines of float32 and the float model are the same" "" \
+    "$(cmp "$tmp/cer/decoded/ch_PP-OCRv4_rec_infer.txt" "$tmp/cer/decoded/rec_fp32_none_tensor.txt" 2>&1)"
+  ok "vad-agree.sh on 1 utterance with float32" env FMTLAB="$FMTLAB" FMTLAB_DATA="$CACHE" \
+    FORMATS=fp32/none/tensor bash "$srcdir/notebooks-data/vad-agree.sh" "$tmp/vad" 1 1
+  ok "vad.csv: float32 agrees on every frame, max |dp| 0; speech and silence both present" $PY -c "
+import csv
+rows = list(csv.DictReader(open('$tmp/vad/vad.csv')))
+assert [r['format'] for r in rows] == ['float', 'fp32'], rows
+for r in rows:
+    assert float(r['agree']) == 1 and float(r['max_abs_dp']) == 0, r
+    assert 0 < int(r['speech_frames']) < int(r['frames']), r
+"
+else
+  echo "# skipped: the accuracy scripts need the models, onnxruntime-web, node, espeak-ng, sox, ImageMagick"
 fi
 tap_done
