@@ -398,11 +398,31 @@ out:
   return s;
 }
 
-/* cer.csv names models by file: the float model, then rec_FORMAT_SCALE_GRANULARITY.onnx
-   (ocr-cer.sh): shown as "FORMAT (tensor)" or "FORMAT (channel)", block formats alone. */
+/* "FORMAT (tensor)" or "FORMAT (channel)"; block formats (scale none) alone. */
 static void
-model_label (const char *file, char *out, size_t len)
+format_label (const char *fmt, const char *scale, const char *gran, char *out, size_t len)
 {
+  if (strcmp (scale, "none") == 0 || !gran[0])
+    snprintf (out, len, "%s", fmt);
+  else
+    snprintf (out, len, "%s (%s)", fmt, strncmp (gran, "channel", 7) == 0 ? "channel" : gran);
+}
+
+/* A row's model: the format, scale and granularity columns when the table has them (the
+   accuracy cache, doc/studies.md), else the file name ocr-cer.sh gives it: the float
+   model, then rec_FORMAT_SCALE_GRANULARITY.onnx (formats without '_' or ':'). */
+static void
+model_label (const study_table *st, size_t row, char *out, size_t len)
+{
+  long fc = cli_csv_col (&st->t, "format"), sc = cli_csv_col (&st->t, "scale");
+  long gc = cli_csv_col (&st->t, "granularity");
+  if (fc >= 0 && sc >= 0 && gc >= 0)
+    {
+      const char *const *c = (const char *const *) st->t.cell + row * st->t.ncols;
+      format_label (c[fc], c[sc], c[gc], out, len);
+      return;
+    }
+  const char *file = cell (st, row, 0);
   const char *base = strrchr (file, '/') ? strrchr (file, '/') + 1 : file;
   char fmt[128], scale[64] = "", gran[64] = "";
   if (strncmp (base, "rec_", 4) != 0
@@ -411,10 +431,7 @@ model_label (const char *file, char *out, size_t len)
       snprintf (out, len, "%s", strncmp (base, "rec_", 4) ? "float32" : base);
       return;
     }
-  if (strcmp (scale, "none") == 0 || !gran[0])
-    snprintf (out, len, "%s", fmt);
-  else
-    snprintf (out, len, "%s (%s)", fmt, strncmp (gran, "channel", 7) == 0 ? "channel" : gran);
+  format_label (fmt, scale, gran, out, len);
 }
 
 CHART_FN (chart_cer)
@@ -434,7 +451,7 @@ CHART_FN (chart_cer)
                               "recognizer:");
       for (size_t r = 0; r < nr; r++)
         {
-          model_label (cell (st, r, 0), lab[r], sizeof lab[r]);
+          model_label (st, r, lab[r], sizeof lab[r]);
           group[r] = lab[r];
           v[r] = 100 * value (st, r, 1);
           at = cli_append (finding, flen, at, "%s %s %.3g%%", r ? ";" : "", lab[r], v[r]);
@@ -443,7 +460,7 @@ CHART_FN (chart_cer)
       static const char *const series[] = { "CER" };
       fl_plot_axes ax = { "PP-OCRv4 recognizer: character error rate by weight format",
                           "weights quantized to (absmax scale per tensor or per output channel)",
-                          "character error rate (%, log scale)", 0, 1 };
+                          "character error rate (%)", 0, 0 };   /* 0% is a result */
       s = fl_plot_bars (path, pg, &ax, group, nr, series, 1, v, err, errlen);
     }
   free (lab);

@@ -51,11 +51,22 @@ fl_plot_bars (const char *path, const fl_plot_page *page, const fl_plot_axes *ax
   double y0 = vmin < base ? vmin - 0.05 * span : base;
   double y1 = vmax + (nseries > 1 ? 0.1 * (double) (nseries < 8 ? nseries : 8) : 0.1) * span;
   int vertical = ngroups > 6;
+  /* rotated group names hang below the axis: room for the longest, up to 0.4 of the
+     page, then a smaller font (about 13 pixels per character at 0.8 on this page) */
+  size_t longest = 0;
+  for (size_t g = 0; g < ngroups; g++)
+    longest = strlen (group[g]) > longest ? strlen (group[g]) : longest;
+  double height = vertical ? 800 : 720;
+  double bottom = vertical ? fmin (0.4, fmax (0.26, (40 + 13 * (double) longest) / height))
+                           : 0.13;
+  double label_size = vertical && longest
+                        ? 0.8 * fmin (1, (bottom * height - 40) / (13 * (double) longest))
+                        : 0.8;
   plot_file pf;
-  fl_status st = plot_open (&pf, path, page, 1100, vertical ? 800 : 720, err, errlen);
+  fl_status st = plot_open (&pf, path, page, 1100, (int) height, err, errlen);
   if (st != FL_OK)
     return st;
-  plvpor (0.09, 0.97, vertical ? 0.26 : 0.13, 0.90);
+  plvpor (0.09, 0.97, bottom, 0.90);
   plwind (-0.5, (double) ngroups - 0.5, y0, y1);
   plcol0 (PLOT_GRID);
   plbox ("", 0, 0, "g", ylog ? 1 : 0, 0);
@@ -92,7 +103,7 @@ fl_plot_bars (const char *path, const fl_plot_page *page, const fl_plot_axes *ax
   plbox ("bc", 0, 0, ylog ? "bcnstlv" : "bcnstv", ylog ? 1 : 0, 0);
   plschr (0, 1.0);
   plmtex ("t", 1.6, 0.5, 0.5, plot_title (page, ax && ax->title ? ax->title : ""));
-  plschr (0, 0.8);
+  plschr (0, label_size);
   for (size_t g = 0; g < ngroups; g++)
     {
       double pos = ((double) g + 0.5) / (double) ngroups;
