@@ -11,7 +11,8 @@
    3. The proof step of cuts.c: for a breakpoint b that is not a double, a double a
       satisfies a >= b iff a >= RU(b); checked on log-domain cuts of lp8es1rs3sf0.3
       (non-dyadic scale factor) with directed MPFR comparisons.
-   4. Stochastic rounding keeps the exact path: equal to fl_encode with the same stream. */
+   4. Stochastic rounding, and every mode above 16 bits, keep the exact path: equal to
+      fl_encode with the same stream, and the values to fl_decode. */
 #include <config.h>
 #include <float.h>
 #include <math.h>
@@ -165,31 +166,31 @@ check_format_small (const char *name)
   return checks;
 }
 
-START_TEST (test_small_posits)
+/* Every name of a two-parameter family: n from nlo to nhi, p from 0 to (pmax >= 0 ? pmax :
+   n + pmax). */
+static void
+check_grid (const char *what, const char *pattern, int nlo, int nhi, int pmax)
 {
   long checks = 0;
   char name[64];
-  for (int n = 2; n <= 8; n++)
-    for (int es = 0; es <= 5; es++)
+  for (int n = nlo; n <= nhi; n++)
+    for (int p = 0; p <= (pmax >= 0 ? pmax : n + pmax); p++)
       {
-        snprintf (name, sizeof name, "posit%des%d", n, es);
+        snprintf (name, sizeof name, pattern, n, p);
         checks += check_format_small (name);
       }
-  printf ("posits <= 8 bits: %ld doubles x modes checked\n", checks);
+  printf ("%s <= 8 bits: %ld doubles x modes checked\n", what, checks);
+}
+
+START_TEST (test_small_posits)
+{
+  check_grid ("posits", "posit%des%d", 2, 8, 5);
 }
 END_TEST
 
 START_TEST (test_small_lns)
 {
-  long checks = 0;
-  char name[64];
-  for (int n = 3; n <= 8; n++)
-    for (int F = 0; F <= n - 2; F++)
-      {
-        snprintf (name, sizeof name, "lns%df%d", n, F);
-        checks += check_format_small (name);
-      }
-  printf ("lns <= 8 bits: %ld doubles x modes checked\n", checks);
+  check_grid ("lns", "lns%df%d", 3, 8, -2);
 }
 END_TEST
 
@@ -332,7 +333,8 @@ END_TEST
 
 START_TEST (test_sr_exact)
 {
-  const char *names[] = { "posit8es1", "lp8es1rs3", "lns8f3", "posit16es1" };
+  const char *names[] = { "posit8es1", "lp8es1rs3", "lns8f3", "posit16es1", "posit32es2",
+                          "lp20es1rs5" };
   uint64_t seed = tu_seed ("test_cuts sr", 7);
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     {
@@ -348,17 +350,32 @@ START_TEST (test_sr_exact)
       r.mode = FL_SR;
       r.seed = seed;
       r.stream = 100;
-      fl_encode_doubles (f, x, c, n, &r, NULL);
-      mpfr_t t;
+      double *y = malloc (n * sizeof *y);
+      mpfr_t t, v;
       mpfr_init2 (t, 53);
-      for (size_t i = 0; i < n; i++)
+      mpfr_init2 (v, 53);
+      /* sr, then rne on the formats above 16 bits: the exact path of cuts.c */
+      for (int pass = 0; pass < 2; pass++)
         {
-          fl_rounding ri = r;
-          ri.stream = r.stream + i;
-          mpfr_set_d (t, x[i], MPFR_RNDN);
-          ck_assert_uint_eq (fl_encode (f, t, &ri, NULL), c[i]);
+          if (pass == 1 && fl_format_bits (f) <= 16)
+            break;
+          r.mode = pass ? FL_RNE : FL_SR;
+          fl_encode_doubles (f, x, c, n, &r, NULL);
+          fl_quantize_doubles (f, x, y, n, &r, NULL);
+          for (size_t i = 0; i < n; i++)
+            {
+              fl_rounding ri = r;
+              ri.stream = r.stream + i;
+              mpfr_set_d (t, x[i], MPFR_RNDN);
+              uint64_t ce = fl_encode (f, t, &ri, NULL);
+              ck_assert_uint_eq (ce, c[i]);
+              fl_decode (f, ce, v);
+              double ye = mpfr_get_d (v, MPFR_RNDN);
+              ck_assert ((isnan (ye) && isnan (y[i])) || ye == y[i]);
+            }
         }
-      mpfr_clear (t);
+      mpfr_clears (t, v, (mpfr_ptr) 0);
+      free (y);
       free (x);
       free (c);
       fl_format_free (f);
