@@ -29,7 +29,8 @@ bench-refops: bench/bench_refops$(EXEEXT) tests/libf16.la
 	./bench/bench_refops$(EXEEXT) --lib tests/.libs/libf16.so $(BENCH_REFOPS_ARGS)
 .PHONY: bench-refops
 EXTRA_DIST += doc/refops.md
-libfmtlab_la_SOURCES += analysis/refops_log.c analysis/refops-log-impl.h
+libfmtlab_la_SOURCES += analysis/refops_log.c analysis/refops-log-impl.h \
+	analysis/refops_table.c analysis/refops-table-impl.h
 
 # logarithmic families (refops_log.c): exhaustive brute force over the format's values
 check_PROGRAMS += tests/test_refops_log
@@ -37,3 +38,11 @@ TESTS += tests/test_refops_log
 tests_test_refops_log_SOURCES = tests/test_refops_log.c $(TEST_COMMON_SOURCES)
 tests_test_refops_log_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_refops_log_LDADD = $(TEST_COMMON_LDADD)
+
+# table-driven ops of the logarithmic families (refops_table.c): exhaustive against the
+# reference path
+check_PROGRAMS += tests/test_refops_table
+TESTS += tests/test_refops_table
+tests_test_refops_table_SOURCES = tests/test_refops_table.c $(TEST_COMMON_SOURCES)
+tests_test_refops_table_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_refops_table_LDADD = $(TEST_COMMON_LDADD)

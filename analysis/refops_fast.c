@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fmtlab/refops.h>
+#include "refops-table-impl.h"
 
 typedef unsigned __int128 u128;
 typedef __int128 i128;
@@ -44,12 +45,15 @@ struct fl_fast {
   mpfr_t pinf, ninf;            /* read-only: encoded through fl_encode */
   fl_format *src;               /* binary64 / binary32 of the conversions */
   int tiny_after;                /* tininess after rounding asked for */
+  fl_op_table *table;           /* logarithmic formats: whole-table ops (refops_table.c) */
 };
 
 void
 fl_fast_set_tininess_after (fl_fast *F, int after)
 {
   F->tiny_after = after != 0;
+  if (F->table)
+    fl_op_table_set_tininess_after (F->table, after);
 }
 
 /* fl_encode_u64 of a final result, with tininess after rounding when asked for (the
@@ -137,6 +141,29 @@ fast_conv (const fl_fast *F, uint64_t a, const fl_rounding *r, unsigned *flags)
   return enc (F, neg, frac | (UINT64_C(1) << fb), (long) ef - bias - fb, r, flags);
 }
 
+/* Logarithmic posits and LNS of at most 8 bits: the whole operation table of each
+   mode, from the reference path (refops_table.c); no integer path for them here. */
+static fl_status
+table_fast_new (const fl_format *f, fl_op op, fl_fast **out)
+{
+  fl_op_table *t = fl_op_table_new (f, op);
+  if (!t)
+    return FL_EUNSUPPORTED;
+  fl_fast *F = calloc (1, sizeof *F);
+  if (!F)
+    {
+      fl_op_table_free (t);
+      return FL_ENOMEM;
+    }
+  F->f = f;
+  F->op = op;
+  F->bits = fl_format_bits (f);
+  F->mask = ((uint64_t) 1 << F->bits) - 1;
+  F->table = t;
+  *out = F;
+  return FL_OK;
+}
+
 fl_status
 fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
 {
@@ -144,6 +171,8 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
   unsigned bits = fl_format_bits (f);
   if (op == FL_OP_FROM_F64 || op == FL_OP_FROM_F32)
     return conv_new (f, op, out);
+  if (!fl_format_is_exact (f))
+    return table_fast_new (f, op, out);
   if (bits > 16 || op == FL_OP_TO_F64 || op == FL_OP_FDP || (unsigned) op >= FL_OPS
       || !fl_format_is_exact (f))
     return FL_EUNSUPPORTED;
@@ -221,6 +250,7 @@ fl_fast_free (fl_fast *F)
 {
   if (!F)
     return;
+  fl_op_table_free (F->table);
   if (F->qbits)
     {
       mpfr_clear (F->pinf);
@@ -464,6 +494,8 @@ fast_fma (const fl_fast *F, uint64_t ca, uint64_t cb, uint64_t cc, const fl_roun
 uint64_t
 fl_fast_eval (const fl_fast *F, const uint64_t *a, const fl_rounding *r, unsigned *flags)
 {
+  if (F->table)
+    return fl_op_table_eval (F->table, a, r, flags);
   unsigned fl = 0;
   uint64_t code, m = F->mask;
   switch (F->op)

@@ -156,7 +156,18 @@ struct fl_format {
     fl_lns_params lns;
     struct fl_block *block;   /* FL_FAMILY_BLOCK */
   } u;
+  /* Posits, LP, LNS: the cut tables of cuts.c, built on first use (descriptors are
+     calloc'ed, so NULL until then; freed by the family's release). */
+  struct fl_cuts *cuts;
 };
+
+/* cuts.c: the array paths of posits, logarithmic posits and LNS (table-driven up to 16
+   bits in the deterministic modes, else exact per element), and their release. */
+void fl_cuts_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
+                             const fl_rounding *r, unsigned *flags);
+void fl_cuts_quantize_doubles (const fl_format *f, const double *x, double *y, size_t n,
+                               const fl_rounding *r, unsigned *flags);
+void fl_cuts_release (fl_format *f);
 
 extern const fl_family_ops fl_float_ops;
 extern const fl_family_ops fl_fixed_ops;

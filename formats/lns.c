@@ -227,4 +227,7 @@ const fl_family_ops fl_lns_ops = {
   .decode_log2 = lns_decode_log2,
   .cut_format = lns_cut_format,
   .round_sum = lns_round_sum,
+  .encode_doubles = fl_cuts_encode_doubles,
+  .quantize_doubles = fl_cuts_quantize_doubles,
+  .release = fl_cuts_release,
 };

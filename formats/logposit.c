@@ -179,4 +179,7 @@ const fl_family_ops fl_logposit_ops = {
   .decode_log2 = lp_decode_log2,
   .cut_format = lp_cut_format,
   .round_sum = lp_round_sum,
+  .encode_doubles = fl_cuts_encode_doubles,
+  .quantize_doubles = fl_cuts_quantize_doubles,
+  .release = fl_cuts_release,
 };

@@ -194,4 +194,7 @@ const fl_family_ops fl_posit_ops = {
   .minnormal_code = posit_minnormal_code,
   .bits_at_one = posit_bits_at_one,
   .cut_format = posit_cut_format,
+  .encode_doubles = fl_cuts_encode_doubles,
+  .quantize_doubles = fl_cuts_quantize_doubles,
+  .release = fl_cuts_release,
 };

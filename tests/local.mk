@@ -41,6 +41,12 @@ tests_test_sr_SOURCES = tests/test_sr.c $(TEST_COMMON_SOURCES)
 tests_test_sr_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_sr_LDADD = $(TEST_COMMON_LDADD)
 
+check_PROGRAMS += tests/test_cuts
+TESTS += tests/test_cuts
+tests_test_cuts_SOURCES = tests/test_cuts.c $(TEST_COMMON_SOURCES)
+tests_test_cuts_CFLAGS = $(TEST_COMMON_CFLAGS)
+tests_test_cuts_LDADD = $(TEST_COMMON_LDADD)
+
 check_PROGRAMS += tests/test_posit
 TESTS += tests/test_posit
 tests_test_posit_SOURCES = tests/test_posit.c $(TEST_COMMON_SOURCES)
