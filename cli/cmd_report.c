@@ -43,14 +43,13 @@ static const struct { const char *format, *op; } closures[] = {
 };
 static const char *const synthetic[] = { "normal", "laplace", "student3", "lognormal" };
 /* The candidates of the comparison tables, absmax scaling (block formats: their own
-   scales).  The logarithmic ones (lp8es1rs3, lns8f3) have no fast path: about 40 s per 10^6
-   values here, so they run on the synthetic set only, at SYN_COMPARE_N elements. */
+   scales); every data set runs all of them (the logarithmic ones through their cut tables,
+   doc/engine.md). */
 static const char *const compare_cand[] = {
   "e4m3fn", "e5m2", "e3m2fn", "e2m1fn", "int8", "int4", "posit8es1", "mxfp8e4m3", "mxfp4",
   "nvfp4", "bf16", "fp16", "lp8es1rs3", "lns8f3",
 };
 #define N_CAND (sizeof compare_cand / sizeof compare_cand[0])
-#define N_LOG_CAND 2
 #define SYN_COMPARE_N 65536
 #define HEATMAP_TENSORS 30
 #define BAR_TENSORS 6
@@ -89,7 +88,6 @@ typedef struct dataset {
   char about[600];         /* one sentence: what it is and where it comes from */
   char **specs;            /* tensor sources as tensorcli takes them */
   size_t n;
-  int log_formats;         /* whether the logarithmic formats run on it (see compare_cand) */
   char *largest;           /* its largest tensor as a source spec (set by its comparison) */
 } dataset;
 
@@ -550,7 +548,7 @@ section_tensors (report *r)
 /* ---- data sets and their comparison tables --------------------------------------------- */
 
 static dataset *
-dataset_add (report *r, const char *id, const char *title, const char *about, int log_formats)
+dataset_add (report *r, const char *id, const char *title, const char *about)
 {
   dataset *d = realloc (r->ds, (r->nds + 1) * sizeof *d);
   if (!d)
@@ -562,7 +560,6 @@ dataset_add (report *r, const char *id, const char *title, const char *about, in
   safe_name (d->id);
   snprintf (d->title, sizeof d->title, "%s", title);
   snprintf (d->about, sizeof d->about, "%s", about);
-  d->log_formats = log_formats;
   return d;
 }
 
@@ -637,7 +634,7 @@ discover (report *r)
   snprintf (about, sizeof about, "The four embedded distributions, %d elements each (fixed "
             "seeds): N(0,1), Laplace(1), Student-t(3), a log-normal mixture with rare large "
             "outliers.", SYN_COMPARE_N);
-  dataset *d = dataset_add (r, "synthetic", "Synthetic distributions", about, 1);
+  dataset *d = dataset_add (r, "synthetic", "Synthetic distributions", about);
   for (size_t i = 0; i < sizeof synthetic / sizeof synthetic[0]; i++)
     {
       snprintf (spec, sizeof spec, "synthetic:%s:%d", synthetic[i], SYN_COMPARE_N);
@@ -646,7 +643,7 @@ discover (report *r)
   if (r->nin)
     {
       d = dataset_add (r, "inputs", "The --in tensors", "Every readable tensor of the files "
-                       "given with --in.", 0);
+                       "given with --in.");
       for (size_t k = 0; k < r->nin; k++)
         dataset_push (d, r->in[k]);
     }
@@ -681,7 +678,7 @@ discover (report *r)
       if (!path)
         cli_die (CLI_EXIT_USAGE, "out of memory");
       snprintf (path, len, "%s/%s", r->data, known[i].sub);
-      d = dataset_add (r, known[i].id, known[i].title, known[i].about, 0);
+      d = dataset_add (r, known[i].id, known[i].title, known[i].about);
       if (known[i].suffix)
         dataset_scan (d, path, known[i].suffix);
       else if (access (path, R_OK) == 0)
@@ -753,7 +750,7 @@ section_compare_one (report *r, dataset *d, ds_summary *sum)
 {
   char text[2048], file[512], title[512], err[1024], finding[8192];
   report_heading (r, d->title);
-  size_t ncand = d->log_formats ? N_CAND : N_CAND - N_LOG_CAND;
+  size_t ncand = N_CAND;
   snprintf (text, sizeof text, "compare %s (%zu files)", d->id, d->n);
   progress (r, text);
   static char *const absmax[] = { "absmax" }, *const rne[] = { "rne" };

@@ -59,7 +59,7 @@ for style in csv json md; do
   same "synthetic comparison table ($style) equals fmtlab compare" "" \
     "$(cmp "$tmp/syn.$style" "$rep/tables/compare-synthetic.$style" 2>&1)"
 done
-$FMTLAB compare --in "$tmp/w.npy" --formats "$fl" --scale absmax --csv > "$tmp/in.csv" 2>/dev/null
+$FMTLAB compare --in "$tmp/w.npy" --formats "$fl,lp8es1rs3,lns8f3" --scale absmax --csv > "$tmp/in.csv" 2>/dev/null
 same "--in comparison table equals fmtlab compare" "" "$(cmp "$tmp/in.csv" "$rep/tables/compare-inputs.csv" 2>&1)"
 ok "the summary table is in the index" grep -q 'Summary: mean SQNR' "$rep/index.md"
 # best formats (4, 6, 8 bits) and fits: a row per budget for each of the 4 synthetic
