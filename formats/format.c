@@ -665,6 +665,61 @@ quantize_dyadic (const fl_format *f, const double *x, double *y, size_t n,
     }
 }
 
+/* The fused path of the logarithmic families: the double through the family's round_pack
+   (the exact log-domain rounding), then the code's value from unpack_log: 2^e exactly
+   (ldexp) when the exponent is an integer e, else the code's correctly rounded double from
+   its decode, remembered per code for the rest of the call (a format of n bits has at most
+   2^n values, and a tensor repeats them).  Element i uses stream + i, as fl_encode_doubles;
+   every result equals encode + decode. */
+#define FL_LOG_CACHE 1024
+static void
+quantize_log (const fl_format *f, const double *x, double *y, size_t n, const fl_rounding *r,
+              unsigned *flags)
+{
+  struct { uint64_t code; double v; } cache[FL_LOG_CACHE];
+  for (size_t i = 0; i < FL_LOG_CACHE; i++)
+    cache[i].code = UINT64_MAX;                       /* no code is all ones beyond 32 bits */
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);                                /* round_pack's Ziv loop uses MPFR */
+  mpfr_t v;
+  mpfr_init2 (v, 53);
+  fl_rounding rr = *r;
+  for (size_t i = 0; i < n; i++)
+    {
+      int negative, cneg, k;
+      int64_t L;
+      long e;
+      fl_mag m;
+      uint64_t code;
+      rr.stream = r->stream + i;
+      fl_class cx = fl_mag_from_double (x[i], &negative, &m);
+      if (cx == FL_CLASS_NORMAL)
+        code = f->ops->round_pack (f, negative, &m, &rr, flags, NULL);
+      else
+        code = f->ops->encode_special (f, cx, negative, &rr, flags);
+      fl_class c = f->ops->unpack_log (f, code, &cneg, &L, &k);
+      if (c == FL_CLASS_ZERO)
+        y[i] = 0.0;                                   /* no -0 in these families */
+      else if (c != FL_CLASS_NORMAL)
+        y[i] = NAN;
+      else if (fl_log_exponent_int (f, L, k, &e) && e >= -1074 && e <= 1023)
+        y[i] = cneg ? -ldexp (1.0, (int) e) : ldexp (1.0, (int) e);     /* exact */
+      else
+        {
+          size_t slot = code % FL_LOG_CACHE;
+          if (cache[slot].code != code)
+            {
+              f->ops->decode (f, code, v);
+              cache[slot].code = code;
+              cache[slot].v = mpfr_get_d (v, MPFR_RNDN);
+            }
+          y[i] = cache[slot].v;
+        }
+    }
+  mpfr_clear (v);
+  fl_mpfr_leave (&st);
+}
+
 /* Fused fake-quantize: families with a fused path (quantize_doubles) never build codes;
    the others encode and decode a chunk at a time.  Element i uses stream + i either way. */
 void
@@ -705,12 +760,14 @@ fl_quantize_doubles_t (const fl_format *f, const double *x, double *y, int8_t *t
           return;
         }
     }
-  if (!ternary && (f->ops->quantize_doubles || f->ops->unpack))
+  if (!ternary && (f->ops->quantize_doubles || f->ops->unpack || f->ops->unpack_log))
     {
       if (f->ops->quantize_doubles)
         f->ops->quantize_doubles (f, x, y, n, r, &fl);
-      else
+      else if (f->ops->unpack)
         quantize_dyadic (f, x, y, n, r, &fl);
+      else
+        quantize_log (f, x, y, n, r, &fl);
       if (flags)
         *flags |= fl;
       return;
