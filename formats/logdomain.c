@@ -4,6 +4,14 @@
 #include <stdlib.h>
 #include "logdomain-impl.h"
 
+/* A producer, not a rounding decision: like SoftFloat's shift-right-and-jam it folds the
+   digits beyond 'bits' into one sticky bit, which keeps every fact the deterministic modes
+   read (the fraction is zero, below, at or above one half; the integer part and its parity
+   are exact) and decides nothing; fl_round_up then rounds, as for every other family.  A
+   reduced r/den with den not a power of two is never exactly one half, so the sticky bit
+   cannot turn a tie into a non-tie.  Stochastic rounding never sees this form: it compares
+   its draws with the exact ratio (fl_sr_up_ratio, irr_ratio_chunk).  doc/engine.md,
+   "Where each decision lives". */
 void
 fl_q_split (mpq_srcptr v, mpz_ptr ipart, mpz_ptr F, unsigned long *len, unsigned long bits)
 {
