@@ -621,6 +621,19 @@ FL_DEFINE_NARROW (u8, uint8_t, 8)
 FL_DEFINE_NARROW (u16, uint16_t, 16)
 FL_DEFINE_NARROW (u32, uint32_t, 32)
 
+/* The code of one double through the family's round_pack (the double's bits are the
+   producer), or its encode_special: the fused paths' first half. */
+static uint64_t
+double_round_pack (const fl_format *f, double x, const fl_rounding *r, unsigned *flags)
+{
+  int negative;
+  fl_mag m;
+  fl_class cx = fl_mag_from_double (x, &negative, &m);
+  if (cx == FL_CLASS_NORMAL)
+    return f->ops->round_pack (f, negative, &m, r, flags, NULL);
+  return f->ops->encode_special (f, cx, negative, r, flags);
+}
+
 /* The fused path of the dyadic families: the double's bits through the family's
    round_pack, then the code's value from unpack, exact whenever it is a double (else,
    and for NaN and infinities, the family's own decode of that one code): x -> value with
@@ -632,16 +645,11 @@ quantize_dyadic (const fl_format *f, const double *x, double *y, size_t n,
   fl_rounding rr = *r;
   for (size_t i = 0; i < n; i++)
     {
-      int negative, cneg;
-      fl_mag m;
+      int cneg;
       uint64_t code, sig;
       long exp;
       rr.stream = r->stream + i;
-      fl_class cx = fl_mag_from_double (x[i], &negative, &m);
-      if (cx == FL_CLASS_NORMAL)
-        code = f->ops->round_pack (f, negative, &m, &rr, flags, NULL);
-      else
-        code = f->ops->encode_special (f, cx, negative, &rr, flags);
+      code = double_round_pack (f, x[i], &rr, flags);
       fl_class c = f->ops->unpack (f, code, &cneg, &sig, &exp);
       if (c == FL_CLASS_ZERO)
         {
@@ -686,17 +694,12 @@ quantize_log (const fl_format *f, const double *x, double *y, size_t n, const fl
   fl_rounding rr = *r;
   for (size_t i = 0; i < n; i++)
     {
-      int negative, cneg, k;
+      int cneg, k;
       int64_t L;
       long e;
-      fl_mag m;
       uint64_t code;
       rr.stream = r->stream + i;
-      fl_class cx = fl_mag_from_double (x[i], &negative, &m);
-      if (cx == FL_CLASS_NORMAL)
-        code = f->ops->round_pack (f, negative, &m, &rr, flags, NULL);
-      else
-        code = f->ops->encode_special (f, cx, negative, &rr, flags);
+      code = double_round_pack (f, x[i], &rr, flags);
       fl_class c = f->ops->unpack_log (f, code, &cneg, &L, &k);
       if (c == FL_CLASS_ZERO)
         y[i] = 0.0;                                   /* no -0 in these families */
