@@ -343,7 +343,7 @@ to_fp16 (const fl_block *b, const fl_format *f, float v, unsigned *flags)
   fl_rounding_init (&r);
   double d = v;
   uint64_t c;
-  fl_block_encode_doubles (f, &d, &c, 1, &r, flags);
+  fl_encode_doubles (f, &d, &c, 1, &r, flags);
   return c;
 }
 
