@@ -6,7 +6,7 @@ libfmtlab_analysis_la_SOURCES = analysis/metrics.c analysis/scale.c analysis/syn
 	analysis/fit.c analysis/search.c
 libfmtlab_analysis_la_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 libfmtlab_analysis_la_LIBADD = $(GSL_LIBS)
-fmtlabinclude_HEADERS += include/fmtlab/metrics.h include/fmtlab/scale.h \
+noinst_HEADERS += include/fmtlab/metrics.h include/fmtlab/scale.h \
 	include/fmtlab/synthetic.h include/fmtlab/fit.h include/fmtlab/search.h
 
 check_PROGRAMS += tests/test_metrics

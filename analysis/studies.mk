@@ -10,7 +10,7 @@ libfmtlab_studies_la_SOURCES = analysis/study-impl.h analysis/study.c analysis/i
 	analysis/study_lp.c analysis/study_opal.c analysis/study_accuracy.c
 libfmtlab_studies_la_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS) $(ZLIB_CFLAGS)
 libfmtlab_studies_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS)
-fmtlabinclude_HEADERS += include/fmtlab/study.h include/fmtlab/layerfit.h
+noinst_HEADERS += include/fmtlab/study.h include/fmtlab/layerfit.h
 
 fmtlab_SOURCES += cli/cmd_study.c cli/cmd_layerfit.c
 # the gupta study trains its runs in parallel (OpenMP)

@@ -208,25 +208,6 @@ fl_bx_div_encode_d (const fl_format *f, double x, double d, const fl_rounding *r
 
 /* ---- encoding ---- */
 
-void
-fl_block_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
-                         const fl_rounding *r, unsigned *flags)
-{
-  if (f->ops->encode_doubles)
-    {
-      f->ops->encode_doubles (f, x, codes, n, r, flags);
-      return;
-    }
-  MPFR_DECL_INIT (v, 53);
-  fl_rounding ri = *r;
-  for (size_t i = 0; i < n; i++)
-    {
-      mpfr_set_d (v, x[i], MPFR_RNDN);
-      ri.stream = r->stream + i;
-      codes[i] = fl_encode (f, v, &ri, flags);
-    }
-}
-
 uint64_t
 fl_block_nan_code (const fl_format *f)
 {
@@ -344,7 +325,7 @@ fl_mx_elems_fast (const fl_block *b, const double *x, size_t len, long e, uint64
       tmp[j] = y;
       slow |= scaled_out_of_range (x[j], y);    /* exact unless it left the normal range */
     }
-  fl_block_encode_doubles (b->elem, tmp, codes, len, &re, flags);
+  fl_encode_doubles (b->elem, tmp, codes, len, &re, flags);
   for (size_t j = 0; j < len; j++)
     {
       codes[j] = fl_block_sym (b, codes[j]);

@@ -128,11 +128,6 @@ fl_block_sym (const fl_block *b, uint64_t c)
 /* Encode an exact element value, symmetric clamp applied. */
 uint64_t fl_block_encode_elem (const fl_block *b, mpfr_srcptr v, const fl_rounding *r,
                                unsigned *flags);
-/* Encode doubles into a scalar format without the thread pool (the caller has one); the
-   families without a fast path (posits, logarithmic posits, LNS) go through the exact
-   encoder, a double being an exact value.  Element i uses stream r->stream + i. */
-void fl_block_encode_doubles (const fl_format *f, const double *x, uint64_t *codes, size_t n,
-                              const fl_rounding *r, unsigned *flags);
 /* The code an element or scale format gives NaN (its NaN, or its policy's stand-in). */
 uint64_t fl_block_nan_code (const fl_format *f);
 

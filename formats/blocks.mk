@@ -12,8 +12,11 @@ tests_test_blocks_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_blocks_LDADD = $(TEST_COMMON_LDADD)
 EXTRA_DIST += tests/test_blocks_cli.sh
 
-# the library's exported symbols against its headers
+# the library's exported symbols against its headers (and the installed headers' calls
+# against the library: an installed user can link every one)
 TESTS += tests/test_symbols.sh
+# (serial-tests: TESTS_ENVIRONMENT prefixes every test's command)
+TESTS_ENVIRONMENT = env FMTLAB_INSTALLED_HEADERS='$(fmtlabinclude_HEADERS)'
 EXTRA_DIST += tests/test_symbols.sh
 
 # benchmark: make bench-blocks [BENCH_BLOCKS_ARGS='--threads 2']

@@ -100,7 +100,15 @@ typedef struct fl_family_ops {
   uint64_t (*minpos_code) (const fl_format *f);
   int (*minnormal_code) (const fl_format *f, uint64_t *code);
   int (*bits_at_one) (const fl_format *f);
-  /* Logarithmic families only (else NULL): the exact log2 of |value| of a code. */
+  /* Logarithmic families only (else NULL): the log-domain twin of unpack, the one reading
+     of a code's bit string.  A nonzero finite code has |value| = 2^(L / 2^k - sf), L and k
+     integers, sf the format's constant offset (fl_log_offset: LNS none, logarithmic posits
+     their scale factor sf_num / sf_den); so LNS codes read |v| = 2^(L / 2^F) and a
+     logarithmic posit |v| = 2^((L * sf_den - sf_num * 2^k) / (sf_den * 2^k)).  The class
+     says zero, finite or NaN/NaR (then L, k unset). */
+  fl_class (*unpack_log) (const fl_format *f, uint64_t code, int *negative, int64_t *L,
+                          int *k);
+  /* Logarithmic families only: the exact log2 of |value| of a code (from unpack_log). */
   int (*decode_log2) (const fl_format *f, uint64_t code, mpq_ptr q);
   /* The neighbouring format whose odd codes are the round-to-nearest cut points of this
      one in a domain (regime families and LNS: the one with a bit more), built by its
@@ -190,6 +198,14 @@ fl_status fl_lns_init (fl_format *f, int n, int F, char *err, size_t errlen);
 
 /* A new format from cut_format, or NULL (free with fl_format_free). */
 fl_format *fl_format_cut_new (const fl_format *f, fl_domain d);
+
+/* The constant offset sf = num / den (den > 0) of a logarithmic family's unpack_log. */
+static inline void
+fl_log_offset (const fl_format *f, long *num, long *den)
+{
+  *num = f->ops->family == FL_FAMILY_LOGPOSIT ? f->u.rg.sf_num : 0;
+  *den = f->ops->family == FL_FAMILY_LOGPOSIT ? f->u.rg.sf_den : 1;
+}
 
 /* beyond() of the saturating families (posits, LP, LNS): no virtual neighbour. */
 int fl_saturating_beyond (const fl_format *f, int negative, mpfr_ptr out);

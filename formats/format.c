@@ -791,6 +791,19 @@ FL_DEFINE_NARROW (u8, uint8_t, 8)
 FL_DEFINE_NARROW (u16, uint16_t, 16)
 FL_DEFINE_NARROW (u32, uint32_t, 32)
 
+/* The code of one double through the family's round_pack (the double's bits are the
+   producer), or its encode_special: the fused paths' first half. */
+static uint64_t
+double_round_pack (const fl_format *f, double x, const fl_rounding *r, unsigned *flags)
+{
+  int negative;
+  fl_mag m;
+  fl_class cx = fl_mag_from_double (x, &negative, &m);
+  if (cx == FL_CLASS_NORMAL)
+    return f->ops->round_pack (f, negative, &m, r, flags, NULL);
+  return f->ops->encode_special (f, cx, negative, r, flags);
+}
+
 /* The fused path of the dyadic families: the double's bits through the family's
    round_pack, then the code's value from unpack, exact whenever it is a double (else,
    and for NaN and infinities, the family's own decode of that one code): x -> value with
@@ -802,16 +815,11 @@ quantize_dyadic (const fl_format *f, const double *x, double *y, size_t n,
   fl_rounding rr = *r;
   for (size_t i = 0; i < n; i++)
     {
-      int negative, cneg;
-      fl_mag m;
+      int cneg;
       uint64_t code, sig;
       long exp;
       rr.stream = r->stream + i;
-      fl_class cx = fl_mag_from_double (x[i], &negative, &m);
-      if (cx == FL_CLASS_NORMAL)
-        code = f->ops->round_pack (f, negative, &m, &rr, flags, NULL);
-      else
-        code = f->ops->encode_special (f, cx, negative, &rr, flags);
+      code = double_round_pack (f, x[i], &rr, flags);
       fl_class c = f->ops->unpack (f, code, &cneg, &sig, &exp);
       if (c == FL_CLASS_ZERO)
         {
@@ -833,6 +841,56 @@ quantize_dyadic (const fl_format *f, const double *x, double *y, size_t n,
         }
       fl_decode_doubles (f, &code, &y[i], 1);
     }
+}
+
+/* The fused path of the logarithmic families: the double through the family's round_pack
+   (the exact log-domain rounding), then the code's value from unpack_log: 2^e exactly
+   (ldexp) when the exponent is an integer e, else the code's correctly rounded double from
+   its decode, remembered per code for the rest of the call (a format of n bits has at most
+   2^n values, and a tensor repeats them).  Element i uses stream + i, as fl_encode_doubles;
+   every result equals encode + decode. */
+#define FL_LOG_CACHE 1024
+static void
+quantize_log (const fl_format *f, const double *x, double *y, size_t n, const fl_rounding *r,
+              unsigned *flags)
+{
+  struct { uint64_t code; double v; } cache[FL_LOG_CACHE];
+  for (size_t i = 0; i < FL_LOG_CACHE; i++)
+    cache[i].code = UINT64_MAX;                       /* no code is all ones beyond 32 bits */
+  fl_mpfr_state st;
+  fl_mpfr_enter (&st);                                /* round_pack's Ziv loop uses MPFR */
+  mpfr_t v;
+  mpfr_init2 (v, 53);
+  fl_rounding rr = *r;
+  for (size_t i = 0; i < n; i++)
+    {
+      int cneg, k;
+      int64_t L;
+      long e;
+      uint64_t code;
+      rr.stream = r->stream + i;
+      code = double_round_pack (f, x[i], &rr, flags);
+      fl_class c = f->ops->unpack_log (f, code, &cneg, &L, &k);
+      if (c == FL_CLASS_ZERO)
+        y[i] = 0.0;                                   /* no -0 in these families */
+      else if (c != FL_CLASS_NORMAL)
+        y[i] = NAN;
+      else if (fl_log_exponent_int (f, L, k, &e) && e >= -1074 && e <= 1023)
+        y[i] = cneg ? -ldexp (1.0, (int) e) : ldexp (1.0, (int) e);     /* exact */
+      else
+        {
+          size_t slot = code % FL_LOG_CACHE;
+          if (cache[slot].code != code)
+            {
+              f->ops->decode (f, code, v);
+              cache[slot].code = code;
+              cache[slot].v = mpfr_get_d (v, MPFR_RNDN);
+            }
+          y[i] = cache[slot].v;
+        }
+    }
+  mpfr_clear (v);
+  fl_mpfr_leave (&st);
 }
 
 /* Fused fake-quantize: families with a fused path (quantize_doubles) never build codes;
@@ -875,12 +933,14 @@ quantize_doubles_one (const fl_format *f, const double *x, double *y, int8_t *te
           return;
         }
     }
-  if (!ternary && (f->ops->quantize_doubles || f->ops->unpack))
+  if (!ternary && (f->ops->quantize_doubles || f->ops->unpack || f->ops->unpack_log))
     {
       if (f->ops->quantize_doubles)
         f->ops->quantize_doubles (f, x, y, n, r, &fl);
-      else
+      else if (f->ops->unpack)
         quantize_dyadic (f, x, y, n, r, &fl);
+      else
+        quantize_log (f, x, y, n, r, &fl);
       if (flags)
         *flags |= fl;
       return;

@@ -343,7 +343,7 @@ to_fp16 (const fl_block *b, const fl_format *f, float v, unsigned *flags)
   fl_rounding_init (&r);
   double d = v;
   uint64_t c;
-  fl_block_encode_doubles (f, &d, &c, 1, &r, flags);
+  fl_encode_doubles (f, &d, &c, 1, &r, flags);
   return c;
 }
 
@@ -509,32 +509,54 @@ midpoint (double q, double h, double s, double z, double *m)
   return 1;
 }
 
-/* Round-to-nearest: the candidate qa (the engine's rounding of the double quotient) is
-   the answer when x lies between the exact midpoints around it (ties to even); returns 0
-   when that cannot be proven in double. */
+/* Round-to-nearest, decided by exact comparisons: x against the exact midpoints
+   z + (q -+ 1/2) s around a candidate q (ties to the even q), the candidate moving one step
+   when x lies beyond one of them, at most twice.  The candidate is the double quotient
+   plus one half toward its sign, truncated (a C conversion truncates whatever the
+   floating-point environment) and clamped: a start, not a rounding.  Returns 0 when a midpoint is not exact in double (then the
+   exact path). */
 static int
-nearest_proven (const fl_block *b, double x, double s, double z, double qa, unsigned *flags,
+nearest_proven (const fl_block *b, double x, double s, double z, double t, unsigned *flags,
                 uint64_t *code)
 {
-  double lo, hi, m;
-  if (qa > b->qmin)
+  double qa = !(t > (double) b->qmin) ? (double) b->qmin
+              : t >= (double) b->qmax ? (double) b->qmax
+              : (double) (long) (t + (t < 0 ? -0.5 : 0.5));
+  for (int step = 0;; step++)
     {
-      if (!midpoint (qa, -0.5, s, z, &lo) || x < lo)
+      double lo, hi, m;
+      if (step > 2)
         return 0;
-      if (x == lo && ((long) qa & 1))
-        qa -= 1;                                         /* a tie: the even neighbour */
+      if (qa > b->qmin)
+        {
+          if (!midpoint (qa, -0.5, s, z, &lo))
+            return 0;
+          if (x < lo)
+            {
+              qa -= 1;
+              continue;
+            }
+          if (x == lo && ((long) qa & 1))
+            qa -= 1;                                     /* a tie: the even neighbour */
+        }
+      if (qa < b->qmax)
+        {
+          if (!midpoint (qa, 0.5, s, z, &hi))
+            return 0;
+          if (x > hi)
+            {
+              qa += 1;
+              continue;
+            }
+          if (x == hi && ((long) qa & 1))
+            qa += 1;
+        }
+      *code = qcode (b, (long) qa);
+      /* once a group's element is inexact, the flag is raised: no more products */
+      if (flags && !(*flags & FL_FLAG_INEXACT) && !(midpoint (qa, 0, s, z, &m) && m == x))
+        *flags |= FL_FLAG_INEXACT;
+      return 1;
     }
-  if (qa < b->qmax)
-    {
-      if (!midpoint (qa, 0.5, s, z, &hi) || x > hi)
-        return 0;
-      if (x == hi && ((long) qa & 1))
-        qa += 1;
-    }
-  *code = qcode (b, (long) qa);
-  if (flags && !(midpoint (qa, 0, s, z, &m) && m == x))
-    *flags |= FL_FLAG_INEXACT;
-  return 1;
 }
 
 /* Every mode when x - z is exact in double (TwoSum's error is zero): the engine rounds the
@@ -551,7 +573,7 @@ exact_numerator (const fl_block *b, double x, double s, double z, const fl_round
 
 static void
 elems_fast (const fl_block *b, const double *x, size_t len, uint64_t sc, uint64_t zc,
-            uint64_t *codes, const fl_rounding *r, unsigned *flags, double *tmp)
+            uint64_t *codes, const fl_rounding *r, unsigned *flags)
 {
   double s, z = 0;
   fl_decode_doubles (b->scale, &sc, &s, 1);
@@ -563,29 +585,14 @@ elems_fast (const fl_block *b, const double *x, size_t len, uint64_t sc, uint64_
         codes[j] = qcode (b, 0);
       return;
     }
-  /* round-to-nearest candidates for the whole group at once: the engine rounds the double
-     quotients (saturating), tmp[k..2k) gets their values */
-  double *y = tmp, *qa = tmp + b->k;
-  if (r->mode == FL_RNE)
-    {
-      unsigned ignored = 0;
-      fl_rounding re = fl_block_elem_rounding (r, r->stream);
-      for (size_t j = 0; j < len; j++)
-        {
-          y[j] = (x[j] - z) / s;
-          if (!isfinite (y[j]))
-            y[j] = 0;                  /* no candidate: the midpoint tests reject it */
-        }
-      fl_block_encode_doubles (b->elem, y, codes, len, &re, &ignored);
-      fl_decode_doubles (b->elem, codes, qa, len);
-    }
   mpfr_t sm, zm, xm;
   int have_m = 0;
   for (size_t j = 0; j < len; j++)
     {
+      if (r->mode == FL_RNE && nearest_proven (b, x[j], s, z, (x[j] - z) / s, flags, &codes[j]))
+        continue;
       fl_rounding re = fl_block_elem_rounding (r, r->stream + j);
-      if (r->mode == FL_RNE ? nearest_proven (b, x[j], s, z, qa[j], flags, &codes[j])
-          : exact_numerator (b, x[j], s, z, &re, flags, &codes[j]))
+      if (r->mode != FL_RNE && exact_numerator (b, x[j], s, z, &re, flags, &codes[j]))
         continue;
       if (!have_m)
         {
@@ -634,7 +641,7 @@ group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *
   if (b->fit != FL_FIT_MSE)
     {
       fit_sz (b, xmin, xmax, amax, 200, &sc, &zc, flags);
-      elems_fast (b, x, len, sc, zc, o->elem, r, flags, tmp);
+      elems_fast (b, x, len, sc, zc, o->elem, r, flags);
       *o->scale = sc;
       if (o->zero)
         *o->zero = zc;
@@ -651,7 +658,7 @@ group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *
       for (long i = 0; i < 160; i++)
         {
           fit_sz (b, xmin, xmax, amax, 200 - i, &all_sc[i], &all_zc[i], NULL);
-          elems_fast (b, x, len, all_sc[i], all_zc[i], codes, r, NULL, tmp);
+          elems_fast (b, x, len, all_sc[i], all_zc[i], codes, r, NULL);
           double s, z = 0, sum = 0, mag = 0;
           fl_decode_doubles (b->scale, &all_sc[i], &s, 1);
           if (b->zero)
@@ -687,7 +694,7 @@ group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *
             {
               if (i != ibest && e[i] - eb[i] > lim)
                 continue;
-              elems_fast (b, x, len, all_sc[i], all_zc[i], codes, r, NULL, tmp);
+              elems_fast (b, x, len, all_sc[i], all_zc[i], codes, r, NULL);
               dec (b->scale, all_sc[i], s);
               if (b->zero)
                 dec (b->zero, all_zc[i], z);
@@ -710,7 +717,7 @@ group_quant_fast (const fl_block *b, const double *x, size_t len, fl_block_out *
       *o->scale = all_sc[ibest];
       if (o->zero)
         *o->zero = all_zc[ibest];
-      elems_fast (b, x, len, all_sc[ibest], all_zc[ibest], o->elem, r, flags, tmp);
+      elems_fast (b, x, len, all_sc[ibest], all_zc[ibest], o->elem, r, flags);
       free (codes);
       free (all_sc);
       free (all_zc);

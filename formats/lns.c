@@ -52,60 +52,25 @@ lns_pack (const fl_lns_params *p, int negative, uint64_t mag)
   return ((uint64_t) negative << (p->n - 1)) | field;
 }
 
-/* Sign, log code and class of a code. */
+/* unpack_log: sign, log code L and class of a code; |v| = 2^(L / 2^F). */
 static fl_class
-lns_unpack (const fl_lns_params *p, uint64_t code, int *negative, long *L)
+lns_unpack_log (const fl_format *f, uint64_t code, int *negative, int64_t *L, int *k)
 {
+  const fl_lns_params *p = &f->u.lns;
   *negative = (int) ((code >> (p->n - 1)) & 1);
   uint64_t field = code & field_mask (p);
   if (field == (uint64_t) lns_half (p))
     return *negative ? FL_CLASS_NAN : FL_CLASS_ZERO;
-  *L = field & (uint64_t) lns_half (p) ? (long) field - 2 * lns_half (p) : (long) field;
+  *L = field & (uint64_t) lns_half (p) ? (int64_t) field - 2 * lns_half (p) : (int64_t) field;
+  *k = p->F;
   return FL_CLASS_NORMAL;
 }
 
+/* log2 of the value of magnitude index mag >= 1 (the positive code lns_pack gives it). */
 static void
 lns_mag_log (const fl_format *f, uint64_t mag, mpq_ptr q)
 {
-  const fl_lns_params *p = &f->u.lns;
-  mpq_set_si (q, (long) mag - lns_half (p), 1);
-  mpz_mul_2exp (mpq_denref (q), mpq_denref (q), (mp_bitcnt_t) p->F);
-  mpq_canonicalize (q);
-}
-
-static int
-lns_decode_log2 (const fl_format *f, uint64_t code, mpq_ptr q)
-{
-  int negative;
-  long L;
-  if (lns_unpack (&f->u.lns, code, &negative, &L) != FL_CLASS_NORMAL)
-    return 0;
-  lns_mag_log (f, (uint64_t) (L + lns_half (&f->u.lns)), q);
-  return 1;
-}
-
-static fl_class
-lns_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
-{
-  int negative;
-  long L;
-  fl_class c = lns_unpack (&f->u.lns, code, &negative, &L);
-  if (c == FL_CLASS_NAN)
-    {
-      mpfr_set_nan (out);
-      return c;
-    }
-  if (c == FL_CLASS_ZERO)
-    {
-      mpfr_set_zero (out, 1);
-      return c;
-    }
-  mpq_t q;
-  mpq_init (q);
-  lns_decode_log2 (f, code, q);
-  fl_log_value (out, q, negative);
-  mpq_clear (q);
-  return FL_CLASS_NORMAL;
+  fl_log_decode_log2 (f, lns_pack (&f->u.lns, 0, mag), q);
 }
 
 /* Log domain: the magnitude index q*2^F + 2^(n-2) rounded like an integer. */
@@ -215,7 +180,8 @@ lns_cut_format (const fl_format *f, fl_domain d, fl_format *out)
 
 const fl_family_ops fl_lns_ops = {
   .family = FL_FAMILY_LNS,
-  .decode = lns_decode,
+  .decode = fl_log_decode,
+  .unpack_log = lns_unpack_log,
   .encode_special = lns_encode_special,
   .round_pack = lns_round_pack,
   .beyond = fl_saturating_beyond,
@@ -224,7 +190,7 @@ const fl_family_ops fl_lns_ops = {
   .minpos_code = lns_minpos_code,
   .minnormal_code = lns_minnormal_code,
   .bits_at_one = lns_bits_at_one,
-  .decode_log2 = lns_decode_log2,
+  .decode_log2 = fl_log_decode_log2,
   .cut_format = lns_cut_format,
   .round_sum = lns_round_sum,
   .encode_doubles = fl_cuts_encode_doubles,

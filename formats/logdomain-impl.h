@@ -75,6 +75,14 @@ void fl_log_value (mpfr_ptr out, mpq_srcptr q, int negative);
 /* Compare 2|x| with 2^qa + 2^qb (qa NULL: 0) exactly: -1, 0 or +1. */
 int fl_cmp_linear_mid (mpfr_srcptr ax, mpq_srcptr qa, mpq_srcptr qb);
 
+/* decode and decode_log2 of the logarithmic families, from their unpack_log. */
+fl_class fl_log_decode (const fl_format *f, uint64_t code, mpfr_ptr out);
+int fl_log_decode_log2 (const fl_format *f, uint64_t code, mpq_ptr q);
+
+/* L / 2^k - sf (unpack_log's exponent) is an integer: returns 1 and sets *e; else 0 (then
+   the value is irrational). */
+int fl_log_exponent_int (const fl_format *f, int64_t L, int k, long *e);
+
 /* Split a nonnegative rational into floor and the fraction as F / 2^len: exact when the
    denominator is a power of two, else with a folded sticky bit after 'bits' fraction bits
    (enough for every deterministic mode). */

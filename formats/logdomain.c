@@ -1,8 +1,17 @@
 /* logdomain.c -- exact rounding for the logarithmic families (see logdomain-impl.h). */
 #include <config.h>
+#include <limits.h>
 #include <stdlib.h>
 #include "logdomain-impl.h"
 
+/* A producer, not a rounding decision: like SoftFloat's shift-right-and-jam it folds the
+   digits beyond 'bits' into one sticky bit, which keeps every fact the deterministic modes
+   read (the fraction is zero, below, at or above one half; the integer part and its parity
+   are exact) and decides nothing; fl_round_up then rounds, as for every other family.  A
+   reduced r/den with den not a power of two is never exactly one half, so the sticky bit
+   cannot turn a tie into a non-tie.  Stochastic rounding never sees this form: it compares
+   its draws with the exact ratio (fl_sr_up_ratio, irr_ratio_chunk).  doc/engine.md,
+   "Where each decision lives". */
 void
 fl_q_split (mpq_srcptr v, mpz_ptr ipart, mpz_ptr F, unsigned long *len, unsigned long bits)
 {
@@ -625,4 +634,77 @@ fl_log_round_mag (const fl_format *f, const fl_logfamily *lf, int negative, cons
   uint64_t mag = fl_log_round_sum (f, lf, negative, &x, r, flags);
   fl_p2sum_clear (&x);
   return mag;
+}
+
+/* ---- decoding: the consumers of unpack_log ------------------------------------------- */
+
+/* q = L / 2^k - sf, exact. */
+static void
+log_exponent_q (const fl_format *f, int64_t L, int k, mpq_ptr q)
+{
+  long num, den;
+  fl_log_offset (f, &num, &den);
+  mpz_set_si (mpq_numref (q), (long) L);
+  mpz_set_ui (mpq_denref (q), 1);
+  mpz_mul_2exp (mpq_denref (q), mpq_denref (q), (mp_bitcnt_t) k);
+  mpq_canonicalize (q);
+  if (num != 0)
+    {
+      mpq_t sf;
+      mpq_init (sf);
+      mpq_set_si (sf, num, (unsigned long) den);
+      mpq_canonicalize (sf);
+      mpq_sub (q, q, sf);
+      mpq_clear (sf);
+    }
+}
+
+int
+fl_log_decode_log2 (const fl_format *f, uint64_t code, mpq_ptr q)
+{
+  int negative, k;
+  int64_t L;
+  if (f->ops->unpack_log (f, code, &negative, &L, &k) != FL_CLASS_NORMAL)
+    return 0;
+  log_exponent_q (f, L, k, q);
+  return 1;
+}
+
+fl_class
+fl_log_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
+{
+  int negative, k;
+  int64_t L;
+  fl_class c = f->ops->unpack_log (f, code, &negative, &L, &k);
+  if (c == FL_CLASS_NAN || c == FL_CLASS_NAR)
+    mpfr_set_nan (out);
+  else if (c == FL_CLASS_ZERO)
+    mpfr_set_zero (out, 1);
+  else
+    {
+      mpq_t q;
+      mpq_init (q);
+      log_exponent_q (f, L, k, q);
+      fl_log_value (out, q, negative);
+      mpq_clear (q);
+    }
+  return c;
+}
+
+int
+fl_log_exponent_int (const fl_format *f, int64_t L, int k, long *e)
+{
+  long num, den;
+  fl_log_offset (f, &num, &den);
+  /* L / 2^k - num / den = (L * den - num * 2^k) / (den * 2^k); |L| < 2^45, k <= 31 and
+     |num|, den < 10^15 keep every product inside 128 bits */
+  __int128 top = (__int128) L * den - ((__int128) num << k);
+  __int128 bottom = (__int128) den << k;
+  if (top % bottom != 0)
+    return 0;
+  __int128 v = top / bottom;
+  if (v < LONG_MIN / 2 || v > LONG_MAX / 2)
+    return 0;
+  *e = (long) v;
+  return 1;
 }

@@ -47,51 +47,28 @@ lp_sf (const fl_regime_params *p, mpq_ptr sf)
   mpq_canonicalize (sf);
 }
 
-/* log2 of a nonzero magnitude: scale + F/2^nf - sf */
+/* unpack_log: the bit string read once, |v| = 2^(L / 2^k - sf) with L / 2^k = scale + F / 2^nf
+   (regime, exponent and log fraction). */
+static fl_class
+lp_unpack_log (const fl_format *f, uint64_t code, int *negative, int64_t *L, int *k)
+{
+  const fl_regime_params *p = &f->u.rg;
+  uint64_t mag;
+  fl_class c = fl_regime_unpack (p->n, code, negative, &mag, NULL);
+  if (c != FL_CLASS_NORMAL)
+    return c;
+  fl_regime_fields fd;
+  fl_regime_parse (p->n, p->es, p->rs, mag, &fd);
+  *L = (int64_t) fd.scale * ((int64_t) 1 << fd.nf) + (int64_t) fd.F;
+  *k = fd.nf;
+  return FL_CLASS_NORMAL;
+}
+
+/* log2 of a nonzero magnitude (the positive code of the same bits). */
 static void
 lp_mag_log (const fl_format *f, uint64_t mag, mpq_ptr q)
 {
-  const fl_regime_params *p = &f->u.rg;
-  fl_regime_fields fd;
-  fl_regime_parse (p->n, p->es, p->rs, mag, &fd);
-  mpz_set_si (mpq_numref (q), fd.scale);
-  mpz_mul_2exp (mpq_numref (q), mpq_numref (q), (mp_bitcnt_t) fd.nf);
-  mpz_add_ui (mpq_numref (q), mpq_numref (q), fd.F);
-  mpz_set_ui (mpq_denref (q), 1);
-  mpz_mul_2exp (mpq_denref (q), mpq_denref (q), (mp_bitcnt_t) fd.nf);
-  mpq_canonicalize (q);
-  mpq_t sf;
-  mpq_init (sf);
-  lp_sf (p, sf);
-  mpq_sub (q, q, sf);
-  mpq_clear (sf);
-}
-
-static int
-lp_decode_log2 (const fl_format *f, uint64_t code, mpq_ptr q)
-{
-  int negative;
-  uint64_t mag;
-  if (fl_regime_unpack (f->u.rg.n, code, &negative, &mag, NULL) != FL_CLASS_NORMAL)
-    return 0;
-  lp_mag_log (f, mag, q);
-  return 1;
-}
-
-static fl_class
-lp_decode (const fl_format *f, uint64_t code, mpfr_ptr out)
-{
-  int negative;
-  uint64_t mag;
-  fl_class c = fl_regime_unpack (f->u.rg.n, code, &negative, &mag, out);
-  if (c != FL_CLASS_NORMAL)
-    return c;
-  mpq_t q;
-  mpq_init (q);
-  lp_mag_log (f, mag, q);
-  fl_log_value (out, q, negative);
-  mpq_clear (q);
-  return FL_CLASS_NORMAL;
+  fl_log_decode_log2 (f, mag, q);
 }
 
 /* Log-domain rounding of log2|x| = q: the bit string of q + sf to n-1 bits. */
@@ -166,7 +143,8 @@ lp_cut_format (const fl_format *f, fl_domain d, fl_format *out)
 
 const fl_family_ops fl_logposit_ops = {
   .family = FL_FAMILY_LOGPOSIT,
-  .decode = lp_decode,
+  .decode = fl_log_decode,
+  .unpack_log = lp_unpack_log,
   .encode_special = fl_regime_encode_special,
   FL_REGIME_SPECIAL_OPS,
   .round_pack = lp_round_pack,
@@ -176,7 +154,7 @@ const fl_family_ops fl_logposit_ops = {
   .minpos_code = lp_minpos_code,
   .minnormal_code = lp_minnormal_code,
   .bits_at_one = lp_bits_at_one,
-  .decode_log2 = lp_decode_log2,
+  .decode_log2 = fl_log_decode_log2,
   .cut_format = lp_cut_format,
   .round_sum = lp_round_sum,
   .encode_doubles = fl_cuts_encode_doubles,

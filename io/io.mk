@@ -1,7 +1,8 @@
 # io/: tensor readers and writers (one reader per file), a convenience library linked into
 # the fmtlab command and the tests.  Uses libfmtlab's public headers only.
 if BUILD_IO
-fmtlabinclude_HEADERS += include/fmtlab/tensor.h include/fmtlab/onnxwrite.h
+# not installed, like the library it declares (only libfmtlab is installed)
+noinst_HEADERS += include/fmtlab/tensor.h include/fmtlab/onnxwrite.h
 
 noinst_LTLIBRARIES += libfmtlab_io.la
 libfmtlab_io_la_SOURCES = io/reader-impl.h io/npy-impl.h io/tensor.c io/npy.c io/npz.c \

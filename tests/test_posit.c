@@ -727,6 +727,142 @@ START_TEST (test_accuracy_bounded)
 }
 END_TEST
 
+/* fl_quantize_doubles of the logarithmic families (round_pack + unpack_log, no code array)
+   against encode + decode, element by element through MPFR (fl_encode of the double, then
+   fl_decode at 53 bits and the nearest double, as fl_decode_doubles): every LNS and
+   logarithmic posit of 8 bits or fewer (LP with es 0-2 and three scale factors), both
+   domains, every deterministic mode, sr exact and with 4 bits.  The inputs: the codes'
+   values, the linear midpoints between neighbours, random doubles spanning the range and
+   beyond (seed printed), zeros, infinities, NaN and the extreme doubles.  Values and flags
+   must agree exactly (bit for bit; NaN with NaN).  Besides, each LNS code decodes to
+   2^(L/2^F) with L read here from the bit field (B§4.2's layout). */
+static int
+cmp_double (const void *a, const void *b)
+{
+  double u = *(const double *) a, w = *(const double *) b;
+  return (u > w) - (u < w);
+}
+
+static void
+quantize_log_check (const fl_format *f, const double *x, size_t n, uint64_t seed)
+{
+  fl_round_mode modes[8];
+  unsigned srbits[8] = { 0 };
+  for (int i = 0; i < 6; i++)
+    modes[i] = tu_det_modes[i];
+  modes[6] = modes[7] = FL_SR;
+  srbits[7] = 4;
+  double *y = malloc (n * sizeof *y);
+  mpfr_t v;
+  mpfr_init2 (v, 53);
+  for (int d = 0; d < 2; d++)
+    for (int mi = 0; mi < 8; mi++)
+      {
+        fl_rounding r;
+        fl_rounding_init (&r);
+        r.mode = modes[mi];
+        r.sr_bits = srbits[mi];
+        r.domain = d ? FL_DOMAIN_LINEAR : FL_DOMAIN_LOG;
+        r.seed = seed;
+        r.stream = 7;
+        unsigned fq = 0, fe = 0;
+        fl_quantize_doubles (f, x, y, n, &r, &fq);
+        for (size_t i = 0; i < n; i++)
+          {
+            fl_rounding ri = r;
+            ri.stream = r.stream + i;
+            mpfr_set_d (v, x[i], MPFR_RNDN);
+            uint64_t code = fl_encode (f, v, &ri, &fe);
+            fl_decode (f, code, v);
+            double want = mpfr_get_d (v, MPFR_RNDN);
+            TU_CHECK ((isnan (want) && isnan (y[i]))
+                      || memcmp (&want, &y[i], sizeof want) == 0,
+                      "%s mode %d sr_bits %u domain %d: x = %a quantizes to %a, encode+decode %a",
+                      fl_format_name (f), (int) modes[mi], srbits[mi], d, x[i], y[i], want);
+          }
+        TU_CHECK (fq == fe, "%s mode %d domain %d: flags %#x, encode+decode %#x",
+                  fl_format_name (f), (int) modes[mi], d, fq, fe);
+      }
+  mpfr_clear (v);
+  free (y);
+}
+
+START_TEST (test_quantize_log)
+{
+  uint64_t seed = tu_seed ("quantize_log", 0x9e3779b97f4a7c15u), st = seed;
+  char names[256][40];
+  size_t nn = 0;
+  for (int n = 3; n <= 8; n++)
+    for (int F = 0; F <= n - 2; F++)
+      snprintf (names[nn++], sizeof names[0], "lns%df%d", n, F);
+  static const char *const sfs[] = { "", "sf-2", "sf0.5" };
+  for (int n = 3; n <= 8; n++)
+    for (int es = 0; es <= 2; es++)
+      for (int rs = 1; rs <= n - 1; rs += (n > 5 ? 3 : 1))
+        for (int k = 0; k < (es == 1 ? 3 : 1); k++)
+          snprintf (names[nn++], sizeof names[0], "lp%des%drs%d%s", n, es, rs, sfs[k]);
+  ck_assert (nn <= 256);
+  mpfr_t v;
+  mpfr_init2 (v, 53);
+  for (size_t fi = 0; fi < nn; fi++)
+    {
+      fl_format *f = tu_parse (names[fi]);
+      uint64_t ncodes = UINT64_C(1) << fl_format_bits (f);
+      size_t cap = 3 * ncodes + 200, n = 0;
+      double *x = malloc (cap * sizeof *x);
+      /* the codes in value order: from the lowest to the largest, through zero */
+      for (uint64_t c = 0; c < ncodes; c++)
+        {
+          fl_decode (f, c, v);
+          double d = mpfr_get_d (v, MPFR_RNDN);
+          if (!isnan (d))
+            x[n++] = d;
+        }
+      size_t nvals = n;
+      qsort (x, nvals, sizeof *x, cmp_double);
+      for (size_t i = 0; i + 1 < nvals; i++)
+        x[n++] = (x[i] + x[i + 1]) / 2;       /* between neighbouring values */
+      for (int i = 0; i < 150; i++)
+        {
+          uint64_t b = tu_splitmix (&st);
+          int e = (int) (b % 80) - 40;
+          double m = 1 + (double) (tu_splitmix (&st) >> 11) * 0x1p-53;
+          x[n++] = ((b >> 32) & 1 ? -1 : 1) * ldexp (m, e);
+        }
+      static const double specials[] = { 0.0, -0.0, INFINITY, -INFINITY, NAN, 0x1p-1074,
+                                         -0x1p-1074, 0x1.fffffffffffffp+1023, -0x1p-1022,
+                                         1.0, -1.0 };
+      for (size_t i = 0; i < sizeof specials / sizeof specials[0]; i++)
+        x[n++] = specials[i];
+      ck_assert (n <= cap);
+      quantize_log_check (f, x, n, seed);
+      if (fl_format_family (f) == FL_FAMILY_LNS)
+        {
+          int nb = (int) fl_format_bits (f), F = fl_format_bits_at_one (f);
+          mpq_t q, want;
+          mpq_inits (q, want, NULL);
+          for (uint64_t c = 0; c < ncodes; c++)
+            {
+              uint64_t field = c & ((UINT64_C(1) << (nb - 1)) - 1);
+              long half = 1L << (nb - 2);
+              if ((long) field == half)
+                continue;                               /* zero and NaN */
+              long L = field >= (uint64_t) half ? (long) field - 2 * half : (long) field;
+              mpq_set_si (want, L, 1UL << F);
+              mpq_canonicalize (want);
+              ck_assert (fl_decode_log2 (f, c, q) == 1);
+              TU_CHECK (mpq_equal (q, want), "%s code %#llx: log2 %s, want %ld/2^%d",
+                        names[fi], (unsigned long long) c, mpq_get_str (NULL, 10, q), L, F);
+            }
+          mpq_clears (q, want, NULL);
+        }
+      free (x);
+      fl_format_free (f);
+    }
+  mpfr_clear (v);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -747,7 +883,11 @@ main (void)
   TCase *tb = tcase_create ("bounded");
   tcase_set_timeout (tb, 10);
   tcase_add_test (tb, test_accuracy_bounded);
+  TCase *tq = tcase_create ("quantize_log");
+  tcase_set_timeout (tq, 300);
+  tcase_add_test (tq, test_quantize_log);
   suite_add_tcase (s, tb);
   suite_add_tcase (s, tc);
+  suite_add_tcase (s, tq);
   return tu_run (s);
 }

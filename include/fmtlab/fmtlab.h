@@ -1,6 +1,7 @@
 /* fmtlab/fmtlab.h -- the engine of libfmtlab (formats, grids, enumeration, blocks, packing).
-   The other installed headers (refops.h, vectors.h, chartdata.h; tensor.h and the analysis
-   headers when those parts are built) are included on their own.  See each for the manual. */
+   The other installed headers (refops.h, vectors.h, chartdata.h) are included on their
+   own.  See each for the manual.  tensor.h, onnxwrite.h and the analysis and study headers
+   are not installed: they declare convenience libraries of the command. */
 #ifndef FMTLAB_H
 #define FMTLAB_H
 #include <fmtlab/formats.h>
