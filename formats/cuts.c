@@ -560,34 +560,7 @@ fl_cuts_quantize_doubles (const fl_format *f, const double *x, double *y, size_t
       *flags |= fl;
       return;
     }
-  uint64_t codes[256];
-  fl_rounding rc = *r;
-  for (size_t lo = 0; lo < n; lo += 256)
-    {
-      size_t len = n - lo < 256 ? n - lo : 256;
-      rc.stream = r->stream + lo;
-      encode_exact (f, x + lo, codes, len, &rc, flags);
-      if (f->ops->unpack)
-        {
-          /* posits: the value in integers when it is a double, else the decoder */
-          for (size_t i = 0; i < len; i++)
-            {
-              int neg;
-              uint64_t sig;
-              long exp;
-              fl_class c = f->ops->unpack (f, codes[i], &neg, &sig, &exp);
-              if (c == FL_CLASS_ZERO)
-                y[lo + i] = 0.0;
-              else if (c == FL_CLASS_NORMAL && sig < (UINT64_C(1) << 53)
-                       && exp >= -1074 && exp + 53 <= 1024)
-                y[lo + i] = neg ? -ldexp ((double) sig, (int) exp) : ldexp ((double) sig, (int) exp);
-              else
-                fl_decode_doubles (f, &codes[i], &y[lo + i], 1);
-            }
-        }
-      else
-        fl_decode_doubles (f, codes, y + lo, len);
-    }
+  fl_quantize_exact (f, x, y, n, r, flags);
 }
 
 void

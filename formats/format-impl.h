@@ -139,6 +139,12 @@ uint64_t fl_round_pack (const fl_format *f, int negative, const struct fl_mag_s 
 /* The ternary value of a code for the exact value (-1)^negative * m (m NULL: zero). */
 int fl_code_ternary (const fl_format *f, uint64_t code, int negative, const struct fl_mag_s *m);
 
+/* fl_quantize_doubles of a scalar family with unpack or unpack_log, element by element
+   through its round_pack (every mode, element i on stream r->stream + i): the exact path
+   that table-driven fused paths (cuts.c) fall back to. */
+void fl_quantize_exact (const fl_format *f, const double *x, double *y, size_t n,
+                        const fl_rounding *r, unsigned *flags);
+
 /* fl_encode_pow2sum on a normalised sum (logdomain-impl.h's fl_p2sum). */
 fl_status fl_encode_p2sum (const fl_format *f, const struct fl_p2sum_s *s, const fl_rounding *r,
                            uint64_t *code, unsigned *flags, char *err, size_t errlen);

@@ -893,6 +893,16 @@ quantize_log (const fl_format *f, const double *x, double *y, size_t n, const fl
   fl_mpfr_leave (&st);
 }
 
+void
+fl_quantize_exact (const fl_format *f, const double *x, double *y, size_t n,
+                   const fl_rounding *r, unsigned *flags)
+{
+  if (f->ops->unpack)
+    quantize_dyadic (f, x, y, n, r, flags);
+  else
+    quantize_log (f, x, y, n, r, flags);
+}
+
 /* Fused fake-quantize: families with a fused path (quantize_doubles) never build codes;
    the others encode and decode a chunk at a time.  Element i uses stream + i either way. */
 static void
@@ -937,10 +947,8 @@ quantize_doubles_one (const fl_format *f, const double *x, double *y, int8_t *te
     {
       if (f->ops->quantize_doubles)
         f->ops->quantize_doubles (f, x, y, n, r, &fl);
-      else if (f->ops->unpack)
-        quantize_dyadic (f, x, y, n, r, &fl);
       else
-        quantize_log (f, x, y, n, r, &fl);
+        fl_quantize_exact (f, x, y, n, r, &fl);
       if (flags)
         *flags |= fl;
       return;
