@@ -1,5 +1,6 @@
 # reference ops, test vectors and verification (doc/refops.md).
-libfmtlab_la_SOURCES += analysis/refops.c analysis/refops_fast.c analysis/vectors.c
+libfmtlab_la_SOURCES += analysis/refops.c analysis/refops_fast.c analysis/refops_fast_kern.c \
+	analysis/refops-fast-impl.h analysis/vectors.c
 fmtlabinclude_HEADERS += include/fmtlab/refops.h include/fmtlab/vectors.h
 fmtlab_SOURCES += cli/refcli.h cli/refcli.c cli/cmd_ref.c cli/cmd_gen.c cli/cmd_verify.c \
 	cli/subject.h cli/subject.c
