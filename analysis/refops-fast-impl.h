@@ -27,8 +27,9 @@ struct fl_fast {
   /* the kernels' compact table: sig (bits 0-15, 0 for a zero, infinity or NaN), sign
      (bit 16), exponent + 16384 (bits 17-31); NULL when some value does not fit */
   uint32_t *packed;
-  mpfr_t pinf, ninf;            /* read-only: encoded through fl_encode */
-  int have_inf;
+  /* the value of each code as a binary32 (0 for a zero, infinity or NaN), when every
+     finite value is a normal binary32: the kernels' other table (NULL otherwise) */
+  float *fval;
   fl_format *src;               /* binary64 / binary32 of the conversions */
   int tiny_after;               /* tininess after rounding asked for */
   fl_fast_fn eval;              /* the one dispatch: picked once per (format, op) */
@@ -41,6 +42,19 @@ static inline int
 fl_fast_bitlen64 (uint64_t x)
 {
   return x ? 64 - __builtin_clzll (x) : 0;
+}
+
+/* S < 2^128 cut to at most 63 bits with a sticky last bit (round to odd: exact for every
+   format of at most 61 bits), the exponent *e moved to match. */
+static inline uint64_t
+fl_fast_odd64 (fl_u128 S, long *e)
+{
+  uint64_t hi = (uint64_t) (S >> 64);
+  if (!hi)
+    return (uint64_t) S;
+  int d = 64 - __builtin_clzll (hi) + 1;
+  *e += d;
+  return (uint64_t) (S >> d) | (uint64_t) ((S & (((fl_u128) 1 << d) - 1)) != 0);
 }
 
 /* The producer of add/sub/fma: exact (-1)^sa*A*2^ea + (-1)^sb*B*2^eb for A, B nonzero,
@@ -93,6 +107,10 @@ fl_fast_sum (int pgrid, int sa, uint64_t A, long ea, int sb, uint64_t B, long eb
 /* The general evaluator (every format and op fl_fast_new accepts). */
 uint64_t fl_fast_general (const fl_fast *F, const uint64_t *a, const fl_rounding *r,
                           unsigned *flags);
+
+/* fl_encode of a signed infinity (the family's encode_special), without MPFR. */
+uint64_t fl_fast_encode_inf (const fl_format *f, int negative, const fl_rounding *r,
+                             unsigned *flags);
 
 /* The specialised kernel for F's (family, op), or NULL when there is none
    (refops_fast_kern.c). */

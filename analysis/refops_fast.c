@@ -76,16 +76,6 @@ bitlen128 (u128 x)
 static inline uint64_t encode_inf (const fl_fast *F, int negative, const fl_rounding *r,
                                    unsigned *flags);
 
-static void
-init_inf (fl_fast *F)
-{
-  mpfr_init2 (F->pinf, 2);
-  mpfr_init2 (F->ninf, 2);
-  mpfr_set_inf (F->pinf, 1);
-  mpfr_set_inf (F->ninf, -1);
-  F->have_inf = 1;
-}
-
 /* from_f64 / from_f32 for every format: the binary64/32 bits are the producer
    (sign, significand, exponent), sticky 0; no tables. */
 static fl_status
@@ -106,7 +96,6 @@ conv_new (const fl_format *f, fl_op op, fl_fast **out)
   F->mask = op == FL_OP_FROM_F32 ? UINT32_MAX : UINT64_MAX;
   F->rules = fl_ref_rules_for (f);
   F->qbits = 1;
-  init_inf (F);
   F->eval = pick_eval (F);
   *out = F;
   return FL_OK;
@@ -207,6 +196,9 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
   if (op == FL_OP_TO_F64 || op == FL_OP_FDP || (unsigned) op >= FL_OPS
       || !fl_format_is_exact (f) || (bits > 16 && !wide_ok (f)))
     return FL_EUNSUPPORTED;
+  /* fma's product must fit the 64-bit addend of fl_fast_sum: not binary64's 106 bits */
+  if (op == FL_OP_FMA && fl_format_prec (f) > 32)
+    return FL_EUNSUPPORTED;
   fl_fast *F = calloc (1, sizeof *F);
   if (!F)
     return FL_ENOMEM;
@@ -224,12 +216,13 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
       F->sig = malloc (n * sizeof *F->sig);
       F->exp = malloc (n * sizeof *F->exp);
       F->packed = malloc (n * sizeof *F->packed);
-      if (!F->kind || !F->neg || !F->sig || !F->exp || !F->packed)
+      F->fval = malloc (n * sizeof *F->fval);
+      if (!F->kind || !F->neg || !F->sig || !F->exp || !F->packed || !F->fval)
         {
           fl_fast_free (F);
           return FL_ENOMEM;
         }
-      int packable = 1;
+      int packable = 1, floatable = 1;
       for (size_t c = 0; c < n; c++)
         {
           opnd o;
@@ -248,6 +241,20 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
             packable = 0;
           F->packed[c] = (uint32_t) o.sig | ((uint32_t) o.neg << 16)
                          | ((uint32_t) (o.exp + 16384) << 17);
+          F->fval[c] = 0;
+          if (o.kind == K_FIN)
+            {
+              long top = o.exp + fl_fast_bitlen64 (o.sig) - 1;
+              if (fl_fast_bitlen64 (o.sig) > 24 || top < -126 || top > 127)
+                floatable = 0;
+              else
+                F->fval[c] = (float) ldexp ((double) o.sig, (int) o.exp) * (o.neg ? -1 : 1);
+            }
+        }
+      if (!floatable)
+        {
+          free (F->fval);
+          F->fval = NULL;
         }
       if (!packable)
         {
@@ -258,7 +265,6 @@ fl_fast_new (const fl_format *f, fl_op op, fl_fast **out)
   int p = (int) fl_format_prec (f);
   F->pgrid = (p > maxbits ? p : maxbits) + 1;
   F->qbits = (unsigned) F->pgrid + 3;
-  init_inf (F);
   F->eval = pick_eval (F);
   *out = F;
   return FL_OK;
@@ -269,16 +275,12 @@ fl_fast_free (fl_fast *F)
 {
   if (!F)
     return;
-  if (F->have_inf)
-    {
-      mpfr_clear (F->pinf);
-      mpfr_clear (F->ninf);
-    }
   free (F->kind);
   free (F->neg);
   free (F->sig);
   free (F->exp);
   free (F->packed);
+  free (F->fval);
   fl_format_free (F->src);
   free (F);
 }
@@ -288,17 +290,14 @@ static inline uint64_t
 encode128 (const fl_fast *F, int negative, u128 S, long e, const fl_rounding *r,
            unsigned *flags)
 {
-  if ((S >> 64) == 0)
-    return enc (F, negative, (uint64_t) S, e, r, flags);
-  int k = bitlen128 (S) - 63;
-  uint64_t s = (uint64_t) (S >> k) | (uint64_t) ((S & (((u128) 1 << k) - 1)) != 0);
-  return enc (F, negative, s, e + k, r, flags);
+  uint64_t s = fl_fast_odd64 (S, &e);
+  return enc (F, negative, s, e, r, flags);
 }
 
 static inline uint64_t
 encode_inf (const fl_fast *F, int negative, const fl_rounding *r, unsigned *flags)
 {
-  return fl_encode (F->f, negative ? F->ninf : F->pinf, r, flags);
+  return fl_fast_encode_inf (F->f, negative, r, flags);
 }
 
 /* The sign of an exact zero sum of two addends with signs sa, sb (IEEE 754 6.3). */
@@ -366,12 +365,18 @@ fast_add (const fl_fast *F, const uint64_t *c, int flip, const fl_rounding *r,
   return sum_encode (F, sa, o[0].sig, o[0].exp, sb, o[1].sig, o[1].exp, r, flags);
 }
 
+static inline void
+load2 (const fl_fast *F, const uint64_t *c, opnd *o)
+{
+  load (F, c[0], &o[0]);
+  load (F, c[1], &o[1]);
+}
+
 static uint64_t
 fast_mul (const fl_fast *F, const uint64_t *c, const fl_rounding *r, unsigned *flags)
 {
   opnd o[2];
-  load (F, c[0], &o[0]);
-  load (F, c[1], &o[1]);
+  load2 (F, c, o);
   int ka = o[0].kind, kb = o[1].kind;
   int s = o[0].neg ^ o[1].neg;
   if (ka >= K_INF || kb >= K_INF)
@@ -389,8 +394,7 @@ static uint64_t
 fast_div (const fl_fast *F, const uint64_t *c, const fl_rounding *r, unsigned *flags)
 {
   opnd o[2];
-  load (F, c[0], &o[0]);
-  load (F, c[1], &o[1]);
+  load2 (F, c, o);
   int ka = o[0].kind, kb = o[1].kind;
   int s = o[0].neg ^ o[1].neg;
   if (ka != K_FIN || kb != K_FIN)
@@ -481,29 +485,6 @@ fast_fma (const fl_fast *F, const uint64_t *c, const fl_rounding *r, unsigned *f
   long ep = o[0].exp + o[1].exp;
   if (P == 0 && kc == K_ZERO)
     return enc (F, zero_sum_sign (sp, sc, r), 0, 0, r, flags);
-  if (P >> 64)
-    {
-      /* a product of more than 64 bits (fp64): exact in 128 bits with the addend */
-      if (kc == K_ZERO)
-        return encode128 (F, sp, P, ep, r, flags);
-      long ec = o[2].exp;
-      long e = ep < ec ? ep : ec;
-      int tp = bitlen128 (P), tc = fl_fast_bitlen64 (o[2].sig);
-      if (ep + tp - e < 126 && ec + tc - e < 126)
-        {
-          i128 SP = (i128) (P << (ep - e)), SC = (i128) ((u128) o[2].sig << (ec - e));
-          i128 S = (sp ? -SP : SP) + (sc ? -SC : SC);
-          if (S == 0)
-            return enc (F, zero_sum_sign (sp, sc, r), 0, 0, r, flags);
-          int neg = S < 0;
-          return encode128 (F, neg, (u128) (neg ? -S : S), e, r, flags);
-        }
-      /* exponents too far apart for 128 bits: the product cut to 63 bits with a sticky
-         is still far finer than the result's grid */
-      int k = tp - 63;
-      uint64_t s = (uint64_t) (P >> k) | (uint64_t) ((P & (((u128) 1 << k) - 1)) != 0);
-      return sum_encode (F, sp, s, ep + k, sc, o[2].sig, ec, r, flags);
-    }
   return sum_encode (F, sp, (uint64_t) P, ep, sc, o[2].sig, o[2].exp, r, flags);
 }
 
