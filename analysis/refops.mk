@@ -39,8 +39,8 @@ tests_test_refops_log_SOURCES = tests/test_refops_log.c $(TEST_COMMON_SOURCES)
 tests_test_refops_log_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_refops_log_LDADD = $(TEST_COMMON_LDADD)
 
-# the fast path against the MPFR path on 10^7 random cases per wide format (fp32, fp64,
-# posit32 ...), outside the sanitizer run: make check-long
+# the fast path against the MPFR path on 10^7 random cases per format (fp16, posit16,
+# fp32, fp64, posit32 ...), outside the sanitizer run: make check-long
 check-long: tests/test_refops$(EXEEXT)
 	FMTLAB_TEST_LONG=1 CK_RUN_CASE=fast ./tests/test_refops$(EXEEXT)
 .PHONY: check-long
