@@ -1,5 +1,6 @@
 # reference ops, test vectors and verification (doc/refops.md).
-libfmtlab_la_SOURCES += analysis/refops.c analysis/refops_fast.c analysis/vectors.c
+libfmtlab_la_SOURCES += analysis/refops.c analysis/refops_fast.c analysis/refops_fast_kern.c \
+	analysis/refops-fast-impl.h analysis/vectors.c
 fmtlabinclude_HEADERS += include/fmtlab/refops.h include/fmtlab/vectors.h
 fmtlab_SOURCES += cli/refcli.h cli/refcli.c cli/cmd_ref.c cli/cmd_gen.c cli/cmd_verify.c \
 	cli/subject.h cli/subject.c
@@ -46,3 +47,8 @@ TESTS += tests/test_refops_table
 tests_test_refops_table_SOURCES = tests/test_refops_table.c $(TEST_COMMON_SOURCES)
 tests_test_refops_table_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_refops_table_LDADD = $(TEST_COMMON_LDADD)
+# the fast path against the MPFR path on 10^7 random cases per format (fp16, posit16,
+# fp32, fp64, posit32 ...), outside the sanitizer run: make check-long
+check-long: tests/test_refops$(EXEEXT)
+	FMTLAB_TEST_LONG=1 CK_RUN_CASE=fast ./tests/test_refops$(EXEEXT)
+.PHONY: check-long

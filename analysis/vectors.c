@@ -351,6 +351,8 @@ const fl_format *fl_oracle_result_format (const fl_oracle *o)
 uint64_t
 fl_oracle_eval (fl_oracle *o, const uint64_t *ops, unsigned *flags)
 {
+  if (o->fast)                  /* deterministic modes only (fl_oracle_new) */
+    return fl_fast_eval (o->fast, ops, &o->r, flags);
   fl_rounding r = o->r;
   if (r.mode == FL_SR)
     {
@@ -359,8 +361,6 @@ fl_oracle_eval (fl_oracle *o, const uint64_t *ops, unsigned *flags)
       for (unsigned k = 1; k < o->n; k++)
         r.stream = r.stream * UINT64_C(0x9E3779B97F4A7C15) + ops[k];
     }
-  if (o->fast)
-    return fl_fast_eval (o->fast, ops, &r, flags);
   return fl_ref_eval (o->ref, ops, &r, flags);
 }
 

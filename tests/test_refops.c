@@ -156,7 +156,16 @@ START_TEST (fast_equals_mpfr_fma)
 }
 END_TEST
 
-/* 16-bit formats: random cases (boundary-weighted) of every op. */
+/* FMTLAB_TEST_LONG=1 (make check-long): k times as many random cases. */
+static uint64_t
+long_factor (uint64_t k)
+{
+  const char *s = getenv ("FMTLAB_TEST_LONG");
+  return s && *s && strcmp (s, "0") != 0 ? k : 1;
+}
+
+/* 16-bit formats: random cases (boundary-weighted) of every op, 10^6 per format (over
+   10^7 with make check-long). */
 START_TEST (fast_equals_mpfr_16bit)
 {
   static const char *const names[] = { "fp16", "bf16", "binary16p11se", "e6m9", "exmy_e5m10",
@@ -172,10 +181,109 @@ START_TEST (fast_equals_mpfr_16bit)
   for (int k = 0; k < 6; k++)
     {
       for (int m = 0; m < 6; m++)
-        cross_check (name, ops[k], tu_det_modes[m], FL_OVF_DEFAULT, 1, seed + (uint64_t) m, 30000);
+        cross_check (name, ops[k], tu_det_modes[m], FL_OVF_DEFAULT, 1, seed + (uint64_t) m,
+                     30000 * long_factor (10));
       for (int p = 1; p < npol; p++)
         cross_check (name, ops[k], FL_RNE, pol[p], 1, seed + 100 + (uint64_t) p, 30000);
     }
+}
+END_TEST
+
+/* Formats wider than 16 bits (fields decoded per call, posit and float kernels, the
+   binary64 quotient and root with an exact error sign): random boundary-weighted cases of
+   every op in every mode, 10^5 per format (over 10^7 with make check-long). */
+
+static const char *const wide_formats[] = { "fp32", "fp64", "posit32", "posit32es3", "tf32",
+                                             "posit24es1" };
+#define N_WIDE (sizeof wide_formats / sizeof wide_formats[0])
+
+START_TEST (fast_equals_mpfr_wide)
+{
+  static const fl_op ops[6] = { FL_OP_ADD, FL_OP_SUB, FL_OP_MUL, FL_OP_DIV, FL_OP_SQRT, FL_OP_FMA };
+  uint64_t seed = tu_seed ("wide random cases", 32);
+  uint64_t n = 3000 * long_factor (100);
+  const char *name = wide_formats[_i];
+  double t0 = now ();
+  for (int k = 0; k < 6; k++)
+    for (int m = 0; m < 6; m++)
+      {
+        /* fp64 fma has no fast path: its 106-bit product does not fit the sum's addend */
+        if (ops[k] == FL_OP_FMA && strcmp (name, "fp64") == 0)
+          continue;
+        cross_check (name, ops[k], tu_det_modes[m], FL_OVF_DEFAULT, 1, seed + (uint64_t) m, n);
+      }
+  printf ("fast = mpfr, %llu random cases x 6 ops x 6 modes: %s (%.2f s)\n",
+          (unsigned long long) n, name, now () - t0);
+}
+END_TEST
+
+/* Edge cases of the fast producers, every pair of a list in every mode: zeros, +-minpos
+   and the smallest normal and subnormal, +-max, ties and their neighbours around 1,
+   NaN/Inf/NaR, exact cancellation (x - x), sums far apart. */
+START_TEST (fast_equals_mpfr_edges)
+{
+  static const struct { const char *name; uint64_t codes[24]; } fm[] = {
+    { "fp16", { 0x0000, 0x8000, 0x0001, 0x8001, 0x03ff, 0x0400, 0x8400, 0x7bff, 0xfbff,
+                0x3c00, 0x3c01, 0xbc01, 0x1000, 0x1001, 0x7c00, 0xfc00, 0x7e00, 0x7d00,
+                0x3555, 0x4000, 0x13ff, 0x0002, 0x6800, 0xe801 } },
+    { "posit16es1", { 0x0000, 0x8000, 0x0001, 0xffff, 0x7fff, 0x8001, 0x4000, 0x4001,
+                      0xbfff, 0x0002, 0x7ffe, 0x3fff, 0x5555, 0x2000, 0x6000, 0x0100,
+                      0x7f00, 0x4800, 0xc000, 0x4002, 0x0003, 0x7ffd, 0x1234, 0xedcc } },
+    { "posit32", { 0x00000000, 0x80000000, 0x00000001, 0xffffffff, 0x7fffffff, 0x80000001,
+                   0x40000000, 0x40000001, 0xbfffffff, 0x00000002, 0x7ffffffe, 0x3fffffff,
+                   0x55555555, 0x20000000, 0x60000000, 0x00010000, 0x7fff0000, 0x48000000,
+                   0xc0000000, 0x40000002, 0x00000003, 0x7ffffffd, 0x12345678, 0xedcba988 } },
+    { "fp32", { 0x00000000, 0x80000000, 0x00000001, 0x80000001, 0x007fffff, 0x00800000,
+                0x80800000, 0x7f7fffff, 0xff7fffff, 0x3f800000, 0x3f800001, 0xbf800001,
+                0x33800000, 0x33800001, 0x7f800000, 0xff800000, 0x7fc00000, 0x7fa00000,
+                0x3eaaaaab, 0x40000000, 0x0c7fffff, 0x00000002, 0x4b800000, 0xcb800001 } },
+    { "fp64", { 0, UINT64_C(1) << 63, 1, (UINT64_C(1) << 63) | 1, UINT64_C(0x000fffffffffffff),
+                UINT64_C(0x0010000000000000), UINT64_C(0x8010000000000000),
+                UINT64_C(0x7fefffffffffffff), UINT64_C(0xffefffffffffffff),
+                UINT64_C(0x3ff0000000000000), UINT64_C(0x3ff0000000000001),
+                UINT64_C(0xbff0000000000001), UINT64_C(0x3ca0000000000000),
+                UINT64_C(0x3ca0000000000001), UINT64_C(0x7ff0000000000000),
+                UINT64_C(0xfff0000000000000), UINT64_C(0x7ff8000000000000),
+                UINT64_C(0x7ff4000000000000), UINT64_C(0x3fd5555555555555),
+                UINT64_C(0x4000000000000000), UINT64_C(0x0001ffffffffffff), 2,
+                UINT64_C(0x4340000000000000), UINT64_C(0xc340000000000001) } },
+  };
+  static const fl_op ops[5] = { FL_OP_ADD, FL_OP_SUB, FL_OP_MUL, FL_OP_DIV, FL_OP_SQRT };
+  long checked = 0;
+  for (size_t i = 0; i < sizeof fm / sizeof fm[0]; i++)
+    {
+      fl_format *f = tu_parse (fm[i].name);
+      char err[128];
+      for (int k = 0; k < 5; k++)
+        {
+          fl_fast *fast;
+          fl_ref *ref;
+          ck_assert (fl_fast_new (f, ops[k], &fast) == FL_OK);
+          ck_assert (fl_ref_new (f, ops[k], &ref, err, sizeof err) == FL_OK);
+          for (int m = 0; m < 6; m++)
+            for (int x = 0; x < 24; x++)
+              for (int y = 0; y < 24; y++)
+                {
+                  /* b = a too: x + (-x) and x - x are exact cancellations */
+                  uint64_t a[2] = { fm[i].codes[x], fm[i].codes[y] };
+                  fl_rounding r;
+                  fl_rounding_init (&r);
+                  r.mode = tu_det_modes[m];
+                  unsigned ff = 0, rf = 0;
+                  uint64_t cf = fl_fast_eval (fast, a, &r, &ff);
+                  uint64_t cr = fl_ref_eval (ref, a, &r, &rf);
+                  TU_CHECK (cf == cr && ff == rf, "%s %s %s %llx %llx: fast %llx (%x), mpfr %llx (%x)",
+                            fm[i].name, fl_op_name (ops[k]), fl_round_mode_name (r.mode),
+                            (unsigned long long) a[0], (unsigned long long) a[1],
+                            (unsigned long long) cf, ff, (unsigned long long) cr, rf);
+                  checked++;
+                }
+          fl_ref_free (ref);
+          fl_fast_free (fast);
+        }
+      fl_format_free (f);
+    }
+  printf ("fast = mpfr on %ld edge cases\n", checked);
 }
 END_TEST
 
@@ -913,6 +1021,8 @@ suite (void)
   tcase_add_loop_test (t, fast_equals_mpfr_8bit, 0, (int) N_SMALL);
   tcase_add_test (t, fast_equals_mpfr_fma);
   tcase_add_loop_test (t, fast_equals_mpfr_16bit, 0, 11);
+  tcase_add_loop_test (t, fast_equals_mpfr_wide, 0, (int) N_WIDE);
+  tcase_add_test (t, fast_equals_mpfr_edges);
   tcase_add_test (t, fast_equals_mpfr_conversions);
   tcase_add_test (t, tininess_after);
   suite_add_tcase (s, t);
