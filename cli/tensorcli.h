@@ -52,6 +52,20 @@ void cli_tcell_int (cli_tcell *c, long long v);
 void cli_write_ttable (FILE *fp, const cli_column *cols, size_t ncols, const cli_tcell *cells,
                        size_t nrows, cli_style style, json_t *top, const char *top_key);
 
+/* A growing typed table (cli/tables.c): set cols and ncols (key: its member in JSON),
+   the rest zero; cli_ttable_row appends a row of empty cells; free cells when done. */
+typedef struct {
+  const char *key;
+  const cli_column *cols;
+  size_t ncols;
+  cli_tcell *cells;
+  size_t nrows, cap;
+} cli_ttable;
+cli_tcell *cli_ttable_row (cli_ttable *t);
+/* n tables: CSV and Markdown one after the other with a blank line between them; JSON
+   one object {"key": [rows], ...} in order (a single table: its array alone). */
+void cli_write_ttables (FILE *fp, const cli_ttable *t, size_t n, cli_style style);
+
 /* Progress on stderr when it is a terminal or FMTLAB_PROGRESS is set: "label 42%". */
 void cli_progress (const char *label, uint64_t done, uint64_t total);
 void cli_progress_end (void);
