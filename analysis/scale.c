@@ -232,8 +232,8 @@ mse_scale (const fl_format *f, const fl_rounding *r, const double *x, size_t n, 
   return t_best / maxf;
 }
 
-static void
-smooth (double *p, size_t n)
+void
+fl_kl_smooth (double *p, size_t n)
 {
   /* MXNet's and ONNX Runtime's smoothing: move eps of mass to every empty bin, so that
      KL(P || Q) stays finite */
@@ -288,8 +288,8 @@ fl_kl_calibrate (const double *hist, size_t nbins, size_t nq)
           for (size_t b = b0; b < b1; b++)
             q[b] = hist[b] != 0 ? sum / (double) nz : 0;
         }
-      smooth (p, i);
-      smooth (q, i);
+      fl_kl_smooth (p, i);
+      fl_kl_smooth (q, i);
       double sp = 0, sq = 0;
       for (size_t b = 0; b < i; b++)
         {

@@ -438,21 +438,6 @@ fl_search_data_free (fl_search_data *d)
 
 /* ---------------------------------------------------------------- measures */
 
-/* analysis/scale.c's smoothing: eps of mass to every empty bin, so that KL stays finite */
-static void
-smooth (double *p, size_t n)
-{
-  const double eps = 1e-4;
-  size_t zeros = 0;
-  for (size_t i = 0; i < n; i++)
-    zeros += p[i] == 0;
-  if (zeros == 0 || zeros == n)
-    return;
-  double eps1 = eps * (double) zeros / (double) (n - zeros);
-  for (size_t i = 0; i < n; i++)
-    p[i] += p[i] == 0 ? eps : -eps1;
-}
-
 /* KL(P || Q) of two histograms over the same bins (both smoothed copies). */
 static double
 kl_hist (const double *px, const double *qx)
@@ -460,8 +445,9 @@ kl_hist (const double *px, const double *qx)
   double p[NB], q[NB], sp = 0, sq = 0, kl = 0;
   memcpy (p, px, sizeof p);
   memcpy (q, qx, sizeof q);
-  smooth (p, NB);
-  smooth (q, NB);
+  /* compare's kl strategy smooths the same way, so that KL stays finite */
+  fl_kl_smooth (p, NB);
+  fl_kl_smooth (q, NB);
   for (size_t b = 0; b < NB; b++)
     {
       sp += p[b];
