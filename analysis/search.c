@@ -26,11 +26,11 @@
 #define BLOCK_RUN 16384
 #define FIT_SEED 20260127u
 
-/* One scale per index along an axis (outer x dim x inner in C order): the group absolute
-   maxima are computed once. */
+/* One scale per index along an axis of dim indices, each followed by inner elements in C
+   order: the group absolute maxima are computed once. */
 typedef struct {
   char name[24];            /* "channel:1", as compare spells it */
-  uint64_t outer, dim, inner;
+  uint64_t dim, inner;
   uint64_t ngroups;         /* dim */
   double *absmax;
 } granularity;
@@ -320,9 +320,7 @@ grans_init (fl_search_data *d, int ndim, const uint64_t *shape)
     {
       granularity *g = &d->gran[d->ngran];
       int a = pick[j];
-      g->outer = g->inner = 1;
-      for (int b = 0; b < a; b++)
-        g->outer *= shape[b];
+      g->inner = 1;
       for (int b = a + 1; b < ndim; b++)
         g->inner *= shape[b];
       g->dim = shape[a];
