@@ -41,7 +41,7 @@ help (void)
           "  -a, --all              the full ranked list of every budget, after the summary\n"
           "      --fit              search on the tensor's fitted density (fmtlab fit; the\n"
           "                         family chosen by AIC) instead of its values; the fit's\n"
-          "                         KS statistic is printed, and above 0.05 a warning says\n"
+          "                         KS statistic is printed, and above 0.03 a warning says\n"
           "                         that the fit's winner is unsafe\n"
           "      --agree            search on both the values and the fit: the other\n"
           "                         search's winner and whether the two agree (per-tensor\n"
@@ -282,7 +282,7 @@ expand_input (input_list *l, const char *spec)
 /* Above this Kolmogorov-Smirnov distance between a tensor and its chosen fit, a winner
    found on the fit is not to be trusted (doc/fit.md: how often the two searches agree,
    by KS). */
-#define FIT_KS_UNSAFE 0.05
+#define FIT_KS_UNSAFE 0.03
 
 /* The best result of the grid a fit searches too (per-tensor scales and block formats). */
 static const fl_search_result *

@@ -344,7 +344,8 @@ cli_write_ttables (FILE *fp, const cli_ttable *t, size_t n, cli_style style)
       FILE *mf = open_memstream (&buf, &len);
       if (!top || !mf)
         cli_die (CLI_EXIT_USAGE, "out of memory");
-      cli_write_ttable (mf, t[i].cols, t[i].ncols, t[i].cells, t[i].nrows, CLI_JSON, NULL, NULL);
+      cli_write_ttable (mf, t[i].cols, t[i].ncols, t[i].cells, t[i].nrows, CLI_JSON, NULL,
+                        NULL);
       fclose (mf);
       json_t *rows = json_loads (buf, 0, NULL);
       free (buf);

@@ -32,7 +32,8 @@ make_rows (size_t rows, size_t cols, int grid, uint64_t s)
   for (size_t r = 0; r < rows; r++)
     {
       /* 24 significant bits, the last one set: no fp16 or power of two equals it */
-      double sr = ldexp ((double) ((tu_splitmix (&st) >> 40) | 0x800001u), -23 + (int) (r % 17) - 8);
+      double sr = ldexp ((double) ((tu_splitmix (&st) >> 40) | 0x800001u),
+                         -23 + (int) (r % 17) - 8);
       for (size_t j = 0; j < cols; j++)
         {
           double v;
