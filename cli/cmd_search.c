@@ -182,7 +182,8 @@ cmp_str (const void *a, const void *b)
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-/* Every tensor file under dir, recursively, in name order. */
+/* Every tensor file under dir, recursively (not through links to folders), in name
+   order. */
 static void
 expand_dir (input_list *l, const char *dir)
 {
@@ -205,7 +206,8 @@ expand_dir (input_list *l, const char *dir)
       if (!path)
         cli_die (CLI_EXIT_USAGE, "out of memory");
       snprintf (path, len, "%s/%s", dir, names.v[i]);
-      if (stat (path, &st) == 0 && S_ISDIR (st.st_mode))
+      /* folders only when they are real ones: a symbolic link to a folder could loop */
+      if (lstat (path, &st) == 0 && S_ISDIR (st.st_mode))
         expand_dir (l, path);
       else if (stat (path, &st) == 0 && S_ISREG (st.st_mode) && tensor_file_p (path))
         input_add (l, path);

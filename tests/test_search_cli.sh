@@ -119,8 +119,9 @@ done
 mkdir -p "$tmp/ckpt/sub"
 cp "$tmp/rows64.npy" "$tmp/ckpt/a.npy"; cp "$tmp/gauss.npy" "$tmp/ckpt/sub/b.npy"
 echo "not a tensor" > "$tmp/ckpt/notes.txt"
+ln -s .. "$tmp/ckpt/sub/loop"    # a link back to the folder: not followed
 $FMTLAB search --in "$tmp/ckpt" --bits 4,8 --csv --threads 2 > "$tmp/d.csv"
-ok "a directory: both tensors at both budgets, and the wins table" $PY -c '
+ok "a directory (with a link loop): both tensors at both budgets, and the wins table" $PY -c '
 import csv, io, sys
 t = open(sys.argv[1]).read().split("\n\n")
 summ = list(csv.DictReader(io.StringIO(t[0])))
