@@ -3,7 +3,7 @@
 if BUILD_ANALYSIS
 noinst_LTLIBRARIES += libfmtlab_analysis.la
 libfmtlab_analysis_la_SOURCES = analysis/metrics.c analysis/scale.c analysis/synthetic.c \
-	analysis/fit.c analysis/search.c
+	analysis/fit.c analysis/search.c analysis/scale-impl.h
 libfmtlab_analysis_la_CFLAGS = $(AM_CFLAGS) $(GSL_CFLAGS)
 libfmtlab_analysis_la_LIBADD = $(GSL_LIBS)
 noinst_HEADERS += include/fmtlab/metrics.h include/fmtlab/scale.h \
@@ -20,6 +20,12 @@ TESTS += tests/test_fit
 tests_test_fit_SOURCES = tests/test_fit.c $(TEST_COMMON_SOURCES)
 tests_test_fit_CFLAGS = $(TEST_COMMON_CFLAGS) $(GSL_CFLAGS)
 tests_test_fit_LDADD = libfmtlab_analysis.la $(TEST_COMMON_LDADD) $(GSL_LIBS)
+
+check_PROGRAMS += tests/test_search
+TESTS += tests/test_search
+tests_test_search_SOURCES = tests/test_search.c $(TEST_COMMON_SOURCES)
+tests_test_search_CFLAGS = $(TEST_COMMON_CFLAGS) $(GSL_CFLAGS)
+tests_test_search_LDADD = libfmtlab_analysis.la $(TEST_COMMON_LDADD) $(GSL_LIBS)
 
 # the tensor commands (they need io/ and analysis/)
 fmtlab_SOURCES += cli/tensorcli.h cli/tensorcli.c cli/comparecli.h cli/comparecli.c cli/cmd_tensors.c cli/cmd_compare.c \

@@ -10,6 +10,7 @@
 #include <fmtlab/blocks.h>
 #include <fmtlab/scale.h>
 #include <fmtlab/tensor.h>
+#include "scale-impl.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -160,9 +161,10 @@ group_absmax (const double *x, size_t n)
   return a;
 }
 
-/* The smallest power of two s with a <= maxf * s: nothing clips. */
-static double
-pow2_scale (double a, double maxf)
+/* The smallest power of two s with a <= maxf * s: nothing clips (the search's pow2
+   candidates use it too, through scale-impl.h). */
+double
+fl_scale_pow2 (double a, double maxf)
 {
   int e;
   frexp (a / maxf, &e);
@@ -230,8 +232,8 @@ mse_scale (const fl_format *f, const fl_rounding *r, const double *x, size_t n, 
   return t_best / maxf;
 }
 
-static void
-smooth (double *p, size_t n)
+void
+fl_kl_smooth (double *p, size_t n)
 {
   /* MXNet's and ONNX Runtime's smoothing: move eps of mass to every empty bin, so that
      KL(P || Q) stays finite */
@@ -286,8 +288,8 @@ fl_kl_calibrate (const double *hist, size_t nbins, size_t nq)
           for (size_t b = b0; b < b1; b++)
             q[b] = hist[b] != 0 ? sum / (double) nz : 0;
         }
-      smooth (p, i);
-      smooth (q, i);
+      fl_kl_smooth (p, i);
+      fl_kl_smooth (q, i);
       double sp = 0, sq = 0;
       for (size_t b = 0; b < i; b++)
         {
@@ -382,7 +384,7 @@ fl_scale_of_group (const fl_format *f, const fl_scale_strategy *s, const fl_roun
       *scale = a / maxf;
       break;
     case FL_SCALE_POW2:
-      *scale = pow2_scale (a, maxf);
+      *scale = fl_scale_pow2 (a, maxf);
       break;
     case FL_SCALE_PERCENTILE:
       {
@@ -626,7 +628,7 @@ fl_quantizer_scales_from_absmax (const fl_quantizer *qz, const double *absmax,
       if (qz->s.kind == FL_SCALE_NONE || a == 0 || qz->blk)
         scale[g] = 1;
       else if (qz->s.kind == FL_SCALE_POW2)
-        scale[g] = pow2_scale (a, qz->maxf);
+        scale[g] = fl_scale_pow2 (a, qz->maxf);
       else
         scale[g] = a / qz->maxf;   /* absmax (and the others' fallback) */
     }

@@ -9,6 +9,8 @@
 #include <fmtlab/blocks.h>
 #include <fmtlab/scale.h>
 #include <fmtlab/search.h>
+#include <fmtlab/tensor.h>
+#include "scale-impl.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -24,6 +26,17 @@
 #define BLOCK_RUN 16384
 #define FIT_SEED 20260127u
 
+/* One scale per index along an axis of dim indices, each followed by inner elements in C
+   order: the group absolute maxima are computed once. */
+typedef struct {
+  char name[24];            /* "channel:1", as compare spells it */
+  uint64_t dim, inner;
+  uint64_t ngroups;         /* dim */
+  double *absmax;
+} granularity;
+
+#define MAX_GRAN 2
+
 struct fl_search_data
 {
   size_t n;
@@ -34,6 +47,8 @@ struct fl_search_data
   double absmax;
   double histx[NB];         /* x over [-absmax, absmax] */
   double hist_abs[NB];      /* |x| over [0, absmax] (the kl scale) */
+  int ngran;                /* the granularities of the scalar candidates' scales */
+  granularity gran[MAX_GRAN];
 };
 
 static const char *const obj_names[] = { "mse", "sqnr", "kl", "maxrel" };
@@ -209,6 +224,37 @@ fl_search_candidates (unsigned bits, char ***out, size_t *n, char *err, size_t e
   return FL_OK;
 }
 
+/* The element formats of a scalar candidate with a scale per channel: width
+   w = B - 1 (every such scale costs more than 0 bits per element, so a B-bit element never
+   fits), every eXmYfn split, intw, positwesE (E 0-3) and lnswfF.  The other specials
+   policies of the per-tensor grid repeat the same grids with a value or two fewer. */
+static fl_status
+granular_elements (unsigned B, names *ok, char *err, size_t errlen)
+{
+  names all = { 0 };
+  unsigned w = B - 1;
+  if (w >= 2)
+    {
+      for (unsigned e = 1; e < w; e++)
+        add (&all, "e%um%ufn", e, w - 1 - e);
+      add (&all, "int%u", w);
+      for (unsigned es = 0; es <= 3; es++)
+        add (&all, "posit%ues%u", w, es);
+      for (unsigned F = 0; F + 2 <= w; F++)
+        add (&all, "lns%uf%u", w, F);
+    }
+  for (size_t i = 0; i < all.n; i++)
+    if (scalar_ok (all.v[i], w))
+      add (ok, "%s", all.v[i]);
+  fl_search_names_free (all.v, all.n);
+  if (all.failed || ok->failed)
+    {
+      snprintf (err, errlen, "out of memory");
+      return FL_ENOMEM;
+    }
+  return FL_OK;
+}
+
 void
 fl_search_names_free (char **v, size_t n)
 {
@@ -235,10 +281,84 @@ bin_signed (double v, double a)
   return t >= NB ? NB - 1 : (size_t) t;
 }
 
+/* The group absolute maxima of a granularity over the whole tensor x (all finite). */
+static int
+gran_init (granularity *g, const double *x, size_t n)
+{
+  g->ngroups = g->dim;
+  g->absmax = calloc (g->ngroups, sizeof *g->absmax);
+  if (!g->absmax)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    {
+      uint64_t grp = (i / g->inner) % g->dim;
+      double a = fabs (x[i]);
+      if (a > g->absmax[grp])
+        g->absmax[grp] = a;
+    }
+  return 0;
+}
+
+/* The granularities searched on a tensor of this shape: with at least two axes longer
+   than 1, a scale per index of the first such axis (a weight's output channel, a 2-D
+   activation's row: the per-token scale that factors out of a GEMM), of the last such
+   axis (MatMul's weight B[K, N] output channel; an activation's input channel, whose scale
+   a GEMM folds into the weights).  compare's block:K is not searched: the grid's block
+   formats already scale every block (MX: an 8-bit exponent per 32; groups: fp16 or e8m0
+   per 32 to 128), for fewer bits than a binary32 scale per block. */
+static int
+grans_init (fl_search_data *d, int ndim, const uint64_t *shape)
+{
+  int axes[FL_TENSOR_MAXDIM], na = 0;
+  for (int a = 0; a < ndim; a++)
+    if (shape[a] > 1)
+      axes[na++] = a;
+  if (na < 2)
+    return 0;
+  int pick[2] = { axes[0], axes[na - 1] };
+  for (int j = 0; j < 2; j++)
+    {
+      granularity *g = &d->gran[d->ngran];
+      int a = pick[j];
+      g->inner = 1;
+      for (int b = a + 1; b < ndim; b++)
+        g->inner *= shape[b];
+      g->dim = shape[a];
+      snprintf (g->name, sizeof g->name, "channel:%d", a);
+      d->ngran++;
+      if (gran_init (g, d->x, d->n))
+        return -1;
+    }
+  return 0;
+}
+
 fl_status
 fl_search_data_new (const double *x, size_t n, fl_search_data **out, char *err,
                     size_t errlen)
 {
+  uint64_t shape[1] = { n };
+  return fl_search_data_new_shaped (x, 1, shape, out, err, errlen);
+}
+
+fl_status
+fl_search_data_new_shaped (const double *x, int ndim, const uint64_t *shape,
+                           fl_search_data **out, char *err, size_t errlen)
+{
+  if (ndim < 0 || ndim > FL_TENSOR_MAXDIM)
+    {
+      snprintf (err, errlen, "%d dimensions: expected 0 to %d", ndim, FL_TENSOR_MAXDIM);
+      return FL_EINVAL;
+    }
+  size_t n = 1;
+  for (int a = 0; a < ndim; a++)
+    {
+      if (shape[a] && n > SIZE_MAX / shape[a])
+        {
+          snprintf (err, errlen, "a shape of more than SIZE_MAX elements");
+          return FL_EINVAL;
+        }
+      n *= (size_t) shape[a];
+    }
   fl_search_data *d = calloc (1, sizeof *d);
   size_t m = 0;
   for (size_t i = 0; i < n; i++)
@@ -287,6 +407,14 @@ fl_search_data_new (const double *x, size_t n, fl_search_data **out, char *err,
         size_t b = (size_t) (d->abs_sorted[i] / d->absmax * NB);
         d->hist_abs[b < NB ? b : NB - 1] += 1;
       }
+  /* a scale per channel needs the tensor's own positions: only when every value
+     is finite (doc/fit.md) */
+  if (m == n && grans_init (d, ndim, shape))
+    {
+      fl_search_data_free (d);
+      snprintf (err, errlen, "out of memory for the group scales of %zu values", n);
+      return FL_ENOMEM;
+    }
   *out = d;
   return FL_OK;
 }
@@ -296,6 +424,8 @@ fl_search_data_free (fl_search_data *d)
 {
   if (!d)
     return;
+  for (int j = 0; j < d->ngran; j++)
+    free (d->gran[j].absmax);
   free (d->x);
   free (d->xs);
   free (d->abs_sorted);
@@ -306,21 +436,6 @@ fl_search_data_free (fl_search_data *d)
 
 /* ---------------------------------------------------------------- measures */
 
-/* analysis/scale.c's smoothing: eps of mass to every empty bin, so that KL stays finite */
-static void
-smooth (double *p, size_t n)
-{
-  const double eps = 1e-4;
-  size_t zeros = 0;
-  for (size_t i = 0; i < n; i++)
-    zeros += p[i] == 0;
-  if (zeros == 0 || zeros == n)
-    return;
-  double eps1 = eps * (double) zeros / (double) (n - zeros);
-  for (size_t i = 0; i < n; i++)
-    p[i] += p[i] == 0 ? eps : -eps1;
-}
-
 /* KL(P || Q) of two histograms over the same bins (both smoothed copies). */
 static double
 kl_hist (const double *px, const double *qx)
@@ -328,8 +443,9 @@ kl_hist (const double *px, const double *qx)
   double p[NB], q[NB], sp = 0, sq = 0, kl = 0;
   memcpy (p, px, sizeof p);
   memcpy (q, qx, sizeof q);
-  smooth (p, NB);
-  smooth (q, NB);
+  /* compare's kl strategy smooths the same way, so that KL stays finite */
+  fl_kl_smooth (p, NB);
+  fl_kl_smooth (q, NB);
   for (size_t b = 0; b < NB; b++)
     {
       sp += p[b];
@@ -420,18 +536,6 @@ score_of (fl_objective obj, double mse, double sqnr, double kl, double max_rel)
   return mse;
 }
 
-static double
-pow2_scale (double a, double maxf)
-{
-  int e;
-  frexp (a / maxf, &e);
-  while (a > ldexp (maxf, e))
-    e++;
-  while (a <= ldexp (maxf, e - 1))
-    e--;
-  return ldexp (1.0, e);
-}
-
 typedef struct {
   const fl_search_data *d;
   const fl_fit *fit;
@@ -468,24 +572,35 @@ fill_result (ctx *cx, fl_search_result *r, const measure *m, double n)
   r->score = score_of (cx->obj, r->mse, r->sqnr_db, r->kl, r->max_rel);
 }
 
+/* A scalar candidate's format and rounding cells; -1 when either fails (the candidate is
+   left out). */
+static int
+parse_cells (const char *name, fl_format **f, fl_cells *c)
+{
+  char err[256];
+  if (fl_format_parse (name, f, err, sizeof err) != FL_OK)
+    return -1;
+  if (fl_cells_init (c, *f, err, sizeof err) != FL_OK)
+    {
+      fl_format_free (*f);
+      return -1;
+    }
+  return 0;
+}
+
 static int
 eval_scalar (ctx *cx, const char *name, fl_search_result *r)
 {
   fl_format *f;
   fl_cells c;
-  char err[256];
-  if (fl_format_parse (name, &f, err, sizeof err) != FL_OK)
+  if (parse_cells (name, &f, &c))
     return -1;
-  if (fl_cells_init (&c, f, err, sizeof err) != FL_OK)
-    {
-      fl_format_free (f);
-      return -1;
-    }
   const fl_search_data *d = cx->d;
   double n = cx->fit ? 1.0 : (double) d->n;
   double a = d->absmax, maxf = c.maxf;
   int want_kl = cx->obj == FL_OBJ_KL;
   snprintf (r->format, sizeof r->format, "%s", name);
+  snprintf (r->granularity, sizeof r->granularity, "tensor");
   r->is_block = 0;
   r->bits = fl_format_bits (f);
   r->score = INFINITY;
@@ -505,7 +620,7 @@ eval_scalar (ctx *cx, const char *name, fl_search_result *r)
                             "kl" };
   int ns = 0;
   scales[ns++] = a / maxf;
-  scales[ns++] = pow2_scale (a, maxf);
+  scales[ns++] = fl_scale_pow2 (a, maxf);
   if (!cx->fit)
     {
       double t = gsl_stats_quantile_from_sorted_data (d->abs_sorted, 1, d->n, 0.999);
@@ -574,6 +689,108 @@ eval_scalar (ctx *cx, const char *name, fl_search_result *r)
   return isnan (r->score) ? -1 : 0;
 }
 
+/* fl_cells_find without branches on the data (the per-element loop of the granular
+   candidates spends its time here): the first cut c[i] >= y, ncells - 1 past them all. */
+static inline size_t
+cell_of (const fl_cells *c, double y)
+{
+  const double *b = c->cut;
+  size_t len = c->ncells - 1;
+  while (len > 1)
+    {
+      size_t half = len / 2;
+      b = b[half - 1] < y ? b + half : b;
+      len -= half;
+    }
+  return (size_t) (b - c->cut) + (*b < y);
+}
+
+/* Storage of an element of w bits with one scale of sbits per group, within a budget of
+   B bits per element: w + ngroups sbits / n <= B, in integers so that a candidate exactly
+   at the budget is admitted and one a fraction over it is refused. */
+static int
+within_budget (unsigned w, unsigned sbits, uint64_t ngroups, uint64_t n, unsigned B)
+{
+  return w <= B && ngroups * sbits <= (uint64_t) (B - w) * n;
+}
+
+/* A scalar format with a scale per channel (data only): absmax (a binary32
+   scale, 32 bits) and pow2 (an exponent, 8 bits), as compare scales each group and counts
+   its bits; each strategy only when its storage fits the budget.  Every element goes
+   through the cells (x / s, then the cell of that value, as the quantizer rounds). */
+static int
+eval_granular (ctx *cx, const char *name, const granularity *g, unsigned B,
+               fl_search_result *r)
+{
+  fl_format *f;
+  fl_cells c;
+  if (parse_cells (name, &f, &c))
+    return -1;
+  const fl_search_data *d = cx->d;
+  unsigned w = fl_format_bits (f);
+  int want_kl = cx->obj == FL_OBJ_KL;
+  double *scale = malloc (g->ngroups * sizeof *scale);
+  double *hq = want_kl ? malloc (NB * sizeof *hq) : NULL;
+  int rc = scale && (hq || !want_kl) && c.maxf > 0 ? 1 : -1;
+  static const char *const snames[2] = { "absmax", "pow2" };
+  static const unsigned sbits[2] = { 32, 8 };
+  r->score = INFINITY;
+  for (int k = 0; k < 2 && rc >= 0; k++)
+    {
+      if (!within_budget (w, sbits[k], g->ngroups, d->n, B))
+        continue;
+      for (uint64_t j = 0; j < g->ngroups; j++)
+        {
+          double a = g->absmax[j];
+          scale[j] = !(a > 0) ? 1 : k == 0 ? a / c.maxf : fl_scale_pow2 (a, c.maxf);
+        }
+      if (hq)
+        memset (hq, 0, NB * sizeof *hq);
+      long double sse = 0;
+      double max_rel = 0;
+      /* runs of the inner extent share a channel's scale */
+      uint64_t run = g->inner;
+      for (uint64_t lo = 0, ri = 0; lo < d->n; lo += run, ri++)
+        {
+          double s = scale[ri % g->dim];
+          uint64_t hi = d->n - lo < run ? d->n : lo + run;
+          double run_sse = 0;
+          for (uint64_t i = lo; i < hi; i++)
+            {
+              double x = d->x[i];
+              double q = s * c.v[cell_of (&c, x / s)], e = x - q;
+              run_sse += e * e;
+              if (x != 0 && fabs (e) > max_rel * fabs (x))
+                max_rel = fabs (e) / fabs (x);
+              if (hq)
+                hq[bin_signed (q, d->absmax)] += 1;
+            }
+          sse += run_sse;
+        }
+      measure m = { (double) sse, max_rel, hq ? kl_hist (d->histx, hq) : NAN };
+      fl_search_result t = *r;
+      fill_result (cx, &t, &m, (double) d->n);
+      if (t.score < r->score || isinf (r->score))
+        {
+          *r = t;
+          snprintf (r->scale, sizeof r->scale, "%s", snames[k]);
+          r->bits = w + (double) sbits[k] * (double) g->ngroups / (double) d->n;
+          rc = 0;
+        }
+    }
+  if (rc == 0)
+    {
+      snprintf (r->format, sizeof r->format, "%s", name);
+      snprintf (r->granularity, sizeof r->granularity, "%s", g->name);
+      r->is_block = 0;
+    }
+  free (scale);
+  free (hq);
+  fl_cells_clear (&c);
+  fl_format_free (f);
+  return rc;
+}
+
 static int
 eval_block (ctx *cx, const char *name, fl_search_result *r)
 {
@@ -620,6 +837,7 @@ eval_block (ctx *cx, const char *name, fl_search_result *r)
       fl_metrics_finish (&m, &res);
       snprintf (r->format, sizeof r->format, "%s", fl_quantizer_format_name (qz));
       snprintf (r->scale, sizeof r->scale, "block");
+      snprintf (r->granularity, sizeof r->granularity, "block");
       r->is_block = 1;
       /* the storage of a full block, as the budget counts it */
       const fl_block *blk = fl_quantizer_block (qz);
@@ -656,7 +874,8 @@ cmp_result (const void *a, const void *b)
   /* ties: fewer bits, then the name, so that the order never depends on threads */
   if (x->bits != y->bits)
     return x->bits < y->bits ? -1 : 1;
-  return strcmp (x->format, y->format);
+  int c = strcmp (x->format, y->format);
+  return c ? c : strcmp (x->granularity, y->granularity);
 }
 
 fl_status
@@ -672,17 +891,28 @@ fl_search (const fl_search_data *d, const fl_fit *fit, unsigned bits, fl_objecti
       return FL_EUNSUPPORTED;
     }
   char **cand;
-  size_t nc;
-  fl_status st = fl_search_candidates (bits, &cand, &nc, err, errlen);
+  size_t nbase;
+  fl_status st = fl_search_candidates (bits, &cand, &nbase, err, errlen);
   if (st != FL_OK)
     return st;
+  /* the scalar elements with a scale per channel (on the data only: a density
+     has no channels), one task per element and granularity after the base grid */
+  names gel = { 0 };
+  int ngran = fit ? 0 : d->ngran;
+  if (ngran && (st = granular_elements (bits, &gel, err, errlen)) != FL_OK)
+    {
+      fl_search_names_free (cand, nbase);
+      return st;
+    }
+  size_t nc = nbase + gel.n * (size_t) ngran;
   fl_search_result *r = calloc (nc ? nc : 1, sizeof *r);
   int *ok = calloc (nc ? nc : 1, sizeof *ok);
   if (!r || !ok)
     {
       free (r);
       free (ok);
-      fl_search_names_free (cand, nc);
+      fl_search_names_free (cand, nbase);
+      fl_search_names_free (gel.v, gel.n);
       snprintf (err, errlen, "out of memory");
       return FL_ENOMEM;
     }
@@ -696,13 +926,22 @@ fl_search (const fl_search_data *d, const fl_fit *fit, unsigned bits, fl_objecti
   if (nthreads < 1)
     nthreads = 1;
   size_t done = 0;
-  /* block candidates (the slow ones) first, so that the dynamic schedule balances */
+  /* granular and block candidates (the slow ones) first, so that the dynamic schedule
+     balances */
   #pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads)
   for (long i = (long) nc - 1; i >= 0; i--)
     {
-      const char *name = cand[i];
-      int rc = fl_block_name_p (name) ? eval_block (&cx, name, &r[i])
-                                      : eval_scalar (&cx, name, &r[i]);
+      int rc;
+      if ((size_t) i >= nbase)
+        {
+          size_t j = (size_t) i - nbase;
+          rc = eval_granular (&cx, gel.v[j / (size_t) ngran], &d->gran[j % (size_t) ngran],
+                              bits, &r[i]);
+        }
+      else if (fl_block_name_p (cand[i]))
+        rc = eval_block (&cx, cand[i], &r[i]);
+      else
+        rc = eval_scalar (&cx, cand[i], &r[i]);
       ok[i] = rc == 0;
       #pragma omp atomic
       done++;
@@ -719,7 +958,8 @@ fl_search (const fl_search_data *d, const fl_fit *fit, unsigned bits, fl_objecti
       r[m++] = r[i];
   qsort (r, m, sizeof *r, cmp_result);
   free (ok);
-  fl_search_names_free (cand, nc);
+  fl_search_names_free (cand, nbase);
+  fl_search_names_free (gel.v, gel.n);
   *res = r;
   *nres = m;
   return FL_OK;

@@ -55,27 +55,6 @@ static const cli_column pcols[N_P] = {
   { "measured_sqnr_db", "measured SQNR dB" },
 };
 
-typedef struct {
-  cli_tcell *cells;
-  size_t n, cap, ncols;
-} table;
-
-static cli_tcell *
-new_row (table *t)
-{
-  if (t->n == t->cap)
-    {
-      t->cap = t->cap ? 2 * t->cap : 64;
-      t->cells = realloc (t->cells, t->cap * t->ncols * sizeof *t->cells);
-      if (!t->cells)
-        cli_die (CLI_EXIT_USAGE, "out of memory");
-    }
-  cli_tcell *row = t->cells + t->n++ * t->ncols;
-  for (size_t c = 0; c < t->ncols; c++)
-    cli_tcell_str (&row[c], "");
-  return row;
-}
-
 /* MSE of a quantizer over x[0..n) (its scales from x), as compare measures it. */
 static void
 measure (fl_quantizer *qz, const double *x, uint64_t n, double *scale_value,
@@ -107,7 +86,8 @@ measure (fl_quantizer *qz, const double *x, uint64_t n, double *scale_value,
 
 static void
 fit_tensor (cli_tsource *src, size_t ti, char **fmts, size_t nfmt,
-            const fl_scale_strategy *ss, const char *scale_name, table *fits, table *preds)
+            const fl_scale_strategy *ss, const char *scale_name, cli_ttable *fits,
+            cli_ttable *preds)
 {
   const fl_tensor_info *t = cli_tsource_info (src, ti);
   char err[512], what[512];
@@ -140,7 +120,7 @@ fit_tensor (cli_tsource *src, size_t ti, char **fmts, size_t nfmt,
   for (int k = 0; k < FL_FIT_NFAMILIES; k++)
     {
       const fl_fit *f = &rep.fit[k];
-      cli_tcell *row = new_row (fits);
+      cli_tcell *row = cli_ttable_row (fits);
       cli_tcell_str (&row[F_TENSOR], t->name);
       cli_tcell_str (&row[F_FILE], src->label);
       cli_tcell_int (&row[F_COUNT], (long long) rep.n);
@@ -211,7 +191,7 @@ fit_tensor (cli_tsource *src, size_t ti, char **fmts, size_t nfmt,
             }
           fl_format_free (f);
         }
-      cli_tcell *row = new_row (preds);
+      cli_tcell *row = cli_ttable_row (preds);
       cli_tcell_str (&row[P_TENSOR], t->name);
       cli_tcell_str (&row[P_FORMAT], fl_quantizer_format_name (qz));
       cli_tcell_str (&row[P_SCALE], fl_quantizer_is_block (qz) ? "block" : scale_name);
@@ -300,44 +280,24 @@ cmd_fit (int argc, char **argv)
     cli_die (CLI_EXIT_USAGE, "out of memory");
   for (size_t k = 0; k < nin; k++)
     cli_tsource_open (&src[k], ins[k]);
-  table fits = { NULL, 0, 0, N_F }, preds = { NULL, 0, 0, N_P };
+  cli_ttable tabs[2] = { { "fits", fcols, N_F, NULL, 0, 0 },
+                        { "predictions", pcols, N_P, NULL, 0, 0 } };
   for (size_t k = 0; k < nin; k++)
     {
       for (size_t ti = 0; ti < src[k].nsel; ti++)
-        fit_tensor (&src[k], ti, fmts, nfmt, &ss, scale_name, &fits, &preds);
+        fit_tensor (&src[k], ti, fmts, nfmt, &ss, scale_name, &tabs[0], &tabs[1]);
       cli_tsource_close (&src[k]);
     }
   cli_out o;
   FILE *fp = cli_out_open (&o, out);
-  if (nfmt == 0)
-    cli_write_ttable (fp, fcols, N_F, fits.cells, fits.n, style, NULL, NULL);
-  else if (style == CLI_JSON)
-    {
-      char *buf = NULL;
-      size_t len = 0;
-      FILE *mf = open_memstream (&buf, &len);
-      if (!mf)
-        cli_die (CLI_EXIT_USAGE, "out of memory");
-      cli_write_ttable (mf, fcols, N_F, fits.cells, fits.n, CLI_JSON, NULL, NULL);
-      fclose (mf);
-      json_t *top = json_object ();
-      json_t *fj = json_loads (buf, 0, NULL);
-      free (buf);
-      json_object_set_new (top, "fits", fj ? fj : json_array ());
-      cli_write_ttable (fp, pcols, N_P, preds.cells, preds.n, CLI_JSON, top, "predictions");
-    }
-  else
-    {
-      cli_write_ttable (fp, fcols, N_F, fits.cells, fits.n, style, NULL, NULL);
-      fputc ('\n', fp);
-      cli_write_ttable (fp, pcols, N_P, preds.cells, preds.n, style, NULL, NULL);
-    }
+  /* without --formats only the fits */
+  cli_write_ttables (fp, tabs, nfmt ? 2 : 1, style);
   cli_out_commit (&o);
   for (size_t j = 0; j < nfmt; j++)
     free (fmts[j]);
   free (fmts);
-  free (fits.cells);
-  free (preds.cells);
+  free (tabs[0].cells);
+  free (tabs[1].cells);
   free (src);
   free (ins);
   return 0;

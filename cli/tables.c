@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <fmtlab/enumerate.h>
 #include "cli.h"
+#include "tensorcli.h"
 
 int
 cli_code_digits (const fl_format *f)
@@ -298,4 +299,59 @@ cli_write_props (FILE *fp, fl_format **f, size_t n, cli_style style, int profile
       cli_write_profiles (fp, f, n, style);
     }
   free (cells);
+}
+
+/* ---------------------------------------------------------------- typed tables */
+
+cli_tcell *
+cli_ttable_row (cli_ttable *t)
+{
+  if (t->nrows == t->cap)
+    {
+      t->cap = t->cap ? 2 * t->cap : 64;
+      t->cells = realloc (t->cells, t->cap * t->ncols * sizeof *t->cells);
+      if (!t->cells)
+        cli_die (CLI_EXIT_USAGE, "out of memory");
+    }
+  cli_tcell *row = t->cells + t->nrows++ * t->ncols;
+  for (size_t c = 0; c < t->ncols; c++)
+    cli_tcell_str (&row[c], "");
+  return row;
+}
+
+void
+cli_write_ttables (FILE *fp, const cli_ttable *t, size_t n, cli_style style)
+{
+  if (style != CLI_JSON || n == 1)
+    {
+      /* CSV, Markdown: the tables one after the other, each after a blank line */
+      for (size_t i = 0; i < n; i++)
+        {
+          if (i)
+            fputc ('\n', fp);
+          cli_write_ttable (fp, t[i].cols, t[i].ncols, t[i].cells, t[i].nrows, style, NULL,
+                            NULL);
+        }
+      return;
+    }
+  /* JSON: one document, {"key0": [...], "key1": [...], ...}; cli_write_ttable writes the
+     last table with the others as members of its object */
+  json_t *top = json_object ();
+  for (size_t i = 0; i + 1 < n; i++)
+    {
+      char *buf = NULL;
+      size_t len = 0;
+      FILE *mf = open_memstream (&buf, &len);
+      if (!top || !mf)
+        cli_die (CLI_EXIT_USAGE, "out of memory");
+      cli_write_ttable (mf, t[i].cols, t[i].ncols, t[i].cells, t[i].nrows, CLI_JSON, NULL,
+                        NULL);
+      fclose (mf);
+      json_t *rows = json_loads (buf, 0, NULL);
+      free (buf);
+      json_object_set_new (top, t[i].key, rows ? rows : json_array ());
+    }
+  const cli_ttable *last = &t[n - 1];
+  cli_write_ttable (fp, last->cols, last->ncols, last->cells, last->nrows, CLI_JSON, top,
+                    last->key);
 }

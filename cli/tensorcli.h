@@ -78,6 +78,19 @@ fl_quantizer *cli_quantizer (const char *format, const cli_quant_args *a,
    LABEL and the tensor. */
 double *cli_quantize_tensor (const fl_quantizer *qz, const char *label, const fl_tensor_info *t,
                              const double *x, double *q, uint64_t *c, uint64_t *ngroups);
+/* A growing typed table (cli/tables.c): set cols and ncols (key: its member in JSON),
+   the rest zero; cli_ttable_row appends a row of empty cells; free cells when done. */
+typedef struct {
+  const char *key;
+  const cli_column *cols;
+  size_t ncols;
+  cli_tcell *cells;
+  size_t nrows, cap;
+} cli_ttable;
+cli_tcell *cli_ttable_row (cli_ttable *t);
+/* n tables: CSV and Markdown one after the other with a blank line between them; JSON
+   one object {"key": [rows], ...} in order (a single table: its array alone). */
+void cli_write_ttables (FILE *fp, const cli_ttable *t, size_t n, cli_style style);
 
 /* Progress on stderr when it is a terminal or FMTLAB_PROGRESS is set: "label 42%". */
 void cli_progress (const char *label, uint64_t done, uint64_t total);

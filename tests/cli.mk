@@ -13,5 +13,5 @@ tests_libbad_la_LDFLAGS = -module -avoid-version -rpath /nowhere
 # the fuzz targets and their seeds (run by .ci/fuzz, not by make check)
 EXTRA_DIST += .ci/fuzz fuzz
 # fmtlab fit and search (doc/fit.md)
-TESTS += tests/test_search_cli.sh
-EXTRA_DIST += tests/test_search_cli.sh
+TESTS += tests/test_search_cli.sh tests/test_search_data.sh
+EXTRA_DIST += tests/test_search_cli.sh tests/test_search_data.sh

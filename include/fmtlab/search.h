@@ -41,8 +41,11 @@ const char *fl_objective_name (fl_objective o);
 typedef struct {
   char format[128];         /* a name fmtlab compare takes */
   char scale[32];           /* the best strategy, or "block" */
+  char granularity[24];     /* "tensor" or "channel:AXIS" (compare's spelling), or
+                               "block" for a block format */
   int is_block;
-  double bits;              /* bits per element */
+  double bits;              /* bits per element: the element and every scale of a
+                               channel or block (a single per-tensor scale is not counted) */
   double mse, sqnr_db;
   double kl;                /* KL(P_x || P_q) over FL_SEARCH_KL_BINS bins (NaN on a fit) */
   double max_rel;           /* over nonzero x (NaN on a fit) */
@@ -59,6 +62,12 @@ void fl_search_names_free (char **names, size_t n);
 typedef struct fl_search_data fl_search_data;
 fl_status fl_search_data_new (const double *x, size_t n, fl_search_data **out, char *err,
                               size_t errlen);
+/* The same for a tensor of this shape (C order): when every value is finite and at
+   least two axes are longer than 1, the scalar candidates also get a scale per index of
+   the first and of the last such axis (compare's granularity channel:AXIS), each scale
+   counted in the budget. */
+fl_status fl_search_data_new_shaped (const double *x, int ndim, const uint64_t *shape,
+                                     fl_search_data **out, char *err, size_t errlen);
 void fl_search_data_free (fl_search_data *d);
 
 /* Evaluate every candidate of the budget on the data (fit NULL) or on a fit (then the
