@@ -1,6 +1,5 @@
 # reference ops, test vectors and verification (doc/refops.md).
-libfmtlab_la_SOURCES += analysis/refops.c analysis/refops_fast.c analysis/refops_fast_kern.c \
-	analysis/refops-fast-impl.h analysis/vectors.c
+libfmtlab_la_SOURCES += analysis/refops.c analysis/vectors.c
 fmtlabinclude_HEADERS += include/fmtlab/refops.h include/fmtlab/vectors.h
 fmtlab_SOURCES += cli/refcli.h cli/refcli.c cli/cmd_ref.c cli/cmd_gen.c cli/cmd_verify.c \
 	cli/subject.h cli/subject.c
@@ -30,8 +29,7 @@ bench-refops: bench/bench_refops$(EXEEXT) tests/libf16.la
 	./bench/bench_refops$(EXEEXT) --lib tests/.libs/libf16.so $(BENCH_REFOPS_ARGS)
 .PHONY: bench-refops
 EXTRA_DIST += doc/refops.md
-libfmtlab_la_SOURCES += analysis/refops_log.c analysis/refops-log-impl.h \
-	analysis/refops_table.c analysis/refops-table-impl.h
+libfmtlab_la_SOURCES += analysis/refops_log.c analysis/refops-log-impl.h
 
 # logarithmic families (refops_log.c): exhaustive brute force over the format's values
 check_PROGRAMS += tests/test_refops_log
@@ -40,7 +38,7 @@ tests_test_refops_log_SOURCES = tests/test_refops_log.c $(TEST_COMMON_SOURCES)
 tests_test_refops_log_CFLAGS = $(TEST_COMMON_CFLAGS)
 tests_test_refops_log_LDADD = $(TEST_COMMON_LDADD)
 
-# table-driven ops of the logarithmic families (refops_table.c): exhaustive against the
+# table-driven ops of the logarithmic families (formats/optable.c): exhaustive against the
 # reference path
 check_PROGRAMS += tests/test_refops_table
 TESTS += tests/test_refops_table

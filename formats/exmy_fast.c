@@ -310,19 +310,12 @@ float_quantize_loop (const fl_format *f, const double *x, double *y, size_t n,
       if ((mb - lo_bits < nspan) & !(negative & is_unsigned))
         {
           uint64_t t = mb & ~mask0, rem0 = mb & mask0, up0;
-          switch (mode)
-            {
-            case FL_RNE: up0 = (rem0 > half0) | ((rem0 == half0) & (t >> s0)); break;
-            case FL_RNA: up0 = rem0 >= half0; break;
-            case FL_RUP: up0 = (rem0 != 0) & !negative; break;
-            case FL_RDN: up0 = (rem0 != 0) & negative; break;
-            case FL_RTO: up0 = (rem0 != 0) & !((t >> s0) & 1); break;
-            case FL_SR:
-              /* u < rem0 * 2^(64-s0) exactly when u's top s0 bits are below rem0 */
-              up0 = (ubuf[i % UCHUNK] >> (64 - s0)) < rem0;
-              break;
-            default: up0 = 0;
-            }
+          /* mode is a constant here: the decision folds to a few branch-free operations */
+          if (mode == FL_SR)
+            up0 = (uint64_t) fl_sr_up_first_chunk (ubuf[i % UCHUNK], rem0, s0);
+          else
+            up0 = (uint64_t) fl_round_decide (mode, (int) negative, (int) ((t >> s0) & 1),
+                                              rem0 != 0, (rem0 > half0) - (rem0 < half0));
           uint64_t rb = t + ((up0 & 1) << s0);
           if (rb <= maxval_bits)
             {
@@ -348,17 +341,11 @@ float_quantize_loop (const fl_format *f, const double *x, double *y, size_t n,
       uint64_t half = UINT64_C(1) << (s - 1);
       uint64_t mag = ((uint64_t) (eeff - emin) << M) + q;
       uint64_t up;
-      switch (mode)
-        {
-        case FL_RNE: up = (rem > half) | ((rem == half) & mag); break;
-        case FL_RNA: up = rem >= half; break;
-        case FL_RUP: up = (rem != 0) & !negative; break;
-        case FL_RDN: up = (rem != 0) & negative; break;
-        case FL_RTO: up = (rem != 0) & !(mag & 1); break;
-        case FL_SR: up = ubuf[i % UCHUNK] < (rem << (64 - s)); break;
-        default: up = 0;
-        }
-      up &= 1;
+      if (mode == FL_SR)
+        up = (uint64_t) fl_sr_up_first_chunk (ubuf[i % UCHUNK], rem, s);
+      else
+        up = (uint64_t) fl_round_decide (mode, (int) negative, (int) (mag & 1), rem != 0,
+                                         (rem > half) - (rem < half));
       inexact |= rem;
       underflow |= d > 0 ? rem : 0;
       mag += up;
@@ -452,7 +439,7 @@ sr_elem (const block_params *p, int64_t b, uint64_t u, int64_t *ok, int64_t *tin
   int64_t sig = (mc & frac_mask) | (frac_mask + 1);
   int64_t k = (int64_t) ((uint64_t) sig >> sc);
   int64_t rem = sig - (int64_t) ((uint64_t) k << sc);
-  int64_t up = (int64_t) (u >> (64 - sc)) < rem;
+  int64_t up = fl_sr_up_first_chunk (u, (uint64_t) rem, (unsigned) sc);
   int64_t rn = (mc & ~p->mask0) + (up << p->s0);
   double tv, tw;
   int64_t kb = two52_bits | (k + up), tb;

@@ -317,6 +317,17 @@ fl_round_decide (fl_round_mode mode, int negative, int odd, int inexact, int hal
     }
 }
 
+/* Exact-probability sr when the whole discarded fraction is rem / 2^s (1 <= s <= 63),
+   inside the first 64-bit chunk: up iff the element's first draw u is below
+   rem * 2^(64-s), i.e. u's top s bits are below rem.  This is fl_sr_decide's first
+   comparison with nothing after it (the rest of t is zero), written branch-free for the
+   fast float loops (exmy_fast.c). */
+FL_INLINE int
+fl_sr_up_first_chunk (uint64_t u, uint64_t rem, unsigned s)
+{
+  return (u >> (64 - s)) < rem;
+}
+
 /* The whole decision for every mode, given the discarded fraction of the magnitude. */
 FL_INLINE int
 fl_round_up (const fl_rounding *r, int negative, int odd, const fl_frac *fr,

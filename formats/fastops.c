@@ -1,4 +1,4 @@
-/* refops_fast.c -- the exact integer fast path of the reference operations.
+/* fastops.c -- the exact integer fast path of the reference operations.
 
    A producer of exact dyadic values for fl_encode_u64 (DESIGN.md "One rounding
    pipeline", doc/engine.md): every code of a format of at most 16 bits is unpacked once,
@@ -6,7 +6,7 @@
    (-1)^sign * sig * 2^exp (binary floats of at most 53 significand bits and posits of at
    most 32 bits: unpacked per call); then
    - add/sub/fma: exact in signed 128-bit integers after aligning the exponents, an addend
-     far below the other replaced by a sticky (fl_fast_sum, refops-fast-impl.h);
+     far below the other replaced by a sticky (fl_fast_sum, fastops-impl.h);
    - mul: exact 128-bit product;
    - div/sqrt: at least p+3 quotient/root bits, then a sticky bit for a nonzero remainder;
    - a result wider than 64 bits is cut to 63 bits with a sticky bit (round to odd);
@@ -17,15 +17,15 @@
    fl_divzero_result, through fl_ref_rules_for).  tests/test_refops.c checks these cases
    against a rule set of its own.  Stochastic rounding needs the exact
    discarded fraction, so it is left to the reference path (fl_fast_mode_ok).
-   This is the general evaluator; refops_fast_kern.c holds the kernels specialised per
+   This is the general evaluator; fastops_kern.c holds the kernels specialised per
    (family, op), picked once by fl_fast_new (pick_eval). */
 #include <config.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fmtlab/refops.h>
-#include "refops-table-impl.h"
-#include "refops-fast-impl.h"
+#include "optable-impl.h"
+#include "fastops-impl.h"
 
 typedef fl_u128 u128;
 typedef fl_i128 i128;
@@ -128,7 +128,7 @@ fast_conv (const fl_fast *F, uint64_t a, const fl_rounding *r, unsigned *flags)
 }
 
 /* Logarithmic posits and LNS of at most 8 bits: the whole operation table of each
-   mode, from the reference path (refops_table.c); no integer path for them here. */
+   mode, from the reference path (optable.c); no integer path for them here. */
 static fl_status
 table_fast_new (const fl_format *f, fl_op op, fl_fast **out)
 {

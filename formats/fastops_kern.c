@@ -1,8 +1,8 @@
-/* refops_fast_kern.c -- the fast path's kernels, one per (family, op), picked once by
+/* fastops_kern.c -- the fast path's kernels, one per (family, op), picked once by
    fl_fast_new (doc/refops.md, "Fast path").
 
    A kernel takes finite nonzero operands only (anything else, and an exact zero result,
-   goes to the general evaluator of refops_fast.c, which holds the special-value rules):
+   goes to the general evaluator of fastops.c, which holds the special-value rules):
    - operands: the compact table of a format of at most 16 bits, or the code's fields
      decoded inline (binary floats with IEEE-shaped specials, standard posits of at most
      32 bits);
@@ -23,9 +23,9 @@
 #include <config.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../formats/exmy-impl.h"
-#include "../formats/regime-impl.h"
-#include "refops-fast-impl.h"
+#include "exmy-impl.h"
+#include "regime-impl.h"
+#include "fastops-impl.h"
 
 typedef fl_u128 u128;
 

@@ -1,4 +1,4 @@
-/* refops_table.c -- table-driven exact operations for logarithmic posits and LNS of at
+/* optable.c -- table-driven exact operations for logarithmic posits and LNS of at
    most 8 bits: the whole operation table (65536 pairs, or 256 codes for sqrt) of each
    deterministic mode and domain, every entry the reference path's own result and flags
    (fl_ref_eval, exact: doc/refops.md), so a lookup is that path by construction.  A table
@@ -9,7 +9,7 @@
    call (callers ask fl_fast_mode_ok first). */
 #include <config.h>
 #include <stdlib.h>
-#include "refops-table-impl.h"
+#include "optable-impl.h"
 
 #define TABLE_MAX_BITS 8
 #define TABLE_NMODES 6          /* FL_RNE .. FL_RTO */

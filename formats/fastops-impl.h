@@ -1,5 +1,5 @@
-/* refops-fast-impl.h -- internal: the fast path's object, shared by the general producers
-   (refops_fast.c) and the per-(family, op) kernels (refops_fast_kern.c). */
+/* fastops-impl.h -- internal: the fast path's object, shared by the general producers
+   (fastops.c) and the per-(family, op) kernels (fastops_kern.c). */
 #ifndef FL_REFOPS_FAST_IMPL_H
 #define FL_REFOPS_FAST_IMPL_H
 
@@ -33,7 +33,7 @@ struct fl_fast {
   fl_format *src;               /* binary64 / binary32 of the conversions */
   int tiny_after;               /* tininess after rounding asked for */
   fl_fast_fn eval;              /* the one dispatch: picked once per (format, op) */
-  struct fl_op_table *table;    /* logarithmic formats: whole-table ops (refops_table.c) */
+  struct fl_op_table *table;    /* logarithmic formats: whole-table ops (optable.c) */
 };
 
 typedef unsigned __int128 fl_u128;
@@ -114,7 +114,7 @@ uint64_t fl_fast_encode_inf (const fl_format *f, int negative, const fl_rounding
                              unsigned *flags);
 
 /* The specialised kernel for F's (family, op), or NULL when there is none
-   (refops_fast_kern.c). */
+   (fastops_kern.c). */
 fl_fast_fn fl_fast_kernel (const fl_fast *F);
 
 #endif

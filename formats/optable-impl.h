@@ -1,5 +1,5 @@
-/* refops-table-impl.h -- internal to refops_fast.c: the table-driven operations of the
-   logarithmic families (refops_table.c). */
+/* optable-impl.h -- internal to fastops.c: the table-driven operations of the
+   logarithmic families (optable.c). */
 #ifndef FL_REFOPS_TABLE_IMPL_H
 #define FL_REFOPS_TABLE_IMPL_H
 
