@@ -196,6 +196,11 @@ cross_format (const char *name, const fl_round_mode *modes, int nmodes, int fine
         long mism = 0, fbad = 0;
 #pragma omp parallel reduction(+:mism, fbad) if (P.n > 16384)
         {
+          /* each thread in MPFR's widest range, the engine's working range: the public
+             calls then have nothing to widen and restore (doc/engine.md), as in a
+             program that sets it once */
+          mpfr_set_emin (mpfr_get_emin_min ());
+          mpfr_set_emax (mpfr_get_emax_max ());
           mpfr_t v;
           mpfr_init2 (v, dp);
 #pragma omp for schedule(dynamic, 256)
