@@ -56,7 +56,6 @@ typedef struct {
 
 struct fl_cuts {
   cut_table *table[CUTS_NMODES][2];    /* [mode][0 log, 1 linear] */
-  double *value;                        /* fl_decode_doubles of every code */
   unsigned long seen;                   /* elements asked for, to amortise a build */
 };
 
@@ -405,31 +404,6 @@ cuts_of (const fl_format *f)
   return c;
 }
 
-static double *
-values_of (const fl_format *f, struct fl_cuts *c)
-{
-  double *v = __atomic_load_n (&c->value, __ATOMIC_ACQUIRE);
-  if (v)
-    return v;
-  size_t n = (size_t) 1 << f->bits;
-  uint64_t *codes = malloc (n * sizeof *codes);
-  double *nv = malloc (n * sizeof *nv);
-  if (!codes || !nv)
-    {
-      free (codes);
-      free (nv);
-      return NULL;
-    }
-  for (size_t i = 0; i < n; i++)
-    codes[i] = i;
-  fl_decode_doubles (f, codes, nv, n);
-  free (codes);
-  if (__atomic_compare_exchange_n (&c->value, &v, nv, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-    return nv;
-  free (nv);
-  return v;
-}
-
 /* The table for r, or NULL: stochastic rounding, wide formats, and (for formats above 8
    bits) until the elements asked for pay for the build, about four exact encodes per
    code. */
@@ -551,7 +525,7 @@ fl_cuts_quantize_doubles (const fl_format *f, const double *x, double *y, size_t
                           const fl_rounding *r, unsigned *flags)
 {
   const cut_table *t = table_for (f, r, n);
-  const double *val = t ? values_of (f, f->cuts) : NULL;
+  const double *val = t ? fl_decode_table (f, SIZE_MAX) : NULL;   /* every code's double */
   if (val)
     {
       unsigned fl = 0;
@@ -572,7 +546,6 @@ fl_cuts_release (fl_format *f)
   for (int m = 0; m < CUTS_NMODES; m++)
     for (int d = 0; d < 2; d++)
       table_free (c->table[m][d]);
-  free (c->value);
   free (c);
   f->cuts = NULL;
 }

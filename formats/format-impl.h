@@ -139,6 +139,10 @@ uint64_t fl_round_pack (const fl_format *f, int negative, const struct fl_mag_s 
 /* The ternary value of a code for the exact value (-1)^negative * m (m NULL: zero). */
 int fl_code_ternary (const fl_format *f, uint64_t code, int negative, const struct fl_mag_s *m);
 
+/* The double of every code of a format of <= 16 bits, built once and cached in the
+   descriptor (format.c), when a call of n values pays for it; NULL otherwise. */
+const double *fl_decode_table (const fl_format *f, size_t n);
+
 /* fl_quantize_doubles of a scalar family with unpack or unpack_log, element by element
    through its round_pack (every mode, element i on stream r->stream + i): the exact path
    that table-driven fused paths (cuts.c) fall back to. */

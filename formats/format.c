@@ -629,7 +629,6 @@ decode_doubles_one (const fl_format *f, const uint64_t *codes, double *x, size_t
   fl_mpfr_leave (&st);
 }
 
-static const double *decode_table (const fl_format *f, size_t n);
 
 /* A code's bits above the format's width are ignored, as every family's decode does. */
 static void
@@ -644,7 +643,7 @@ decode_table_run (const fl_format *f, const double *table, const uint64_t *codes
 void
 fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t n)
 {
-  const double *table = decode_table (f, n);
+  const double *table = fl_decode_table (f, n);
   size_t chunk = par_chunk (n);
   if (!chunk)
     {
@@ -667,9 +666,10 @@ fl_decode_doubles (const fl_format *f, const uint64_t *codes, double *x, size_t 
 /* The table of the doubles of every code of a format of <= 16 bits (doc/engine.md,
    "Fast paths") for fl_decode_doubles and the narrow decoders: built once, on the first
    decode long enough to pay for it (a quarter of the table), then shared.  Two threads building it at once keep the first one stored.
-   NULL: no table (too wide, too short a call, no memory). */
-static const double *
-decode_table (const fl_format *f, size_t n)
+   NULL: no table (too wide, too short a call, no memory).  The cut tables (cuts.c) read
+   their values from it too. */
+const double *
+fl_decode_table (const fl_format *f, size_t n)
 {
   double *t = __atomic_load_n (&f->decode_table, __ATOMIC_ACQUIRE);
   unsigned bits = fl_format_bits (f);
@@ -776,7 +776,7 @@ decode_table (const fl_format *f, size_t n)
   {                                                                                     \
     if (fl_format_bits (f) == 0 || fl_format_bits (f) > width)                          \
       return FL_ERANGE;                                                                 \
-    const double *table = width <= 16 ? decode_table (f, n) : NULL;                     \
+    const double *table = width <= 16 ? fl_decode_table (f, n) : NULL;                     \
     size_t pchunk = par_chunk (n);                                                      \
     unsigned fl = 0;                                                                    \
     if (!pchunk)                                                                        \
