@@ -435,6 +435,107 @@ static const fl_format K_P16ES1 = POSIT_FORMAT (16, 1);
 static const fl_format K_P32ES2 = POSIT_FORMAT (32, 2);
 
 KERNELS_D (fp16, &K_FP16, SRC_FLOAT, FAM_FLOAT, DBL_ADD)
+
+/* ---- fp16 add/sub/mul/div through binary64 ------------------------------------------ */
+
+/* Round a nonzero finite binary64 s to fp16 in a constant mode, with fp16's round_pack
+   written out on s's bits (the fused quantize loop's method, exmy_fast.c): the quantum
+   2^max(E-10, -24) splits the 53-bit significand at bit 42 in the normal range and
+   28 - E below it (clamped at 63: the whole significand is then below half a quantum),
+   and the magnitude code, linear across binades, is ((E + 14) << 10) + the kept bits
+   in the normal range, the kept bits below it.  The mode rules are fl_round_decide's;
+   tininess before rounding (fp16_ops is not picked for tininess after). */
+FL_INLINE uint64_t
+fp16_round (double s, const fl_rounding *r, fl_round_mode mode, unsigned *flags)
+{
+  uint64_t b;
+  memcpy (&b, &s, sizeof b);
+  int neg = (int) (b >> 63);
+  long E = (long) ((b >> 52) & 0x7ff) - 1023;
+  uint64_t sig = (b & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+  int tiny = E < -14;
+  unsigned sh = tiny ? (E < -35 ? 63 : (unsigned) (28 - E)) : 42;
+  uint64_t base = tiny ? 0 : (uint64_t) (E + 14) << 10;
+  uint64_t rem = sig & ((UINT64_C(1) << sh) - 1), half = UINT64_C(1) << (sh - 1);
+  uint64_t mag = base + (sig >> sh);
+  mag += (uint64_t) fl_round_decide (mode, neg, (int) (mag & 1), rem != 0,
+                                     (rem > half) - (rem < half));
+  unsigned fl = rem ? FL_FLAG_INEXACT | (tiny ? FL_FLAG_UNDERFLOW : 0) : 0;
+  if (mag > 0x7bff)
+    {
+      /* past 65504 (E up to 40 for a quotient: the base stays far below 2^64) */
+      fl_rounding rr = *r;
+      rr.mode = mode;
+      fl = 0;
+      mag = fl_float_overflow (&K_FP16, neg, &rr, &fl);
+    }
+  else
+    mag |= (uint64_t) neg << 15;
+  if (flags)
+    *flags |= fl;
+  return mag;
+}
+
+/* Every fp16 value is a binary64 (the binary32 table fval, converted), and
+   - a + b is exact in binary64: both are multiples of 2^-24 below 2^16, so the sum is
+     an integer multiple of 2^-24 below 2^41;
+   - a * b is exact: 11 x 11 significand bits, between 2^-48 and 2^32;
+   - a / b is rounded once to q = RN(a / b) and q is then rounded to fp16, which is
+     correct in every deterministic mode, flags included: with a = A 2^i, b = B 2^j
+     (A, B < 2^11) and any rounding boundary g = G 2^k of fp16 (values and midpoints,
+     2^-14 and the overflow threshold among them: G < 2^12), a / b != g implies
+     |a/b - g| = |A 2^(i-j) - G B 2^k| / B >= 2^-23 |g| (the numerator a nonzero
+     multiple of 2^min(i-j, k)), while |q - a/b| <= 2^-53 |a/b|: q lies in the same open
+     interval between boundaries as a/b, or both equal the boundary, and q is exact iff
+     a/b is (the same argument shows q is never a boundary when a/b is not) -- Figueroa's
+     2p + 2 <= 53 condition on double rounding, here for every mode.
+   NaN and infinite operands, a zero divisor and a zero result go to the general
+   evaluator (their sign and flag rules). */
+FL_INLINE uint64_t
+fp16_kernel (const fl_fast *F, const uint64_t *a, const fl_rounding *r, unsigned *flags,
+             fl_op op)
+{
+  uint64_t ca = a[0] & 0xffff, cb = a[1] & 0xffff;
+  int special = ((ca & 0x7c00) == 0x7c00) | ((cb & 0x7c00) == 0x7c00);
+  if (op == FL_OP_DIV)
+    special |= (cb & 0x7fff) == 0;
+  if (special)
+    return fl_fast_general (F, a, r, flags);
+  double x = F->fval[ca], y = F->fval[cb], s;
+  switch (op)
+    {
+    case FL_OP_ADD: s = x + y; break;
+    case FL_OP_SUB: s = x - y; break;
+    case FL_OP_MUL: s = x * y; break;
+    default: s = x / y; break;
+    }
+  if (s == 0)
+    return fl_fast_general (F, a, r, flags);
+  switch (r->mode)
+    {
+    case FL_RNE: return fp16_round (s, r, FL_RNE, flags);
+    case FL_RNA: return fp16_round (s, r, FL_RNA, flags);
+    case FL_RTZ: return fp16_round (s, r, FL_RTZ, flags);
+    case FL_RUP: return fp16_round (s, r, FL_RUP, flags);
+    case FL_RDN: return fp16_round (s, r, FL_RDN, flags);
+    case FL_RTO: return fp16_round (s, r, FL_RTO, flags);
+    default: return fl_fast_general (F, a, r, flags);
+    }
+}
+
+#define FP16_KERNEL(name, op)                                                            \
+  static uint64_t                                                                        \
+  name (const fl_fast *F, const uint64_t *a, const fl_rounding *r, unsigned *flags)     \
+  {                                                                                      \
+    return fp16_kernel (F, a, r, flags, op);                                             \
+  }
+FP16_KERNEL (fp16d_add, FL_OP_ADD)
+FP16_KERNEL (fp16d_sub, FL_OP_SUB)
+FP16_KERNEL (fp16d_mul, FL_OP_MUL)
+FP16_KERNEL (fp16d_div, FL_OP_DIV)
+#undef FP16_KERNEL
+static const fl_fast_fn fp16d_ops[] = { fp16d_add, fp16d_sub, fp16d_mul, fp16d_div,
+                                        fp16_sqrt };
 KERNELS_D (bf16, &K_BF16, SRC_FLOAT, FAM_FLOAT, DBL_ADD)
 KERNELS_D (fp32, &K_FP32, SRC_FLOAT, FAM_FLOAT, DBL_ADD)
 KERNELS_D (p16es1, &K_P16ES1, SRC_FTAB, FAM_POSIT, DBL_ADD)
@@ -466,7 +567,7 @@ fl_fast_kernel (const fl_fast *F)
     {
       const fl_float_params *p = &f->u.fp;
       if (same_float (f, &K_FP16))
-        return fp16_ops[F->op];
+        return F->fval ? fp16d_ops[F->op] : fp16_ops[F->op];
       if (same_float (f, &K_BF16))
         return bf16_ops[F->op];
       if (same_float (f, &K_FP32))
