@@ -476,6 +476,52 @@ fp16_round (double s, const fl_rounding *r, fl_round_mode mode, unsigned *flags)
   return mag;
 }
 
+/* The general evaluator's special cases of add/sub/mul/div (fastops.c: fast_add,
+   fast_mul, fast_div, the same IEEE 754 7.2/7.3 cases and the same family rules
+   F->rules), for an fp16 operand that is NaN or infinite or a zero divisor, with the
+   classes read from the codes' bits: the general evaluator's four operand tables cost a
+   cache miss each on random operands, as much as the whole kernel. */
+static uint64_t
+fp16_special (const fl_fast *F, uint64_t ca, uint64_t cb, const fl_rounding *r,
+              unsigned *flags, fl_op op)
+{
+  uint64_t c[2] = { ca, cb };
+  fl_class cls[2];
+  for (int i = 0; i < 2; i++)
+    {
+      uint64_t m = c[i] & 0x7fff;
+      cls[i] = m > 0x7c00 ? FL_CLASS_NAN : m == 0x7c00 ? FL_CLASS_INF
+               : m == 0 ? FL_CLASS_ZERO : FL_CLASS_NORMAL;
+    }
+  int sa = (int) (ca >> 15), sb = (int) (cb >> 15) ^ (op == FL_OP_SUB), s = sa ^ sb;
+  int ia = cls[0] == FL_CLASS_INF, ib = cls[1] == FL_CLASS_INF;
+  int za = cls[0] == FL_CLASS_ZERO, zb = cls[1] == FL_CLASS_ZERO;
+  unsigned fl = 0;
+  uint64_t code;
+  if (cls[0] == FL_CLASS_NAN || cls[1] == FL_CLASS_NAN)
+    {
+      const fl_format *opf[2] = { F->f, F->f };
+      code = F->rules->nan_operand (F->f, F->op, opf, c, cls, 2, r, &fl);
+    }
+  else if (op == FL_OP_ADD || op == FL_OP_SUB)
+    code = ia && ib && sa != sb ? F->rules->invalid (F->f, r, &fl)       /* 7.2d */
+           : fl_fast_encode_inf (F->f, ia ? sa : sb, r, &fl);
+  else if (op == FL_OP_MUL)
+    code = za || zb ? F->rules->invalid (F->f, r, &fl)                   /* 7.2b */
+           : fl_fast_encode_inf (F->f, s, r, &fl);
+  else if ((ia && ib) || (za && zb))
+    code = F->rules->invalid (F->f, r, &fl);                             /* 7.2e */
+  else if (ia)
+    code = fl_fast_encode_inf (F->f, s, r, &fl);
+  else if (zb)
+    code = F->rules->divzero (F->f, s, r, &fl);                          /* 7.3 */
+  else
+    code = fl_encode_u64 (F->f, s, 0, 0, r, &fl);                       /* x/inf */
+  if (flags)
+    *flags |= fl;
+  return code;
+}
+
 /* Every fp16 value is a binary64 (the binary32 table fval, converted), and
    - a + b is exact in binary64: both are multiples of 2^-24 below 2^16, so the sum is
      an integer multiple of 2^-24 below 2^41;
@@ -489,8 +535,8 @@ fp16_round (double s, const fl_rounding *r, fl_round_mode mode, unsigned *flags)
      interval between boundaries as a/b, or both equal the boundary, and q is exact iff
      a/b is (the same argument shows q is never a boundary when a/b is not) -- Figueroa's
      2p + 2 <= 53 condition on double rounding, here for every mode.
-   NaN and infinite operands, a zero divisor and a zero result go to the general
-   evaluator (their sign and flag rules). */
+   NaN and infinite operands and a zero divisor go to fp16_special, a zero result to the
+   general evaluator (its sign rule). */
 FL_INLINE uint64_t
 fp16_kernel (const fl_fast *F, const uint64_t *a, const fl_rounding *r, unsigned *flags,
              fl_op op)
@@ -500,7 +546,7 @@ fp16_kernel (const fl_fast *F, const uint64_t *a, const fl_rounding *r, unsigned
   if (op == FL_OP_DIV)
     special |= (cb & 0x7fff) == 0;
   if (special)
-    return fl_fast_general (F, a, r, flags);
+    return fp16_special (F, ca, cb, r, flags, op);
   double x = F->fval[ca], y = F->fval[cb], s;
   switch (op)
     {
