@@ -453,14 +453,16 @@ fp16_round (double s, const fl_rounding *r, fl_round_mode mode, unsigned *flags)
   int neg = (int) (b >> 63);
   long E = (long) ((b >> 52) & 0x7ff) - 1023;
   uint64_t sig = (b & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
-  int tiny = E < -14;
-  unsigned sh = tiny ? (E < -35 ? 63 : (unsigned) (28 - E)) : 42;
+  /* selects, not branches: random operands give tiny results often */
+  long t = 28 - E;
+  int tiny = t > 42;
+  unsigned sh = (unsigned) (tiny ? (t < 63 ? t : 63) : 42);
   uint64_t base = tiny ? 0 : (uint64_t) (E + 14) << 10;
   uint64_t rem = sig & ((UINT64_C(1) << sh) - 1), half = UINT64_C(1) << (sh - 1);
   uint64_t mag = base + (sig >> sh);
   mag += (uint64_t) fl_round_decide (mode, neg, (int) (mag & 1), rem != 0,
                                      (rem > half) - (rem < half));
-  unsigned fl = rem ? FL_FLAG_INEXACT | (tiny ? FL_FLAG_UNDERFLOW : 0) : 0;
+  unsigned fl = (unsigned) (rem != 0) * (FL_FLAG_INEXACT | (unsigned) tiny * FL_FLAG_UNDERFLOW);
   if (mag > 0x7bff)
     {
       /* past 65504 (E up to 40 for a quotient: the base stays far below 2^64) */
@@ -543,10 +545,14 @@ fp16_kernel (const fl_fast *F, const uint64_t *a, const fl_rounding *r, unsigned
 {
   uint64_t ca = a[0] & 0xffff, cb = a[1] & 0xffff;
   int special = ((ca & 0x7c00) == 0x7c00) | ((cb & 0x7c00) == 0x7c00);
+  int za = (ca & 0x7fff) == 0, zb = (cb & 0x7fff) == 0;
   if (op == FL_OP_DIV)
-    special |= (cb & 0x7fff) == 0;
+    special |= zb;
   if (special)
     return fp16_special (F, ca, cb, r, flags, op);
+  /* a zero product or quotient: its sign rule (the sum's zero is tested below) */
+  if ((op == FL_OP_MUL && (za | zb)) || (op == FL_OP_DIV && za))
+    return fl_fast_general (F, a, r, flags);
   double x = F->fval[ca], y = F->fval[cb], s;
   switch (op)
     {
@@ -555,7 +561,7 @@ fp16_kernel (const fl_fast *F, const uint64_t *a, const fl_rounding *r, unsigned
     case FL_OP_MUL: s = x * y; break;
     default: s = x / y; break;
     }
-  if (s == 0)
+  if ((op == FL_OP_ADD || op == FL_OP_SUB) && s == 0)
     return fl_fast_general (F, a, r, flags);
   switch (r->mode)
     {
