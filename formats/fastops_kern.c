@@ -532,11 +532,12 @@ fp16_special (const fl_fast *F, uint64_t ca, uint64_t cb, const fl_rounding *r,
      correct in every deterministic mode, flags included: with a = A 2^i, b = B 2^j
      (A, B < 2^11) and any rounding boundary g = G 2^k of fp16 (values and midpoints,
      2^-14 and the overflow threshold among them: G < 2^12), a / b != g implies
-     |a/b - g| = |A 2^(i-j) - G B 2^k| / B >= 2^-23 |g| (the numerator a nonzero
-     multiple of 2^min(i-j, k)), while |q - a/b| <= 2^-53 |a/b|: q lies in the same open
-     interval between boundaries as a/b, or both equal the boundary, and q is exact iff
-     a/b is (the same argument shows q is never a boundary when a/b is not) -- Figueroa's
-     2p + 2 <= 53 condition on double rounding, here for every mode.
+     |a/b - g| = |N| / B with N = A 2^(i-j) - G B 2^k a nonzero multiple of
+     2^min(i-j, k): |a/b - g| >= 2^k / B > 2^-23 |g| when k <= i - j, else
+     >= 2^(i-j) / B >= 2^-11 |a/b|; either way more than |q - a/b| <= 2^-53 |a/b|
+     (if |a/b| > 2|g|, |a/b - g| > |a/b| / 2).  So q lies strictly on the same side of
+     every boundary as a/b, or both equal it, and q is exact iff a/b is -- Figueroa's
+     2p + 2 <= 53 condition on double rounding, here for every mode and flag.
    NaN and infinite operands and a zero divisor go to fp16_special, a zero result to the
    general evaluator (its sign rule). */
 FL_INLINE uint64_t
