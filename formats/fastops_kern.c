@@ -453,7 +453,6 @@ fp16_round (double s, const fl_rounding *r, fl_round_mode mode, unsigned *flags)
   int neg = (int) (b >> 63);
   long E = (long) ((b >> 52) & 0x7ff) - 1023;
   uint64_t sig = (b & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
-  /* selects, not branches: random operands give tiny results often */
   long t = 28 - E;
   int tiny = t > 42;
   unsigned sh = (unsigned) (tiny ? (t < 63 ? t : 63) : 42);
@@ -463,9 +462,20 @@ fp16_round (double s, const fl_rounding *r, fl_round_mode mode, unsigned *flags)
   mag += (uint64_t) fl_round_decide (mode, neg, (int) (mag & 1), rem != 0,
                                      (rem > half) - (rem < half));
   unsigned fl = (unsigned) (rem != 0) * (FL_FLAG_INEXACT | (unsigned) tiny * FL_FLAG_UNDERFLOW);
-  if (mag > 0x7bff)
+  /* past 65504 (E up to 40 for a quotient: the base stays far below 2^64) */
+  if (r->overflow == FL_OVF_DEFAULT)
     {
-      /* past 65504 (E up to 40 for a quotient: the base stays far below 2^64) */
+      /* fp16's own policy: with the mode a constant too, fl_float_overflow folds to a
+         select between two codes, no branch (random products overflow often) */
+      const fl_rounding rk = { .mode = mode, .overflow = FL_OVF_DEFAULT };
+      unsigned flo = 0;
+      uint64_t ovf = fl_float_overflow (&K_FP16, neg, &rk, &flo);
+      int over = mag > 0x7bff;
+      mag = over ? ovf : mag | (uint64_t) neg << 15;
+      fl = over ? flo : fl;
+    }
+  else if (mag > 0x7bff)
+    {
       fl_rounding rr = *r;
       rr.mode = mode;
       fl = 0;
