@@ -435,6 +435,170 @@ static const fl_format K_P16ES1 = POSIT_FORMAT (16, 1);
 static const fl_format K_P32ES2 = POSIT_FORMAT (32, 2);
 
 KERNELS_D (fp16, &K_FP16, SRC_FLOAT, FAM_FLOAT, DBL_ADD)
+
+/* ---- fp16 add/sub/mul/div through binary64 ------------------------------------------ */
+
+/* Round a nonzero finite binary64 s to fp16 in a constant mode, with fp16's round_pack
+   written out on s's bits (the fused quantize loop's method, exmy_fast.c): the quantum
+   2^max(E-10, -24) splits the 53-bit significand at bit 42 in the normal range and
+   28 - E below it (clamped at 63: the whole significand is then below half a quantum),
+   and the magnitude code, linear across binades, is ((E + 14) << 10) + the kept bits
+   in the normal range, the kept bits below it.  The mode rules are fl_round_decide's;
+   tininess before rounding (fp16_ops is not picked for tininess after). */
+FL_INLINE uint64_t
+fp16_round (double s, const fl_rounding *r, fl_round_mode mode, unsigned *flags)
+{
+  uint64_t b;
+  memcpy (&b, &s, sizeof b);
+  int neg = (int) (b >> 63);
+  long E = (long) ((b >> 52) & 0x7ff) - 1023;
+  uint64_t sig = (b & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+  long t = 28 - E;
+  int tiny = t > 42;
+  unsigned sh = (unsigned) (tiny ? (t < 63 ? t : 63) : 42);
+  uint64_t base = tiny ? 0 : (uint64_t) (E + 14) << 10;
+  uint64_t rem = sig & ((UINT64_C(1) << sh) - 1), half = UINT64_C(1) << (sh - 1);
+  uint64_t mag = base + (sig >> sh);
+  mag += (uint64_t) fl_round_decide (mode, neg, (int) (mag & 1), rem != 0,
+                                     (rem > half) - (rem < half));
+  unsigned fl = (unsigned) (rem != 0) * (FL_FLAG_INEXACT | (unsigned) tiny * FL_FLAG_UNDERFLOW);
+  /* past 65504 (E up to 40 for a quotient: the base stays far below 2^64) */
+  if (r->overflow == FL_OVF_DEFAULT)
+    {
+      /* fp16's own policy: with the mode a constant too, fl_float_overflow folds to a
+         select between two codes, no branch (random products overflow often) */
+      const fl_rounding rk = { .mode = mode, .overflow = FL_OVF_DEFAULT };
+      unsigned flo = 0;
+      uint64_t ovf = fl_float_overflow (&K_FP16, neg, &rk, &flo);
+      int over = mag > 0x7bff;
+      mag = over ? ovf : mag | (uint64_t) neg << 15;
+      fl = over ? flo : fl;
+    }
+  else if (mag > 0x7bff)
+    {
+      fl_rounding rr = *r;
+      rr.mode = mode;
+      fl = 0;
+      mag = fl_float_overflow (&K_FP16, neg, &rr, &fl);
+    }
+  else
+    mag |= (uint64_t) neg << 15;
+  if (flags)
+    *flags |= fl;
+  return mag;
+}
+
+/* The general evaluator's special cases of add/sub/mul/div (fastops.c: fast_add,
+   fast_mul, fast_div, the same IEEE 754 7.2/7.3 cases and the same family rules
+   F->rules), for an fp16 operand that is NaN or infinite or a zero divisor, with the
+   classes read from the codes' bits: the general evaluator's four operand tables cost a
+   cache miss each on random operands, as much as the whole kernel. */
+static uint64_t
+fp16_special (const fl_fast *F, uint64_t ca, uint64_t cb, const fl_rounding *r,
+              unsigned *flags, fl_op op)
+{
+  uint64_t c[2] = { ca, cb };
+  fl_class cls[2];
+  for (int i = 0; i < 2; i++)
+    {
+      uint64_t m = c[i] & 0x7fff;
+      cls[i] = m > 0x7c00 ? FL_CLASS_NAN : m == 0x7c00 ? FL_CLASS_INF
+               : m == 0 ? FL_CLASS_ZERO : FL_CLASS_NORMAL;
+    }
+  int sa = (int) (ca >> 15), sb = (int) (cb >> 15) ^ (op == FL_OP_SUB), s = sa ^ sb;
+  int ia = cls[0] == FL_CLASS_INF, ib = cls[1] == FL_CLASS_INF;
+  int za = cls[0] == FL_CLASS_ZERO, zb = cls[1] == FL_CLASS_ZERO;
+  unsigned fl = 0;
+  uint64_t code;
+  if (cls[0] == FL_CLASS_NAN || cls[1] == FL_CLASS_NAN)
+    {
+      const fl_format *opf[2] = { F->f, F->f };
+      code = F->rules->nan_operand (F->f, F->op, opf, c, cls, 2, r, &fl);
+    }
+  else if (op == FL_OP_ADD || op == FL_OP_SUB)
+    code = ia && ib && sa != sb ? F->rules->invalid (F->f, r, &fl)       /* 7.2d */
+           : fl_fast_encode_inf (F->f, ia ? sa : sb, r, &fl);
+  else if (op == FL_OP_MUL)
+    code = za || zb ? F->rules->invalid (F->f, r, &fl)                   /* 7.2b */
+           : fl_fast_encode_inf (F->f, s, r, &fl);
+  else if ((ia && ib) || (za && zb))
+    code = F->rules->invalid (F->f, r, &fl);                             /* 7.2e */
+  else if (ia)
+    code = fl_fast_encode_inf (F->f, s, r, &fl);
+  else if (zb)
+    code = F->rules->divzero (F->f, s, r, &fl);                          /* 7.3 */
+  else
+    code = fl_encode_u64 (F->f, s, 0, 0, r, &fl);                       /* x/inf */
+  if (flags)
+    *flags |= fl;
+  return code;
+}
+
+/* Every fp16 value is a binary64 (the binary32 table fval, converted), and
+   - a + b is exact in binary64: both are multiples of 2^-24 below 2^16, so the sum is
+     an integer multiple of 2^-24 below 2^41;
+   - a * b is exact: 11 x 11 significand bits, between 2^-48 and 2^32;
+   - a / b is rounded once to q = RN(a / b) and q is then rounded to fp16, which is
+     correct in every deterministic mode, flags included: with a = A 2^i, b = B 2^j
+     (A, B < 2^11) and any rounding boundary g = G 2^k of fp16 (values and midpoints,
+     2^-14 and the overflow threshold among them: G < 2^12), a / b != g implies
+     |a/b - g| = |N| / B with N = A 2^(i-j) - G B 2^k a nonzero multiple of
+     2^min(i-j, k): |a/b - g| >= 2^k / B > 2^-23 |g| when k <= i - j, else
+     >= 2^(i-j) / B >= 2^-11 |a/b|; either way more than |q - a/b| <= 2^-53 |a/b|
+     (if |a/b| > 2|g|, |a/b - g| > |a/b| / 2).  So q lies strictly on the same side of
+     every boundary as a/b, or both equal it, and q is exact iff a/b is -- Figueroa's
+     2p + 2 <= 53 condition on double rounding, here for every mode and flag.
+   NaN and infinite operands and a zero divisor go to fp16_special, a zero result to the
+   general evaluator (its sign rule). */
+FL_INLINE uint64_t
+fp16_kernel (const fl_fast *F, const uint64_t *a, const fl_rounding *r, unsigned *flags,
+             fl_op op)
+{
+  uint64_t ca = a[0] & 0xffff, cb = a[1] & 0xffff;
+  int special = ((ca & 0x7c00) == 0x7c00) | ((cb & 0x7c00) == 0x7c00);
+  int za = (ca & 0x7fff) == 0, zb = (cb & 0x7fff) == 0;
+  if (op == FL_OP_DIV)
+    special |= zb;
+  if (special)
+    return fp16_special (F, ca, cb, r, flags, op);
+  /* a zero product or quotient: its sign rule (the sum's zero is tested below) */
+  if ((op == FL_OP_MUL && (za | zb)) || (op == FL_OP_DIV && za))
+    return fl_fast_general (F, a, r, flags);
+  double x = F->fval[ca], y = F->fval[cb], s;
+  switch (op)
+    {
+    case FL_OP_ADD: s = x + y; break;
+    case FL_OP_SUB: s = x - y; break;
+    case FL_OP_MUL: s = x * y; break;
+    default: s = x / y; break;
+    }
+  if ((op == FL_OP_ADD || op == FL_OP_SUB) && s == 0)
+    return fl_fast_general (F, a, r, flags);
+  switch (r->mode)
+    {
+    case FL_RNE: return fp16_round (s, r, FL_RNE, flags);
+    case FL_RNA: return fp16_round (s, r, FL_RNA, flags);
+    case FL_RTZ: return fp16_round (s, r, FL_RTZ, flags);
+    case FL_RUP: return fp16_round (s, r, FL_RUP, flags);
+    case FL_RDN: return fp16_round (s, r, FL_RDN, flags);
+    case FL_RTO: return fp16_round (s, r, FL_RTO, flags);
+    default: return fl_fast_general (F, a, r, flags);
+    }
+}
+
+#define FP16_KERNEL(name, op)                                                            \
+  static uint64_t                                                                        \
+  name (const fl_fast *F, const uint64_t *a, const fl_rounding *r, unsigned *flags)     \
+  {                                                                                      \
+    return fp16_kernel (F, a, r, flags, op);                                             \
+  }
+FP16_KERNEL (fp16d_add, FL_OP_ADD)
+FP16_KERNEL (fp16d_sub, FL_OP_SUB)
+FP16_KERNEL (fp16d_mul, FL_OP_MUL)
+FP16_KERNEL (fp16d_div, FL_OP_DIV)
+#undef FP16_KERNEL
+static const fl_fast_fn fp16d_ops[] = { fp16d_add, fp16d_sub, fp16d_mul, fp16d_div,
+                                        fp16_sqrt };
 KERNELS_D (bf16, &K_BF16, SRC_FLOAT, FAM_FLOAT, DBL_ADD)
 KERNELS_D (fp32, &K_FP32, SRC_FLOAT, FAM_FLOAT, DBL_ADD)
 KERNELS_D (p16es1, &K_P16ES1, SRC_FTAB, FAM_POSIT, DBL_ADD)
@@ -466,7 +630,7 @@ fl_fast_kernel (const fl_fast *F)
     {
       const fl_float_params *p = &f->u.fp;
       if (same_float (f, &K_FP16))
-        return fp16_ops[F->op];
+        return F->fval ? fp16d_ops[F->op] : fp16_ops[F->op];
       if (same_float (f, &K_BF16))
         return bf16_ops[F->op];
       if (same_float (f, &K_FP32))

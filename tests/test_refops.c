@@ -189,6 +189,70 @@ START_TEST (fast_equals_mpfr_16bit)
 }
 END_TEST
 
+/* The fp16 add/sub/mul/div kernels (binary64 value, one rounding on its bits): every
+   first operand against 2^8 random second operands (2^24 pairs per op, seeded), the mode
+   cycling through the six deterministic ones, codes and flags against the MPFR path.
+   Every pair of one mode (2^32) would take minutes here. */
+START_TEST (fp16_kernels_sampled)
+{
+  static const fl_op ops[3] = { FL_OP_ADD, FL_OP_MUL, FL_OP_DIV };
+  uint64_t seed = tu_seed ("fp16 kernels, 2^24 pairs per op", 24);
+  fl_format *f = tu_parse ("fp16");
+  double t0 = now ();
+  for (int k = 0; k < 3; k++)
+    {
+      fl_fast *fast;
+      ck_assert (fl_fast_new (f, ops[k], &fast) == FL_OK);
+      long bad = 0;
+      uint64_t fb[4] = { 0, 0, 0, 0 };
+#pragma omp parallel reduction (+:bad)
+      {
+        fl_ref *ref;
+        char err[128];
+        fl_ref_new (f, ops[k], &ref, err, sizeof err);
+#pragma omp for schedule (static, 256)
+        for (uint64_t a = 0; a < 65536; a++)
+          for (uint64_t j = 0; j < 256; j++)
+            {
+              /* splitmix64 of (seed, case): the second operand */
+              uint64_t z = seed + (a * 256 + j + 1) * UINT64_C(0x9e3779b97f4a7c15);
+              z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+              z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+              uint64_t op[2] = { a, (z ^ (z >> 31)) & 0xffff };
+              fl_rounding r;
+              fl_rounding_init (&r);
+              r.mode = tu_det_modes[(a * 256 + j) % 6];
+              unsigned ff = 0, rf = 0;
+              uint64_t cf = fl_fast_eval (fast, op, &r, &ff);
+              uint64_t cr = fl_ref_eval (ref, op, &r, &rf);
+              if (cf != cr || ff != rf)
+                {
+#pragma omp critical
+                  if (!bad)
+                    {
+                      fb[0] = op[0];
+                      fb[1] = op[1];
+                      fb[2] = cf | (uint64_t) ff << 32;
+                      fb[3] = cr | (uint64_t) rf << 32 | (uint64_t) r.mode << 40;
+                    }
+                  bad++;
+                }
+            }
+        fl_ref_free (ref);
+      }
+      TU_CHECK (bad == 0, "fp16 %s: %ld of 2^24 pairs differ, e.g. %04llx %04llx (mode %s): "
+                "fast %04llx flags %x, mpfr %04llx flags %x", fl_op_name (ops[k]), bad,
+                (unsigned long long) fb[0], (unsigned long long) fb[1],
+                fl_round_mode_name ((fl_round_mode) (fb[3] >> 40)),
+                (unsigned long long) (fb[2] & 0xffff), (unsigned) (fb[2] >> 32),
+                (unsigned long long) (fb[3] & 0xffff), (unsigned) ((fb[3] >> 32) & 0xff));
+      fl_fast_free (fast);
+    }
+  fl_format_free (f);
+  printf ("fast = mpfr, fp16 add/mul/div, 2^24 pairs each (%.2f s)\n", now () - t0);
+}
+END_TEST
+
 /* Formats wider than 16 bits (fields decoded per call, posit and float kernels, the
    binary64 quotient and root with an exact error sign): random boundary-weighted cases of
    every op in every mode, 10^5 per format (over 10^7 with make check-long). */
@@ -1015,6 +1079,10 @@ suite (void)
   tcase_add_test (t, line_layout);
   tcase_add_test (t, random_generator);
   tcase_add_test (t, fast_specials_independent);
+  suite_add_tcase (s, t);
+  t = tcase_create ("fp16-kernels");
+  tcase_set_timeout (t, 600);
+  tcase_add_test (t, fp16_kernels_sampled);
   suite_add_tcase (s, t);
   t = tcase_create ("fast");
   tcase_set_timeout (t, 600);
