@@ -698,8 +698,9 @@ fl_log_exponent_int (const fl_format *f, int64_t L, int k, long *e)
   fl_log_offset (f, &num, &den);
   /* L / 2^k - num / den = (L * den - num * 2^k) / (den * 2^k); |L| < 2^45, k <= 31 and
      |num|, den < 10^15 keep every product inside 128 bits */
-  __int128 top = (__int128) L * den - ((__int128) num << k);
-  __int128 bottom = (__int128) den << k;
+  const __int128 two_k = (__int128) 1 << k;            /* num may be negative: no shift */
+  __int128 top = (__int128) L * den - (__int128) num * two_k;
+  __int128 bottom = (__int128) den * two_k;
   if (top % bottom != 0)
     return 0;
   __int128 v = top / bottom;
